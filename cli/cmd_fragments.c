@@ -1,0 +1,13 @@
+/* fuota fragments: placeholder until its issue lands. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/util.h"
+
+int cmd_fragments(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("fragments", "not implemented yet");
+    return EXIT_USAGE;
+}

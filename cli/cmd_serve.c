@@ -1,0 +1,13 @@
+/* fuota serve: placeholder until its issue lands. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/util.h"
+
+int cmd_serve(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("serve", "not implemented yet");
+    return EXIT_USAGE;
+}

@@ -1,0 +1,13 @@
+/* fuota skeleton: placeholder until its issue lands. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/util.h"
+
+int cmd_skeleton(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("skeleton", "not implemented yet");
+    return EXIT_USAGE;
+}

@@ -1,0 +1,13 @@
+/* fuota validate: placeholder until its issue lands. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/util.h"
+
+int cmd_validate(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("validate", "not implemented yet");
+    return EXIT_USAGE;
+}

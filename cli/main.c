@@ -1,0 +1,59 @@
+/* fuota: the entry point. Dispatches to a subcommand (cli/commands.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/util.h"
+
+struct command {
+    const char *name;
+    const char *usage;
+    const char *help;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+#define X(n, u, h) { .name = #n, .usage = u, .help = h, .run = cmd_##n },
+    CLI_COMMANDS(X)
+#undef X
+};
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "fuota %s - LoRaWAN FUOTA operator console for AWS IoT Core "
+                 "for LoRaWAN\n\n",
+            FUOTA_VERSION);
+    fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nRun 'fuota COMMAND --help' for a command's options.\n"
+                 "Exit status: 0 ok, 1 a check failed, 2 usage or input "
+                 "error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("fuota %s\n", FUOTA_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    if (cmd[0] == '-')
+        fprintf(stderr, "fuota: unknown option '%s'\n", cmd);
+    else
+        fprintf(stderr, "fuota: unknown command '%s'\n", cmd);
+    fprintf(stderr, "Try 'fuota --help'.\n");
+    return EXIT_USAGE;
+}

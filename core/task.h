@@ -1,0 +1,107 @@
+#ifndef FUOTA_CORE_TASK_H
+#define FUOTA_CORE_TASK_H
+
+/*
+ * The CreateFuotaTask request (shape CreateFuotaTaskRequest of the AWS IoT
+ * Wireless service model, shared/reference/iotwireless-service-2.json).
+ *
+ * Reading: task_from_json() parses a request body (also the AWS CLI
+ * --cli-input-json form) into a struct fuota_task and reports everything the
+ * *document* gets wrong (not JSON, wrong types, unknown or duplicate members,
+ * non-integral or out-of-int32 numbers) as diagnostics. Members whose value is
+ * unusable are left unset. task_validate() then checks every rule of the
+ * service model on the struct (and adds operator warnings). Both append to a
+ * caller-owned diag_list; all problems are reported, not only the first.
+ *
+ * Ownership: every string in a struct fuota_task is heap-owned by the struct;
+ * task_cleanup() frees them (and accepts a zeroed or cleaned-up struct).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+
+/* Limits from the service model (CreateFuotaTaskRequest and its shapes). */
+#define TASK_IMAGE_MAX       4096
+#define TASK_ROLE_MAX        2048
+#define TASK_TOKEN_MAX       64
+#define TASK_NAME_MAX        256
+#define TASK_DESCRIPTION_MAX 2048
+#define TASK_DESCRIPTOR_MAX  332
+#define TASK_TAGS_MAX        200
+#define TASK_TAG_KEY_MAX     128
+#define TASK_TAG_VALUE_MAX   256
+#define TASK_REDUNDANCY_MAX  100
+
+/* Largest request document task_from_json accepts. */
+#define TASK_JSON_MAX (1024u * 1024u)
+/* Deepest JSON nesting task_from_json accepts. */
+#define TASK_JSON_DEPTH_MAX 32
+
+struct fuota_tag {
+    char *key;
+    char *value;
+};
+
+struct fuota_task {
+    char *firmware_update_image; /* required */
+    char *firmware_update_role;  /* required */
+    char *client_request_token;  /* NULL = unset */
+    char *name;
+    char *description;
+    char *descriptor;
+    bool has_fragment_interval_ms;
+    int32_t fragment_interval_ms;
+    bool has_fragment_size_bytes;
+    int32_t fragment_size_bytes;
+    bool has_redundancy_percent;
+    int32_t redundancy_percent;
+    bool has_lorawan;   /* the LoRaWAN object was present */
+    char *rf_region;    /* LoRaWAN.RfRegion as given; NULL = unset */
+    bool has_tags;      /* the Tags list was present (possibly empty) */
+    struct fuota_tag *tags;
+    size_t tag_count;
+};
+
+void task_init(struct fuota_task *task);
+void task_cleanup(struct fuota_task *task);
+/* Deep copy; returns false on out of memory (dst is then cleaned up). */
+bool task_copy(struct fuota_task *dst, const struct fuota_task *src)
+    __attribute__((warn_unused_result));
+
+/*
+ * Parses JSON text (need not be NUL-terminated) into *task (initialised by
+ * the call). Returns true when the document was a JSON object whose members
+ * could be read (possibly with some members rejected: see diags), false when
+ * nothing usable came out (empty, not JSON, not an object, too deep, too
+ * big). Either way *task must be cleaned up.
+ */
+bool task_from_json(const char *json, size_t len, struct fuota_task *task,
+                    struct diag_list *diags);
+
+/*
+ * Checks every rule of the service model and adds operator warnings.
+ * Returns true when no error was added.
+ */
+bool task_validate(const struct fuota_task *task, struct diag_list *diags);
+
+/*
+ * The exact wire JSON (unset optional members omitted), compact or indented.
+ * Heap string, caller frees; NULL on out of memory.
+ */
+char *task_to_json(const struct fuota_task *task, bool pretty);
+
+/* True when both requests carry the same parameters (idempotency check). */
+bool task_equal(const struct fuota_task *a, const struct fuota_task *b);
+
+/* Number of Unicode characters in a UTF-8 string, or -1 if not valid UTF-8. */
+long task_utf8_length(const char *s, size_t len);
+
+/* The RfRegion enum of the service model. */
+extern const char *const task_rf_regions[];
+extern const size_t task_rf_region_count;
+bool task_rf_region_valid(const char *region);
+
+#endif
