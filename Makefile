@@ -4,6 +4,7 @@
 #   make test       install, build with -Werror, run every test; then again
 #                   under AddressSanitizer + UBSan; ends "N passed, M failed"
 #   make check T='test_task e2e_validate'   build and run only those tests
+#   make check-asan T=...   the same under ASan + UBSan
 #   make bench      measure speed and memory, write docs/benchmarks.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make install    PREFIX/DESTDIR install of binary, themes, man page
@@ -46,7 +47,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 LIBFUOTA := $(BUILD)/libfuota.a
 
-.PHONY: all run test test-one check bench fuzz install uninstall clean \
+.PHONY: all run test test-one check check-asan bench fuzz install uninstall clean \
         format format-check deps tests
 .DEFAULT_GOAL := all
 
@@ -94,6 +95,13 @@ test-one: tests
 
 check: deps
 	@$(MAKE) --no-print-directory test-one T='$(T)'
+
+# The same under AddressSanitizer + UBSan, in its own build directory.
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)-asan \
+	    OPT='-O1 -g -fno-omit-frame-pointer' \
+	    EXTRA_CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' test-one T='$(T)'
 
 test: deps
 	@rm -f build/test/results build/asan/results
