@@ -1,0 +1,241 @@
+#ifndef FUOTA_SIM_STORE_H
+#define FUOTA_SIM_STORE_H
+
+/*
+ * The simulated IoT Wireless service: FUOTA tasks with AWS's semantics, kept
+ * in one SQLite database. Both the in-process simulator backend
+ * (sim/sim_backend.c) and `fuota serve` (sim/server.c) sit on top of it; the
+ * operations mirror core/backend.h and use its result and error types.
+ *
+ * Semantics (see docs/guide/simulator.md for the full table and sources):
+ * - Ids are lowercase UUIDs (version 4, libsodium randombytes), ARNs
+ *   arn:aws:iotwireless:REGION:ACCOUNT:FuotaTask/ID, CreatedAt epoch seconds.
+ * - Status is derived on every read from stored transition times and the
+ *   injectable clock: Pending until started; after StartFuotaTask
+ *   FuotaSession_Waiting until the session begins (LoRaWAN.StartTime if given,
+ *   else now + setup delay), In_FuotaSession for the estimated session
+ *   duration, then FuotaDone. Deleting a task that is waiting or in session
+ *   shows Delete_Waiting for the delete grace period, then it is gone;
+ *   deleting a Pending or FuotaDone task removes it at once.
+ * - UpdateFuotaTask, Associate* and Disassociate* only while Pending,
+ *   StartFuotaTask only from Pending; otherwise ConflictException (409).
+ * - CreateFuotaTask with a ClientRequestToken already used: same parameters
+ *   -> the same task again (BACKEND_OK, same Id and Arn); other parameters ->
+ *   ConflictException. A token lives as long as its task.
+ * - Every rule of core/task's task_validate() -> ValidationException whose
+ *   Message follows AWS's form: "1 validation error detected: Value 'x' at
+ *   'name' failed to satisfy constraint: Member must have length less than
+ *   or equal to 256" (several errors joined with "; ").
+ * - Unknown task ids -> ResourceNotFoundException (resource_type "FuotaTask").
+ *   Unknown wireless devices and multicast groups are created on demand as
+ *   virtual ones when associated (the simulator has no device registry);
+ *   associating twice is a no-op; disassociating one that is not associated
+ *   -> ResourceNotFoundException.
+ * - Paging: stable creation order; opaque next tokens; see
+ *   struct backend_page_req for max_results.
+ *
+ * Durability: every mutating call is one SQLite transaction committed
+ * (WAL, synchronous=FULL) before it returns BACKEND_OK, so a kill -9 at any
+ * instant loses nothing acknowledged and never leaves a half-made task.
+ *
+ * Threads: a struct store may be used from any number of threads at once
+ * (calls are serialised on one connection by a mutex; other processes
+ * opening the same file wait up to busy_timeout). Hooks are called without
+ * that mutex held and may call back into the store.
+ *
+ * Fault injection: when throttle_rate / error_rate are set, every public
+ * operation except store_open, store_close and store_report_device_status
+ * first draws one number from a PRNG seeded with `seed`: below throttle_rate
+ * it fails with ThrottlingException "Rate exceeded", below throttle_rate +
+ * error_rate with InternalServerException; no state changes then. The
+ * sequence of outcomes is a pure function of the seed.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/backend.h"
+#include "core/task.h"
+
+struct store;
+
+/* Schema version kept in PRAGMA user_version. */
+#define STORE_SCHEMA_VERSION 1
+/* PRAGMA application_id of our files ("FUOT"). */
+#define STORE_APPLICATION_ID 0x46554F54
+
+/* Defaults for struct store_options members left zero / NULL. */
+#define STORE_DEFAULT_REGION        "us-east-1"
+#define STORE_DEFAULT_ACCOUNT       "123456789012"
+#define STORE_DEFAULT_IMAGE_BYTES   65536
+#define STORE_DEFAULT_FRAGMENT_SIZE 50   /* bytes, when the task has none */
+#define STORE_DEFAULT_INTERVAL_MS   1000 /* when the task has none */
+#define STORE_DEFAULT_SETUP_MS      10000
+#define STORE_DEFAULT_DELETE_MS     5000
+#define STORE_DEFAULT_BUSY_MS       5000
+
+/*
+ * A session about to be played, handed to on_session_start. All pointers are
+ * valid during the call only. Times are wall-clock milliseconds since the
+ * epoch as the store's clock counts them (already divided by time_scale).
+ * device_ids are the wireless devices associated with the task that take
+ * part (devices also in another running task are excluded: they get
+ * Device_exist_in_conflict_fuota_task at once).
+ */
+struct store_session {
+    const char *task_id;
+    const struct backend_task *task; /* as GetFuotaTask returns it */
+    const char *const *device_ids;
+    size_t device_count;
+    const char *const *group_ids;
+    size_t group_count;
+    int64_t image_bytes; /* assumed image size (options.image_bytes) */
+    int64_t session_start_ms;
+    int64_t session_end_ms;
+};
+
+struct store_options {
+    /* Database file, or NULL / ":memory:" for a private in-memory store. */
+    const char *path;
+    const char *region;  /* for ARNs; NULL = STORE_DEFAULT_REGION */
+    const char *account; /* for ARNs; NULL = STORE_DEFAULT_ACCOUNT */
+
+    /*
+     * Clock: wall-clock milliseconds since the epoch. NULL = CLOCK_REALTIME.
+     * Tests pass their own to drive time deterministically.
+     */
+    int64_t (*clock)(void *ctx);
+    void *clock_ctx;
+    /*
+     * Simulated time runs this many times faster than the clock for the
+     * phases the simulator chooses (setup delay, session duration, delete
+     * grace); 0 = 1. A LoRaWAN.StartTime given by the caller is absolute and
+     * is honoured as is.
+     */
+    double time_scale;
+    int64_t setup_ms;  /* FuotaSession_Waiting without StartTime; 0 = default */
+    int64_t delete_ms; /* Delete_Waiting duration; 0 = default */
+    /*
+     * Session duration estimate (until core/plan drives it): with M =
+     * ceil(image_bytes / FragmentSizeBytes) and R = ceil(M *
+     * RedundancyPercent / 100), duration = (M + R) * max(1 s,
+     * FragmentIntervalMS rounded to the nearest second). Unset task members
+     * take STORE_DEFAULT_FRAGMENT_SIZE / STORE_DEFAULT_INTERVAL_MS / 0 %.
+     */
+    int64_t image_bytes; /* 0 = STORE_DEFAULT_IMAGE_BYTES */
+
+    /*
+     * Called after a StartFuotaTask has been committed, on the calling
+     * thread, store mutex not held. The fleet simulator plays the session
+     * here and reports each device's outcome with
+     * store_report_device_status(). NULL = every participating device
+     * reports Successful at session_end_ms.
+     */
+    void (*on_session_start)(void *ctx, struct store *store,
+                             const struct store_session *session);
+    void *hook_ctx;
+
+    /* Fault injection (see above); rates in 0..1, their sum <= 1. */
+    double throttle_rate;
+    double error_rate;
+    uint64_t seed;
+
+    int busy_timeout_ms; /* 0 = STORE_DEFAULT_BUSY_MS */
+};
+
+/*
+ * Opens (creating if needed) the store. A file that is not an SQLite
+ * database, fails its integrity check, or is an SQLite database that is not
+ * ours (another application_id, or tables without our schema) is renamed to
+ * PATH.corrupt-YYYYMMDDTHHMMSSZ (with -wal / -shm alongside, a numeric suffix
+ * if that name is taken; never overwritten), a fresh store is created at PATH
+ * and store_quarantined() names the moved file. A schema older than ours is
+ * upgraded in place; a newer one is refused (BACKEND_INTERNAL, file
+ * untouched). Errors: BACKEND_VALIDATION for bad options, BACKEND_INTERNAL for
+ * I/O or SQLite failures, BACKEND_NO_MEMORY. On failure *out is NULL.
+ */
+enum backend_status store_open(const struct store_options *opts,
+                               struct store **out, struct backend_error *err)
+    __attribute__((warn_unused_result));
+/* Closes the database (WAL checkpointed); accepts NULL. */
+void store_close(struct store *store);
+/* Path the corrupt / foreign file was moved to at open, or NULL. */
+const char *store_quarantined(const struct store *store);
+/* The clock's "now" in ms (what the store uses for statuses). */
+int64_t store_now_ms(const struct store *store);
+
+/* --- the API (semantics in the header comment and core/backend.h) ------- */
+
+enum backend_status
+store_create_task(struct store *store, const struct fuota_task *request,
+                  struct backend_created *out, struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_get_task(struct store *store, const char *id,
+                                   struct backend_task *out,
+                                   struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status
+store_list_tasks(struct store *store, const struct backend_page_req *page,
+                 struct backend_task_page *out, struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_update_task(struct store *store, const char *id,
+                                      const struct fuota_task *changes,
+                                      struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_delete_task(struct store *store, const char *id,
+                                      struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_start_task(struct store *store, const char *id,
+                                     bool has_start_time, int64_t start_time,
+                                     struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_associate_device(struct store *store, const char *id,
+                                           const char *device_id,
+                                           struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status
+store_disassociate_device(struct store *store, const char *id,
+                          const char *device_id, struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_associate_group(struct store *store, const char *id,
+                                          const char *group_id,
+                                          struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status
+store_disassociate_group(struct store *store, const char *id,
+                         const char *group_id, struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_list_groups(struct store *store, const char *id,
+                                      const struct backend_page_req *page,
+                                      struct backend_id_page *out,
+                                      struct backend_error *err)
+    __attribute__((warn_unused_result));
+enum backend_status store_list_devices(struct store *store, const char *id,
+                                       const struct backend_page_req *page,
+                                       struct backend_device_page *out,
+                                       struct backend_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * For the fleet simulator: records that `device_id` of task `id` reports
+ * `status` from time at_ms on (reads before at_ms still show the previous
+ * status, Initial at first). Not subject to fault injection. Errors:
+ * NOT_FOUND (task or association), INTERNAL.
+ */
+enum backend_status store_report_device_status(
+    struct store *store, const char *id, const char *device_id,
+    enum backend_device_status status, int64_t at_ms, struct backend_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Formats task_validate()'s errors in AWS's ValidationException form into
+ * buf ("N validation error(s) detected: ..."); returns buf. Quoted values
+ * longer than 64 characters are cut with "...". Exposed for sim/server.c,
+ * which must word errors found while parsing the same way.
+ */
+const char *store_validation_message(const struct fuota_task *task,
+                                     const struct diag_list *diags, char *buf,
+                                     size_t size);
+
+#endif
