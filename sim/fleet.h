@@ -1,0 +1,218 @@
+#ifndef FUOTA_SIM_FLEET_H
+#define FUOTA_SIM_FLEET_H
+
+/*
+ * The fleet delivery simulator: one Class C multicast FUOTA session played
+ * to N virtual devices, each running the TS004 decoder of core/fec.
+ *
+ * Session (struct fleet_session, from fleet_session_from_task): the coded
+ * stream is fragments 1..M (uncoded) then M+1..M+R (redundancy). Fragment n
+ * starts at (n - 1) * spacing where
+ *   spacing = max(FragmentIntervalMS rounded to the nearest second,
+ *                 time on air at the session data rate,
+ *                 time on air / duty cycle   (regions with a duty cycle)).
+ * A fragment is heard at the end of its time on air. The session's wall
+ * time is (sent - 1) * spacing + time on air.
+ *
+ * Devices: device d (0-based) loses fragments as sim/loss.h says, from a
+ * random stream keyed by (seed, d) only. In FLEET_MODE_FULL every device
+ * runs the full decoder and, at completion, the SHA-256 of its image is
+ * compared with the image's. In FLEET_MODE_RANK devices run the rank-only
+ * decoder, and a deterministic sample (device d is sampled when
+ * loss_hash(seed, LOSS_STREAM_SAMPLE, d) < sample * 2^64; device 0 always)
+ * also runs the full decoder: both must agree on the outcome and on the
+ * fragment the device completed at, and the image must match. Any
+ * disagreement or hash mismatch counts in fleet_result.internal_errors (a
+ * bug, not a device outcome).
+ *
+ * Outcomes (AWS FuotaDeviceStatus, enum backend_device_status):
+ *   Successful         the device rebuilt the image;
+ *   MissingFrag        the stream ended before it could (rank < lost);
+ *   Not_enough_memory  the session does not fit the device's limits (more
+ *                      fragments than max_fragments, fragments larger
+ *                      than max_frag_size, or fleet_device_ram() above
+ *                      memory_bytes): refused at setup;
+ *   MemoryError        more fragments lost than the device's max_lost (its
+ *                      decoder matrix is full): fails at that fragment.
+ *
+ * Early stop: the sender stops once every device has completed or failed
+ * for good (never before fragment M), saving the rest of the redundancy.
+ * Outcomes are the same with or without it; only the fragments sent, the
+ * airtime and the wall time change.
+ *
+ * Determinism: the result depends only on the parameters (never on the
+ * thread count, scheduling or the clock).
+ *
+ * Threads: fleet_run() spreads devices over `threads` POSIX threads; each
+ * thread reuses one decoder (reset per device); the parity rows and the
+ * coded stream are built once and shared read-only. The progress callback
+ * is called from worker threads, one call at a time.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/backend.h"
+#include "core/diag.h"
+#include "core/task.h"
+#include "sim/loss.h"
+
+/* Default share of devices that still fully decode in rank mode. */
+#define FLEET_DEFAULT_SAMPLE 0.01
+/* Most threads fleet_run starts. */
+#define FLEET_THREADS_MAX 256
+
+#define FLEET_STATUSES(X)                                                      \
+    X(FLEET_OK, "ok")                                                          \
+    X(FLEET_ERR_PARAM, "invalid parameter")                                    \
+    X(FLEET_ERR_NO_MEMORY, "out of memory")                                    \
+    X(FLEET_ERR_THREAD, "could not start a thread")
+
+enum fleet_status {
+#define X(id, msg) id,
+    FLEET_STATUSES(X)
+#undef X
+};
+const char *fleet_status_message(enum fleet_status status);
+
+enum fleet_mode { FLEET_MODE_FULL, FLEET_MODE_RANK };
+
+/* The schedule of one session. Times in microseconds. */
+struct fleet_session {
+    uint64_t image_bytes;
+    uint32_t fragment_size; /* S */
+    uint32_t m;             /* uncoded fragments */
+    uint32_t r;             /* redundancy fragments */
+    uint32_t padding;       /* M * S - image_bytes */
+    int redundancy_percent;
+    const char *region;      /* static string, e.g. "EU868" */
+    int dr;                  /* downlink data rate of the session */
+    uint32_t interval_ms;    /* FragmentIntervalMS as given */
+    uint64_t interval_us;    /* ... rounded to the nearest second */
+    uint64_t time_on_air_us; /* one fragment */
+    double duty_cycle;       /* 0..1; 0 or 1 = no duty-cycle limit */
+    uint64_t spacing_us;     /* between fragment starts */
+};
+
+/*
+ * Fills the spacing from interval_ms, time_on_air_us and duty_cycle (the
+ * rule above) and M, R, padding from image_bytes, fragment_size and
+ * redundancy_percent (R = ceil(M * pct / 100)). Returns false (message in
+ * msg) when the session cannot be sent: no image, fragment size outside
+ * 1..255, or more than 16383 fragments.
+ */
+bool fleet_session_schedule(struct fleet_session *s, char *msg, size_t size)
+    __attribute__((warn_unused_result));
+
+/*
+ * The session of a request for an image of image_bytes at data rate dr
+ * (-1 = the region's Class C default). Runs task_validate (its diagnostics
+ * go to diags) and adds errors for what the session cannot carry: a
+ * fragment larger than the data rate allows, more than 16383 fragments, a
+ * fragment size over 255, a missing region. Returns true when the session
+ * can be played.
+ */
+bool fleet_session_from_task(const struct fuota_task *task,
+                             uint64_t image_bytes, int dr,
+                             struct fleet_session *out, struct diag_list *diags)
+    __attribute__((warn_unused_result));
+
+/* Start time of fragment n (1-based). */
+uint64_t fleet_send_time_us(const struct fleet_session *s, uint32_t n);
+/* When fragment n has been heard (start + time on air). */
+uint64_t fleet_heard_time_us(const struct fleet_session *s, uint32_t n);
+
+/* A device build's limits; 0 = no limit. */
+struct fleet_limits {
+    uint32_t max_fragments; /* largest NbFrag (M) the device accepts */
+    uint32_t max_frag_size; /* largest fragment size S */
+    uint32_t max_lost;      /* FRAG_MAX_REDUNDANCY: most lost fragments */
+    uint64_t memory_bytes;  /* RAM for image + decoder */
+};
+
+/* RAM a device needs for this session with at most max_lost losses
+ * (0 = R): M*S + ((L >> 3) + 1) * L + 2M bytes (fec-ts004.md). */
+uint64_t fleet_device_ram(const struct fleet_session *s, uint32_t max_lost);
+
+struct fleet_params {
+    const struct fleet_session *session;
+    const uint8_t *image; /* session->image_bytes bytes, borrowed */
+    struct loss_config loss;
+    uint64_t seed;
+    size_t devices;
+    /* NULL, or each device's own mean loss (0..1) instead of loss+spread. */
+    const double *device_loss;
+    enum fleet_mode mode;
+    double sample;    /* rank mode; 0 = FLEET_DEFAULT_SAMPLE */
+    unsigned threads; /* 0 = online cores */
+    bool early_stop;
+    struct fleet_limits limits;
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+};
+
+/* Sets defaults: no loss, full mode, 0 threads (= cores), seed 1. */
+void fleet_params_init(struct fleet_params *p);
+
+struct fleet_device_result {
+    enum backend_device_status status;
+    uint32_t received; /* fragments received until completion / the end */
+    uint32_t lost;     /* uncoded fragments lost (L), when known */
+    uint32_t done_at;  /* fragment completed / failed at; 0 = never / setup */
+    bool sampled;      /* rank mode: also fully decoded */
+    bool internal_error;
+};
+
+struct fleet_result {
+    size_t devices;
+    struct fleet_device_result *dev; /* devices entries */
+    uint32_t total;                  /* M + R */
+    uint32_t sent;    /* fragments sent (< total with early stop) */
+    uint32_t stop_at; /* early stop: last fragment sent; 0 = none */
+    size_t completed; /* Successful */
+    size_t failed;    /* every other outcome */
+    size_t by_status[BACKEND_DEVICE_STATUS_COUNT];
+    size_t sampled; /* devices fully decoded in rank mode */
+    size_t internal_errors;
+    unsigned threads; /* threads used (not part of any report) */
+};
+
+/*
+ * Runs the simulation. On FLEET_OK *out holds the result (release with
+ * fleet_result_cleanup). FLEET_ERR_PARAM (message in msg) for a bad loss
+ * model, zero devices, a drop list naming a fragment beyond M + R, a
+ * missing image or a device_loss outside 0..1.
+ */
+enum fleet_status fleet_run(const struct fleet_params *p,
+                            struct fleet_result *out, char *msg, size_t size)
+    __attribute__((warn_unused_result));
+void fleet_result_cleanup(struct fleet_result *r);
+
+/* Number of online cores (at least 1). */
+unsigned fleet_default_threads(void);
+
+/*
+ * Fills buf with a deterministic pseudo-random image of `len` bytes drawn
+ * from (seed, LOSS_STREAM_IMAGE).
+ */
+void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
+
+/*
+ * For the simulated service (sim/store's on_session_start hook): plays the
+ * session of `task` for an image of image_bytes (generated from seed) over
+ * `devices` devices, device i with mean loss link_loss[i] (0..1; NULL = no
+ * loss), in rank mode with the default sample. Writes each device's
+ * FuotaDeviceStatus to status[i] and, when done_ms is not NULL, the time
+ * since the session start at which it reached it (completion, failure, or
+ * the end of the session for MissingFrag) in ms. Returns false (message in
+ * msg) when the task cannot be played (invalid request, session the
+ * region cannot carry, out of memory).
+ */
+bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
+                     uint64_t seed, size_t devices, const double *link_loss,
+                     enum backend_device_status *status, int64_t *done_ms,
+                     char *msg, size_t size)
+    __attribute__((warn_unused_result));
+
+#endif
