@@ -1,13 +1,390 @@
-/* fuota serve: placeholder until its issue lands. */
+/* fuota serve: the simulator as an AWS-compatible endpoint on loopback. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include <sodium.h>
+
+#include "aws/credentials.h"
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "sim/server.h"
+#include "sim/store.h"
+
+#define CMD "serve"
+
+/* How long in-flight requests may take to finish at shutdown. */
+#define GRACE_MS 10000
+
+static const char usage_text[] =
+    "Usage: fuota serve [OPTIONS]\n"
+    "\n"
+    "Runs the FUOTA task simulator as an AWS IoT Wireless compatible REST\n"
+    "endpoint (restJson1), for the AWS CLI, the AWS SDKs and fuota itself.\n"
+    "Prints 'fuota serve: listening on URL' on stdout once it accepts\n"
+    "connections; stops cleanly on SIGINT / SIGTERM with the state saved.\n"
+    "\n"
+    "Options:\n"
+    "  --port P             TCP port (default 0: any free port)\n"
+    "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
+    "  --allow-remote       allow a non-loopback --bind (no TLS: careful)\n"
+    "  --state FILE         SQLite state file (default\n"
+    "                       $XDG_STATE_HOME/fuota/simulator.db;\n"
+    "                       ':memory:' keeps nothing)\n"
+    "  --region R           region of ARNs and of SigV4 scopes (default\n"
+    "                       AWS_REGION, AWS_DEFAULT_REGION or us-east-1)\n"
+    "  --account ID         12-digit account id of ARNs (default "
+    "123456789012)\n"
+    "  --require-auth       verify AWS SigV4 signatures on every request\n"
+    "  --credentials FILE   with --require-auth: accept every key pair of\n"
+    "                       this AWS credentials/config file (default: the\n"
+    "                       key the AWS CLI would use here: environment,\n"
+    "                       AWS_PROFILE, ~/.aws/credentials)\n"
+    "  --profile NAME       with --require-auth: accept this profile's key\n"
+    "  --throttle-rate X    share of requests answered 429 Throttling (0..1)\n"
+    "  --error-rate X       share answered 500 InternalServer (0..1)\n"
+    "  --seed S             seed of the fault injection (default 1)\n"
+    "  --time-scale X       run simulated session time X times faster\n"
+    "  --max-body BYTES     largest request body (default 1048576)\n"
+    "  --threads N          worker threads (default 2 per CPU)\n"
+    "  --quiet              no access log (one line per request on stderr)\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Exit status: 0 after a clean shutdown, 1 when the server could not\n"
+    "start or the state could not be opened, 2 on usage errors.\n";
+
+struct serve_args {
+    long long port;
+    const char *bind;
+    bool allow_remote;
+    const char *state;
+    const char *region;
+    const char *account;
+    bool require_auth;
+    const char *credentials;
+    const char *profile;
+    double throttle_rate;
+    double error_rate;
+    long long seed;
+    double time_scale;
+    long long max_body;
+    long long threads;
+    bool quiet;
+};
+
+/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
+static bool opt_value(int argc, char **argv, int *i, const char *name,
+                      const char **value, bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+static int parse_args(int argc, char **argv, struct serve_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        bool missing = false;
+        const char *arg = argv[i];
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return -1;
+        } else if (strcmp(arg, "--allow-remote") == 0) {
+            a->allow_remote = true;
+        } else if (strcmp(arg, "--require-auth") == 0) {
+            a->require_auth = true;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            a->quiet = true;
+        } else if (opt_value(argc, argv, &i, "--port", &v, &missing)) {
+            if (!missing &&
+                !cli_parse_int(CMD, "--port", v, 0, 65535, &a->port))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--bind", &v, &missing)) {
+            a->bind = v;
+        } else if (opt_value(argc, argv, &i, "--state", &v, &missing)) {
+            a->state = v;
+        } else if (opt_value(argc, argv, &i, "--region", &v, &missing)) {
+            a->region = v;
+        } else if (opt_value(argc, argv, &i, "--account", &v, &missing)) {
+            a->account = v;
+        } else if (opt_value(argc, argv, &i, "--credentials", &v, &missing)) {
+            a->credentials = v;
+        } else if (opt_value(argc, argv, &i, "--profile", &v, &missing)) {
+            a->profile = v;
+        } else if (opt_value(argc, argv, &i, "--throttle-rate", &v, &missing)) {
+            if (!missing && !cli_parse_double(CMD, "--throttle-rate", v, 0, 1,
+                                              &a->throttle_rate))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--error-rate", &v, &missing)) {
+            if (!missing &&
+                !cli_parse_double(CMD, "--error-rate", v, 0, 1, &a->error_rate))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--seed", &v, &missing)) {
+            if (!missing &&
+                !cli_parse_int(CMD, "--seed", v, 0, INT64_MAX, &a->seed))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--time-scale", &v, &missing)) {
+            if (!missing && !cli_parse_double(CMD, "--time-scale", v, 0.001,
+                                              1e6, &a->time_scale))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--max-body", &v, &missing)) {
+            if (!missing && !cli_parse_int(CMD, "--max-body", v, 1,
+                                           64LL * 1024 * 1024, &a->max_body))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--threads", &v, &missing)) {
+            if (!missing &&
+                !cli_parse_int(CMD, "--threads", v, 1, 256, &a->threads))
+                return EXIT_USAGE;
+        } else if (arg[0] == '-') {
+            cli_error(CMD, "unknown option '%s'", arg);
+            return cli_usage_error(CMD);
+        } else {
+            cli_error(CMD, "unexpected argument '%s'", arg);
+            return cli_usage_error(CMD);
+        }
+        if (missing) {
+            cli_error(CMD, "%s needs a value", arg);
+            return cli_usage_error(CMD);
+        }
+    }
+    if (a->throttle_rate + a->error_rate > 1.0) {
+        cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
+        return cli_usage_error(CMD);
+    }
+    if ((a->credentials || a->profile) && !a->require_auth) {
+        cli_error(CMD, "--credentials and --profile need --require-auth");
+        return cli_usage_error(CMD);
+    }
+    if (a->credentials && a->profile) {
+        cli_error(CMD, "give --credentials or --profile, not both");
+        return cli_usage_error(CMD);
+    }
+    if (a->account) {
+        size_t n = strlen(a->account);
+        bool digits = n == 12;
+        for (size_t k = 0; digits && k < n; k++)
+            digits = a->account[k] >= '0' && a->account[k] <= '9';
+        if (!digits) {
+            cli_error(CMD, "--account: '%s' is not a 12-digit account id",
+                      a->account);
+            return cli_usage_error(CMD);
+        }
+    }
+    if (a->region) {
+        size_t n = strlen(a->region);
+        bool ok = n > 0 && n < 32;
+        for (size_t k = 0; ok && k < n; k++)
+            ok = (a->region[k] >= 'a' && a->region[k] <= 'z') ||
+                 (a->region[k] >= '0' && a->region[k] <= '9') ||
+                 a->region[k] == '-';
+        if (!ok) {
+            cli_error(CMD,
+                      "--region: '%s' is not a region name such as "
+                      "eu-west-1",
+                      a->region);
+            return cli_usage_error(CMD);
+        }
+    }
+    return EXIT_OK;
+}
+
+static const char *env_nonempty(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Default state file under $XDG_STATE_HOME (or ~/.local/state), created. */
+static char *default_state_path(void)
+{
+    const char *xdg = env_nonempty("XDG_STATE_HOME");
+    const char *home = env_nonempty("HOME");
+    char dir[4096];
+    if (xdg != NULL)
+        snprintf(dir, sizeof(dir), "%s/fuota", xdg);
+    else if (home != NULL)
+        snprintf(dir, sizeof(dir), "%s/.local/state/fuota", home);
+    else
+        return strdup("fuota-simulator.db");
+    /* mkdir -p, one level at a time. */
+    for (char *p = dir + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        (void)mkdir(dir, 0700);
+        *p = '/';
+    }
+    (void)mkdir(dir, 0700);
+    size_t n = strlen(dir) + sizeof("/simulator.db");
+    char *path = malloc(n);
+    if (path != NULL)
+        snprintf(path, n, "%s/simulator.db", dir);
+    return path;
+}
+
+static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
+{
+    char err[AWS_CRED_ERR_MAX];
+    if (a->credentials != NULL) {
+        enum aws_cred_status st =
+            aws_keyring_load_file(kr, a->credentials, err, sizeof(err));
+        if (st != AWS_CRED_OK) {
+            cli_error(CMD, "%s", err[0] ? err : aws_cred_status_message(st));
+            return false;
+        }
+        fprintf(stderr,
+                "fuota serve: SigV4 required; %zu key pair(s) from %s\n",
+                kr->count, a->credentials);
+        return true;
+    }
+    struct aws_resolve_options ro = { .profile = a->profile,
+                                      .region_optional = true };
+    struct aws_credentials c;
+    enum aws_cred_status st = aws_resolve(&ro, &c, err, sizeof(err));
+    if (st == AWS_CRED_OK)
+        st = aws_keyring_add(kr, c.access_key_id, c.secret_access_key,
+                             c.session_token, c.profile, err, sizeof(err));
+    if (st != AWS_CRED_OK) {
+        cli_error(CMD, "--require-auth: %s",
+                  err[0] ? err : aws_cred_status_message(st));
+        aws_credentials_cleanup(&c);
+        return false;
+    }
+    fprintf(stderr, "fuota serve: SigV4 required; key %s from %s\n",
+            c.access_key_id, c.key_from ? c.key_from : "environment");
+    aws_credentials_cleanup(&c);
+    return true;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("serve", "not implemented yet");
-    return EXIT_USAGE;
+    struct serve_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK)
+        return rc < 0 ? EXIT_OK : rc;
+    if (sodium_init() < 0) {
+        cli_error(CMD, "libsodium failed to initialise");
+        return EXIT_CHECK;
+    }
+    const char *region = a.region;
+    if (region == NULL)
+        region = env_nonempty("AWS_REGION");
+    if (region == NULL)
+        region = env_nonempty("AWS_DEFAULT_REGION");
+    if (region == NULL)
+        region = STORE_DEFAULT_REGION;
+
+    struct aws_keyring keys;
+    aws_keyring_init(&keys);
+    if (a.require_auth && !load_keys(&a, &keys)) {
+        aws_keyring_cleanup(&keys);
+        return EXIT_CHECK;
+    }
+
+    char *state = a.state ? strdup(a.state) : default_state_path();
+    if (state == NULL) {
+        cli_error(CMD, "out of memory");
+        aws_keyring_cleanup(&keys);
+        return EXIT_CHECK;
+    }
+    struct store_options so = {
+        .path = state,
+        .region = region,
+        .account = a.account,
+        .time_scale = a.time_scale,
+        .throttle_rate = a.throttle_rate,
+        .error_rate = a.error_rate,
+        .seed = (uint64_t)a.seed,
+    };
+    struct store *store = NULL;
+    struct backend_error berr;
+    backend_error_clear(&berr);
+    if (store_open(&so, &store, &berr) != BACKEND_OK) {
+        cli_error(CMD, "%s: %s", state,
+                  berr.message[0] ? berr.message
+                                  : backend_status_help(berr.status));
+        free(state);
+        aws_keyring_cleanup(&keys);
+        return EXIT_CHECK;
+    }
+    if (store_quarantined(store) != NULL)
+        fprintf(stderr,
+                "fuota serve: warning: %s was not a usable state file; kept "
+                "as %s, starting empty\n",
+                state, store_quarantined(store));
+
+    /* The worker threads inherit this mask: the signals reach sigwait. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct server_options opt = {
+        .store = store,
+        .bind = a.bind,
+        .allow_remote = a.allow_remote,
+        .port = (unsigned)a.port,
+        .require_auth = a.require_auth,
+        .keys = &keys,
+        .region = region,
+        .max_body = (size_t)a.max_body,
+        .threads = (unsigned)a.threads,
+        .access_log = a.quiet ? NULL : stderr,
+    };
+    struct server *srv = NULL;
+    char err[512];
+    enum server_status st = server_start(&opt, &srv, err, sizeof(err));
+    if (st != SERVER_OK) {
+        cli_error(CMD, "%s: %s", server_status_message(st), err);
+        store_close(store);
+        free(state);
+        aws_keyring_cleanup(&keys);
+        return st == SERVER_E_NOT_LOOPBACK ? EXIT_USAGE : EXIT_CHECK;
+    }
+    if (a.allow_remote && a.bind != NULL)
+        fprintf(stderr,
+                "fuota serve: warning: listening beyond loopback "
+                "without TLS%s\n",
+                a.require_auth ? "" : " and without authentication");
+    fprintf(stderr, "fuota serve: state %s, region %s%s\n", state, region,
+            a.require_auth ? ", SigV4 on" : ", no authentication");
+    printf("fuota serve: listening on %s\n", server_url(srv));
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&sigs, &sig) != 0 || sig == SIGHUP) {
+        /* SIGHUP: nothing to reload; keep serving. */
+    }
+    fprintf(stderr, "fuota serve: %s received, finishing requests\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(srv, GRACE_MS);
+    store_close(store);
+    fprintf(stderr, "fuota serve: state saved to %s\n", state);
+    free(state);
+    aws_keyring_cleanup(&keys);
+    return EXIT_OK;
 }
