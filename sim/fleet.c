@@ -425,6 +425,7 @@ enum fleet_status fleet_run(const struct fleet_params *p,
     size_t stream_size = (size_t)run->total * s->fragment_size;
     run->stream = malloc(stream_size ? stream_size : 1);
     out->dev = calloc(p->devices, sizeof(*out->dev));
+    run->dev = out->dev;
     enum fec_status fs = FEC_ERR_NOMEM;
     if (run->stream && out->dev)
         fs = fec_matrix_new(s->m, s->r, FEC_CODEC_V1, &run->matrix);

@@ -1,0 +1,715 @@
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/fec.h"
+#include "sim/events.h"
+#include "sim/fleet.h"
+#include "sim/report.h"
+
+/* A session built by hand: no region needed. */
+static struct fleet_session session(uint64_t image_bytes, uint32_t s, int pct)
+{
+    struct fleet_session x;
+    memset(&x, 0, sizeof(x));
+    x.image_bytes = image_bytes;
+    x.fragment_size = s;
+    x.redundancy_percent = pct;
+    x.region = "EU868";
+    x.dr = 0;
+    x.interval_ms = 1000;
+    x.time_on_air_us = 100000;
+    char msg[256];
+    if (!fleet_session_schedule(&x, msg, sizeof(msg)))
+        fail_msg("schedule: %s", msg);
+    return x;
+}
+
+struct sim {
+    struct fleet_session s;
+    uint8_t *image;
+    struct fleet_params p;
+    struct fleet_result r;
+};
+
+static void sim_setup(struct sim *x, uint64_t bytes, uint32_t frag, int pct,
+                      size_t devices)
+{
+    memset(x, 0, sizeof(*x));
+    x->s = session(bytes, frag, pct);
+    x->image = malloc(bytes);
+    assert_non_null(x->image);
+    fleet_generate_image(x->image, bytes, 5);
+    fleet_params_init(&x->p);
+    x->p.session = &x->s;
+    x->p.image = x->image;
+    x->p.devices = devices;
+    x->p.threads = 2;
+}
+
+static void sim_run(struct sim *x)
+{
+    char msg[256];
+    enum fleet_status st = fleet_run(&x->p, &x->r, msg, sizeof(msg));
+    if (st != FLEET_OK)
+        fail_msg("fleet_run: %s", msg);
+}
+
+static void sim_free(struct sim *x)
+{
+    fleet_result_cleanup(&x->r);
+    free(x->image);
+}
+
+static void test_schedule(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t interval_ms;
+        uint64_t toa_us;
+        double duty;
+        uint64_t want_spacing_us;
+    } cases[] = {
+        { 1000, 100000, 0, 1000000 },
+        { 1499, 100000, 0, 1000000 },   /* rounds down */
+        { 1500, 100000, 0, 2000000 },   /* rounds half up */
+        { 499, 100000, 0, 100000 },     /* 0 s: the time on air bounds it */
+        { 1000, 1500000, 0, 1500000 },  /* never faster than on air */
+        { 1000, 200000, 0.1, 2000000 }, /* duty cycle 10 %: 10 x on air */
+        { 5000, 200000, 0.1, 5000000 }, /* interval already slower */
+        { 1000, 200000, 1.0, 1000000 }, /* 100 %: no limit */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fleet_session x;
+        memset(&x, 0, sizeof(x));
+        x.image_bytes = 100;
+        x.fragment_size = 10;
+        x.redundancy_percent = 50;
+        x.interval_ms = cases[i].interval_ms;
+        x.time_on_air_us = cases[i].toa_us;
+        x.duty_cycle = cases[i].duty;
+        assert_true(fleet_session_schedule(&x, NULL, 0));
+        if (x.spacing_us != cases[i].want_spacing_us)
+            fail_msg("case %zu: spacing %llu", i,
+                     (unsigned long long)x.spacing_us);
+        /* AWS's example: 100 B, 10 B fragments, 50 % -> 10 + 5. */
+        assert_int_equal(x.m, 10);
+        assert_int_equal(x.r, 5);
+        assert_int_equal(x.padding, 0);
+        assert_true(fleet_send_time_us(&x, 1) == 0);
+        assert_true(fleet_send_time_us(&x, 3) == 2 * x.spacing_us);
+        assert_true(fleet_heard_time_us(&x, 3) ==
+                    2 * x.spacing_us + x.time_on_air_us);
+    }
+    /* Limits: S 1..255, M + R <= 16383, an image. */
+    static const struct {
+        uint64_t bytes;
+        uint32_t s;
+        int pct;
+        bool ok;
+    } lim[] = {
+        { 100, 0, 0, false },   { 100, 1, 0, true },     { 100, 255, 0, true },
+        { 100, 256, 0, false }, { 0, 10, 0, false },     { 16383, 1, 0, true },
+        { 16384, 1, 0, false }, { 8192, 1, 100, false }, { 8191, 1, 100, true },
+        { 101, 10, 0, true },   { 100, 10, 101, false }, { 100, 10, -1, false },
+    };
+    for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+        struct fleet_session x;
+        memset(&x, 0, sizeof(x));
+        x.image_bytes = lim[i].bytes;
+        x.fragment_size = lim[i].s;
+        x.redundancy_percent = lim[i].pct;
+        x.interval_ms = 1000;
+        char msg[256] = "";
+        if (fleet_session_schedule(&x, msg, sizeof(msg)) != lim[i].ok)
+            fail_msg("limit case %zu: %s", i, msg);
+        if (!lim[i].ok)
+            assert_true(strlen(msg) > 10);
+    }
+    struct fleet_session pad = session(101, 10, 0);
+    assert_int_equal(pad.m, 11);
+    assert_int_equal(pad.padding, 9);
+}
+
+static void test_no_loss_all_complete_at_m(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 5000, 10, 20, 40);
+    sim_run(&x);
+    assert_int_equal(x.r.completed, 40);
+    assert_int_equal(x.r.failed, 0);
+    assert_int_equal(x.r.internal_errors, 0);
+    for (size_t d = 0; d < 40; d++) {
+        assert_int_equal(x.r.dev[d].status, BACKEND_DEVICE_SUCCESSFUL);
+        assert_int_equal(x.r.dev[d].done_at, 500);
+        assert_int_equal(x.r.dev[d].received, 500);
+        assert_int_equal(x.r.dev[d].lost, 0);
+    }
+    assert_int_equal(x.r.sent, 600);
+    sim_free(&x);
+}
+
+static void test_total_loss_none_complete(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 2000, 10, 50, 20);
+    x.p.loss.loss = 1.0;
+    sim_run(&x);
+    assert_int_equal(x.r.completed, 0);
+    assert_int_equal(x.r.by_status[BACKEND_DEVICE_MISSING_FRAG], 20);
+    for (size_t d = 0; d < 20; d++) {
+        assert_int_equal(x.r.dev[d].received, 0);
+        assert_int_equal(x.r.dev[d].done_at, 0);
+    }
+    /* Shared loss of 100 % is the same for everyone. */
+    x.p.loss.loss = 0;
+    x.p.loss.shared_loss = 1.0;
+    fleet_result_cleanup(&x.r);
+    sim_run(&x);
+    assert_int_equal(x.r.completed, 0);
+    sim_free(&x);
+}
+
+/* Rank over GF(2) of the rows of `lines` restricted to the lost columns:
+ * an oracle independent of core/fec's decoder (L <= 64). */
+static unsigned restricted_rank(uint32_t m, const uint32_t *lost, size_t l,
+                                const uint32_t *ks, size_t nk)
+{
+    uint64_t basis[64] = { 0 };
+    unsigned rank = 0;
+    uint64_t *row = calloc((m + 63) / 64, sizeof(uint64_t));
+    for (size_t i = 0; i < nk; i++) {
+        fec_matrix_line(ks[i], m, FEC_CODEC_V1, row);
+        uint64_t v = 0;
+        for (size_t j = 0; j < l; j++)
+            if ((row[lost[j] / 64] >> (lost[j] % 64)) & 1)
+                v |= 1ull << j;
+        for (int b = 63; b >= 0 && v; b--) {
+            if (!((v >> b) & 1))
+                continue;
+            if (!basis[b]) {
+                basis[b] = v;
+                rank++;
+                v = 0;
+                break;
+            }
+            v ^= basis[b];
+        }
+    }
+    free(row);
+    return rank;
+}
+
+/* Runs one device over `drop` with M = m, R = r; returns its result. */
+static struct fleet_device_result one_device(uint32_t m, uint32_t r,
+                                             const uint32_t *drop, size_t nd,
+                                             enum fleet_mode mode)
+{
+    struct sim x;
+    sim_setup(&x, (uint64_t)m * 8, 8, 0, 1);
+    x.s.r = r;
+    x.p.loss.drop = drop;
+    x.p.loss.drop_count = nd;
+    x.p.mode = mode;
+    sim_run(&x);
+    struct fleet_device_result res = x.r.dev[0];
+    assert_int_equal(x.r.internal_errors, 0);
+    sim_free(&x);
+    return res;
+}
+
+static void test_drop_single_loss(void **state)
+{
+    (void)state;
+    const uint32_t m = 20, r = 20;
+    for (uint32_t col = 0; col < m; col++) {
+        uint32_t drop = col + 1;
+        /* The first redundancy row covering that column repairs it. */
+        uint32_t want = 0;
+        for (uint32_t k = 1; k <= r && !want; k++)
+            if (restricted_rank(m, &col, 1, &k, 1) == 1)
+                want = m + k;
+        struct fleet_device_result res =
+            one_device(m, r, &drop, 1, FLEET_MODE_FULL);
+        if (want) {
+            assert_int_equal(res.status, BACKEND_DEVICE_SUCCESSFUL);
+            assert_int_equal(res.done_at, want);
+            assert_int_equal(res.received, want - 1);
+        } else {
+            assert_int_equal(res.status, BACKEND_DEVICE_MISSING_FRAG);
+        }
+        assert_int_equal(res.lost, 1);
+    }
+    /* M = 1: every redundancy row is zero, a lost fragment stays lost. */
+    uint32_t one = 1;
+    struct fleet_device_result res = one_device(1, 5, &one, 1, FLEET_MODE_FULL);
+    assert_int_equal(res.status, BACKEND_DEVICE_MISSING_FRAG);
+    assert_int_equal(res.received, 5);
+}
+
+static void test_drop_not_mds(void **state)
+{
+    (void)state;
+    /* Find two lost columns and two redundancy rows whose restriction has
+     * rank < 2: the device gets as many redundancy fragments as it lost and
+     * still cannot complete. */
+    const uint32_t m = 16, r = 16;
+    for (uint32_t a = 0; a < m; a++)
+        for (uint32_t b = a + 1; b < m; b++)
+            for (uint32_t k1 = 1; k1 <= r; k1++)
+                for (uint32_t k2 = k1 + 1; k2 <= r; k2++) {
+                    uint32_t lost[2] = { a, b }, ks[2] = { k1, k2 };
+                    if (restricted_rank(m, lost, 2, ks, 2) == 2)
+                        continue;
+                    uint32_t drop[2 + 16];
+                    size_t nd = 0;
+                    drop[nd++] = a + 1;
+                    drop[nd++] = b + 1;
+                    for (uint32_t k = 1; k <= r; k++)
+                        if (k != k1 && k != k2)
+                            drop[nd++] = m + k;
+                    for (int mode = 0; mode < 2; mode++) {
+                        struct fleet_device_result res =
+                            one_device(m, r, drop, nd, (enum fleet_mode)mode);
+                        assert_int_equal(res.status,
+                                         BACKEND_DEVICE_MISSING_FRAG);
+                        assert_int_equal(res.received, m);
+                        assert_int_equal(res.lost, 2);
+                    }
+                    /* With every redundancy row it completes where the
+                     * oracle says rank 2 is first reached. */
+                    uint32_t want = 0;
+                    for (uint32_t k = 2; k <= r && !want; k++) {
+                        uint32_t all[16];
+                        for (uint32_t j = 0; j < k; j++)
+                            all[j] = j + 1;
+                        if (restricted_rank(m, lost, 2, all, k) == 2)
+                            want = m + k;
+                    }
+                    struct fleet_device_result res =
+                        one_device(m, r, drop, 2, FLEET_MODE_FULL);
+                    assert_int_equal(res.status, BACKEND_DEVICE_SUCCESSFUL);
+                    assert_int_equal(res.done_at, want);
+                    return;
+                }
+    fail_msg("no non-MDS pattern found for M = 16");
+}
+
+static char *report_of(struct sim *x)
+{
+    char *text = report_to_text(&x->p, &x->r, false);
+    assert_non_null(text);
+    return text;
+}
+
+static void test_deterministic_across_threads(void **state)
+{
+    (void)state;
+    uint32_t drop[] = { 3, 40 };
+    char *first = NULL;
+    for (unsigned t = 1; t <= 3; t++) {
+        struct sim x;
+        sim_setup(&x, 3000, 10, 30, 53);
+        x.p.loss.loss = 0.12;
+        x.p.loss.burst = 3;
+        x.p.loss.spread = 0.05;
+        x.p.loss.shared_loss = 0.01;
+        x.p.loss.late_join = 2;
+        x.p.loss.drop = drop;
+        x.p.loss.drop_count = 2;
+        x.p.seed = 99;
+        x.p.threads = t;
+        x.p.early_stop = true;
+        sim_run(&x);
+        char *text = report_of(&x);
+        if (!first)
+            first = text;
+        else {
+            assert_string_equal(first, text);
+            free(text);
+        }
+        sim_free(&x);
+    }
+    /* Another seed, another report. */
+    struct sim y;
+    sim_setup(&y, 3000, 10, 30, 53);
+    y.p.loss.loss = 0.12;
+    y.p.seed = 100;
+    sim_run(&y);
+    char *other = report_of(&y);
+    assert_string_not_equal(first, other);
+    free(other);
+    free(first);
+    sim_free(&y);
+}
+
+static void test_rank_agrees_with_full(void **state)
+{
+    (void)state;
+    struct sim full, rank;
+    sim_setup(&full, 4000, 10, 15, 60);
+    sim_setup(&rank, 4000, 10, 15, 60);
+    full.p.loss.loss = rank.p.loss.loss = 0.12;
+    rank.p.mode = FLEET_MODE_RANK;
+    rank.p.sample = 0.2;
+    sim_run(&full);
+    sim_run(&rank);
+    assert_int_equal(rank.r.internal_errors, 0);
+    assert_true(rank.r.sampled >= 2 && rank.r.sampled < 60);
+    assert_true(rank.r.dev[0].sampled);
+    size_t failed = 0;
+    for (size_t d = 0; d < 60; d++) {
+        assert_int_equal(full.r.dev[d].status, rank.r.dev[d].status);
+        assert_int_equal(full.r.dev[d].done_at, rank.r.dev[d].done_at);
+        assert_int_equal(full.r.dev[d].received, rank.r.dev[d].received);
+        failed += full.r.dev[d].status != BACKEND_DEVICE_SUCCESSFUL;
+    }
+    /* 15 % redundancy at 12 % loss: some fail, most complete. */
+    assert_true(failed > 0 && failed < 30);
+    sim_free(&full);
+    sim_free(&rank);
+}
+
+static void test_m1000_mean_overhead(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 1000 * 10, 10, 20, 300);
+    x.p.loss.loss = 0.10;
+    x.p.mode = FLEET_MODE_RANK;
+    x.p.seed = 2024;
+    sim_run(&x);
+    assert_int_equal(x.r.completed, 300);
+    assert_int_equal(x.r.internal_errors, 0);
+    uint64_t sum = 0;
+    for (size_t d = 0; d < 300; d++)
+        sum += x.r.dev[d].received;
+    double over = (double)sum / 300.0 - 1000.0;
+    /* TS004: about M + 1.6 on average (sd of the mean ~0.1 here). */
+    if (over < 1.2 || over > 2.0)
+        fail_msg("mean overhead %.3f fragments", over);
+    sim_free(&x);
+}
+
+static void test_early_stop(void **state)
+{
+    (void)state;
+    for (int loss = 0; loss <= 10; loss += 5) {
+        struct sim a, b;
+        sim_setup(&a, 3000, 10, 40, 40);
+        sim_setup(&b, 3000, 10, 40, 40);
+        a.p.loss.loss = b.p.loss.loss = loss / 100.0;
+        b.p.early_stop = true;
+        sim_run(&a);
+        sim_run(&b);
+        assert_int_equal(a.r.completed, 40);
+        uint32_t last = 0;
+        for (size_t d = 0; d < 40; d++) {
+            assert_int_equal(a.r.dev[d].status, b.r.dev[d].status);
+            assert_int_equal(a.r.dev[d].done_at, b.r.dev[d].done_at);
+            if (b.r.dev[d].done_at > last)
+                last = b.r.dev[d].done_at;
+        }
+        assert_int_equal(a.r.sent, 420);
+        assert_int_equal(a.r.stop_at, 0);
+        /* Never before the last device completes, never before M. */
+        assert_int_equal(b.r.stop_at, last < 300 ? 300 : last);
+        assert_int_equal(b.r.sent, b.r.stop_at);
+        char *ta = report_of(&a), *tb = report_of(&b);
+        assert_non_null(strstr(tb, "\"fragments_saved\":"));
+        assert_string_not_equal(ta, tb);
+        free(ta);
+        free(tb);
+        sim_free(&a);
+        sim_free(&b);
+    }
+    /* A device that cannot complete: no early stop. */
+    struct sim c;
+    sim_setup(&c, 3000, 10, 5, 10);
+    c.p.loss.loss = 0.3;
+    c.p.early_stop = true;
+    sim_run(&c);
+    assert_true(c.r.failed > 0);
+    assert_int_equal(c.r.stop_at, 0);
+    assert_int_equal(c.r.sent, c.r.total);
+    sim_free(&c);
+}
+
+static size_t completed_with(double burst, uint64_t *p99)
+{
+    struct sim x;
+    sim_setup(&x, 500 * 10, 10, 18, 300);
+    x.p.loss.loss = 0.10;
+    x.p.loss.burst = burst;
+    x.p.mode = FLEET_MODE_RANK;
+    x.p.seed = 31;
+    sim_run(&x);
+    size_t done = x.r.completed;
+    uint64_t *v = malloc(300 * sizeof(*v));
+    for (size_t d = 0; d < 300; d++)
+        v[d] = x.r.dev[d].status == BACKEND_DEVICE_SUCCESSFUL
+                   ? x.r.dev[d].done_at
+                   : UINT32_MAX;
+    struct report_stats st;
+    report_stats(v, 300, &st);
+    *p99 = st.p99;
+    free(v);
+    sim_free(&x);
+    return done;
+}
+
+static void test_bursts_need_more_redundancy(void **state)
+{
+    (void)state;
+    uint64_t p99_iid, p99_burst;
+    size_t iid = completed_with(0, &p99_iid);
+    size_t burst = completed_with(10, &p99_burst);
+    /* Same 10 % mean loss, 18 % redundancy: i.i.d. loss is covered, long
+     * bursts make the lost count vary and leave devices short. */
+    assert_int_equal(iid, 300);
+    assert_true(burst < iid);
+    assert_true(p99_burst > p99_iid);
+}
+
+static void test_device_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        struct fleet_limits lim;
+        enum backend_device_status want;
+    } cases[] = {
+        { { .max_fragments = 299 }, BACKEND_DEVICE_NOT_ENOUGH_MEMORY },
+        { { .max_fragments = 300 }, BACKEND_DEVICE_SUCCESSFUL },
+        { { .max_frag_size = 9 }, BACKEND_DEVICE_NOT_ENOUGH_MEMORY },
+        { { .max_frag_size = 10 }, BACKEND_DEVICE_SUCCESSFUL },
+        { { .max_lost = 2 }, BACKEND_DEVICE_MEMORY_ERROR },
+        { { .max_lost = 300 }, BACKEND_DEVICE_SUCCESSFUL },
+        /* 3000 + ((60 >> 3) + 1) * 60 + 600 = 4080 bytes */
+        { { .memory_bytes = 4079 }, BACKEND_DEVICE_NOT_ENOUGH_MEMORY },
+        { { .memory_bytes = 4080 }, BACKEND_DEVICE_SUCCESSFUL },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sim x;
+        sim_setup(&x, 3000, 10, 20, 8);
+        x.p.loss.loss = 0.05;
+        x.p.seed = 3;
+        x.p.limits = cases[i].lim;
+        assert_int_equal(fleet_device_ram(&x.s, 0), 4080);
+        sim_run(&x);
+        if (x.r.by_status[cases[i].want] == 0)
+            fail_msg("case %zu: no device reports %d", i, cases[i].want);
+        for (size_t d = 0; d < 8; d++) {
+            const struct fleet_device_result *r = &x.r.dev[d];
+            if (cases[i].want == BACKEND_DEVICE_NOT_ENOUGH_MEMORY) {
+                assert_int_equal(r->status, cases[i].want);
+                assert_int_equal(r->done_at, 0);
+                assert_int_equal(r->received, 0);
+            }
+            if (r->status == BACKEND_DEVICE_MEMORY_ERROR) {
+                assert_true(r->lost > 2);
+                assert_true(r->done_at > 0);
+            }
+        }
+        sim_free(&x);
+    }
+}
+
+static void test_bad_params(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 1000, 10, 10, 5);
+    char msg[256];
+    struct fleet_result r;
+    x.p.devices = 0;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "devices"));
+    x.p.devices = 5;
+    uint32_t drop[] = { 111 };
+    x.p.loss.drop = drop;
+    x.p.loss.drop_count = 1;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "beyond the session's 110"));
+    drop[0] = 110;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_OK);
+    fleet_result_cleanup(&r);
+    x.p.loss.loss = 1.5;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "loss:"));
+    x.p.loss.loss = 0.1;
+    double own[5] = { 0, 0.5, 1, 1.01, 0 };
+    x.p.device_loss = own;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "device 3"));
+    own[3] = 1.0;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_OK);
+    /* Own losses: 0 completes, 1 never does. */
+    assert_int_equal(r.dev[0].status, BACKEND_DEVICE_SUCCESSFUL);
+    assert_int_equal(r.dev[2].status, BACKEND_DEVICE_MISSING_FRAG);
+    fleet_result_cleanup(&r);
+    x.p.image = NULL;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_string_equal(fleet_status_message(FLEET_ERR_PARAM),
+                        "invalid parameter");
+    sim_free(&x);
+}
+
+static void test_stats(void **state)
+{
+    (void)state;
+    uint64_t v[] = { 5, 1, 4, 2, 3, 10, 9, 8, 7, 6 };
+    struct report_stats s;
+    report_stats(v, 10, &s);
+    assert_int_equal(s.count, 10);
+    assert_int_equal(s.min, 1);
+    assert_int_equal(s.median, 5); /* nearest rank: ceil(0.5 * 10) = 5th */
+    assert_int_equal(s.p90, 9);
+    assert_int_equal(s.p99, 10);
+    assert_int_equal(s.max, 10);
+    assert_true(s.mean == 5.5);
+    uint64_t one = 7;
+    report_stats(&one, 1, &s);
+    assert_true(s.min == 7 && s.median == 7 && s.p99 == 7 && s.max == 7);
+    report_stats(NULL, 0, &s);
+    assert_true(s.count == 0 && s.max == 0 && s.mean == 0.0);
+}
+
+static void test_events_stream(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 400, 10, 50, 6);
+    x.p.loss.loss = 0.2;
+    x.p.seed = 8;
+    x.p.limits.max_lost = 12; /* some devices fail with MemoryError */
+    sim_run(&x);
+    struct events_iter *it = events_new(&x.p, &x.r);
+    assert_non_null(it);
+    struct events_event ev;
+    size_t sent = 0, recv[6] = { 0 }, outcome[6] = { 0 };
+    uint64_t last_t = 0;
+    uint32_t frag = 0;
+    char line[256];
+    while (events_next(it, &ev)) {
+        assert_true(ev.time_us >= last_t);
+        last_t = ev.time_us;
+        assert_true(events_format_json(&ev, line, sizeof(line)) > 10);
+        assert_int_equal(line[0], '{');
+        switch (ev.type) {
+        case EVENTS_SENT:
+            assert_int_equal(ev.fragment, ++frag);
+            sent++;
+            break;
+        case EVENTS_RECEIVED:
+            recv[ev.device]++;
+            /* fallthrough */
+        case EVENTS_LOST:
+            assert_int_equal(ev.fragment, frag);
+            assert_int_equal(outcome[ev.device], 0);
+            break;
+        case EVENTS_COMPLETED:
+        case EVENTS_FAILED:
+            outcome[ev.device]++;
+            assert_int_equal(ev.status, x.r.dev[ev.device].status);
+            if (x.r.dev[ev.device].done_at)
+                assert_int_equal(ev.fragment, x.r.dev[ev.device].done_at);
+            break;
+        }
+    }
+    assert_false(events_next(it, &ev));
+    events_free(it);
+    assert_int_equal(sent, x.r.sent);
+    for (size_t d = 0; d < 6; d++) {
+        assert_int_equal(outcome[d], 1);
+        assert_int_equal(recv[d], x.r.dev[d].received);
+    }
+    struct events_event s = { .type = EVENTS_SENT,
+                              .fragment = 3,
+                              .time_us = 2001500 };
+    events_format_json(&s, line, sizeof(line));
+    assert_string_equal(
+        line, "{\"t_ms\":2001.500,\"event\":\"sent\",\"fragment\":3}");
+    struct events_event f = { .type = EVENTS_FAILED,
+                              .fragment = 60,
+                              .device = 4,
+                              .status = BACKEND_DEVICE_MISSING_FRAG };
+    events_format_json(&f, line, sizeof(line));
+    assert_string_equal(line, "{\"t_ms\":0.000,\"event\":\"failed\","
+                              "\"fragment\":60,\"device\":4,"
+                              "\"status\":\"MissingFrag\"}");
+    assert_string_equal(events_type_name(EVENTS_LOST), "lost");
+    sim_free(&x);
+}
+
+static void test_report_and_csv(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 1000, 10, 10, 4);
+    x.p.loss.loss = 0.5;
+    x.p.seed = 4;
+    sim_run(&x);
+    char *text = report_to_text(&x.p, &x.r, true);
+    assert_non_null(text);
+    static const char *members[] = {
+        "\"simulation\"",
+        "\"session\"",
+        "\"fragments_received_to_complete\"",
+        "\"completion_time_ms\"",
+        "\"completion_fragment\"",
+        "\"completions_by_fragment\"",
+        "\"airtime\"",
+        "\"session_wall_time_ms\"",
+        "\"by_status\"",
+        "\"MissingFrag\"",
+        "\"time_on_air_ms\":\t100",
+        "\"total_fragments\":\t110",
+    };
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+        if (!strstr(text, members[i]))
+            fail_msg("report lacks %s:\n%s", members[i], text);
+    assert_null(strstr(text, "thread"));
+    free(text);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_true(report_write_csv(f, &x.p, &x.r));
+    assert_true(report_print_table(f, &x.p, &x.r));
+    fclose(f);
+    assert_non_null(strstr(buf, "device,status,own_loss_percent,"));
+    assert_non_null(strstr(buf, "\n3,MissingFrag,50.0000,"));
+    assert_non_null(strstr(buf, "Completed 0 of 4"));
+    free(buf);
+    sim_free(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_no_loss_all_complete_at_m),
+        cmocka_unit_test(test_total_loss_none_complete),
+        cmocka_unit_test(test_drop_single_loss),
+        cmocka_unit_test(test_drop_not_mds),
+        cmocka_unit_test(test_deterministic_across_threads),
+        cmocka_unit_test(test_rank_agrees_with_full),
+        cmocka_unit_test(test_m1000_mean_overhead),
+        cmocka_unit_test(test_early_stop),
+        cmocka_unit_test(test_bursts_need_more_redundancy),
+        cmocka_unit_test(test_device_limits),
+        cmocka_unit_test(test_bad_params),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_events_stream),
+        cmocka_unit_test(test_report_and_csv),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
