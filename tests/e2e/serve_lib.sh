@@ -16,7 +16,7 @@ start_server() {
     SRV_PID=$!
     on_exit "kill -9 $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null"
     URL=""
-    if ! wait_until 20 grep -q '^fuota serve: listening on http' "$SRV_OUT"; then
+    if ! wait_until 20 grep -qs '^fuota serve: listening on http' "$SRV_OUT"; then
         echo "# server $name did not start: $(head -c 600 "$SRV_ERR")"
         return 1
     fi
