@@ -37,7 +37,7 @@
 enum airtime_ldro { AIRTIME_LDRO_AUTO, AIRTIME_LDRO_OFF, AIRTIME_LDRO_ON };
 
 struct airtime_lora {
-    int sf;               /* 5..12 */
+    int sf;               /* 6..12 */
     int64_t bw_hz;        /* > 0 */
     int cr;               /* 1..4 for 4/5..4/8 */
     int preamble_symbols; /* programmed preamble length, >= 0 */
