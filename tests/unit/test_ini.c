@@ -1,0 +1,162 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/ini.h"
+
+static const char *get(const struct ini_doc *d, const char *sec,
+                       const char *key)
+{
+    size_t i = ini_section_index(d, sec);
+    if (i == (size_t)-1)
+        return NULL;
+    const struct ini_entry *e = ini_get(d, i, key);
+    return e ? e->value : NULL;
+}
+
+static void test_parse_ok(void **state)
+{
+    (void)state;
+    static const char text[] = "\xEF\xBB\xBF# comment\r\n"
+                               "; another\n"
+                               "[default]\n"
+                               "Region = eu-west-1 \n"
+                               "output:json\n"
+                               "empty =\n"
+                               "\n"
+                               "  [ profile  x ]  # trailing comment\n"
+                               "s3 =\n"
+                               "  max_concurrent_requests = 10\n"
+                               "\tmultipart_threshold: 64MB\n"
+                               "note = first\n"
+                               "   second\n"
+                               "hash = a # not a comment\n"
+                               "url = http://h:1/p?a=b\n"
+                               "[a]]\n"
+                               "k=v=w\n"
+                               "[last]";
+    struct ini_doc d;
+    unsigned line = 99;
+    char err[64] = "x";
+    assert_int_equal(
+        ini_parse(&d, text, sizeof(text) - 1, &line, err, sizeof(err)), INI_OK);
+    assert_int_equal(line, 0);
+    assert_string_equal(err, "");
+    assert_int_equal(d.section_count, 4);
+    assert_string_equal(d.sections[1].name, "profile  x");
+    assert_int_equal(d.sections[1].line, 8);
+    assert_string_equal(get(&d, "default", "region"), "eu-west-1");
+    assert_string_equal(get(&d, "default", "output"), "json");
+    assert_string_equal(get(&d, "default", "empty"), "");
+    assert_string_equal(get(&d, "profile  x", "s3"), "");
+    assert_string_equal(get(&d, "profile  x", "s3.max_concurrent_requests"),
+                        "10");
+    assert_string_equal(get(&d, "profile  x", "s3.multipart_threshold"),
+                        "64MB");
+    assert_string_equal(get(&d, "profile  x", "note"), "first\nsecond");
+    assert_string_equal(get(&d, "profile  x", "hash"), "a # not a comment");
+    assert_string_equal(get(&d, "profile  x", "url"), "http://h:1/p?a=b");
+    assert_string_equal(get(&d, "a]", "k"), "v=w");
+    assert_non_null(ini_section(&d, "last"));
+    assert_null(ini_section(&d, "nope"));
+    assert_null(get(&d, "default", "nope"));
+    size_t di = ini_section_index(&d, "default");
+    assert_int_equal(ini_get(&d, di, "output")->line, 5);
+    ini_cleanup(&d);
+    ini_cleanup(&d);
+    ini_cleanup(NULL);
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum ini_status want;
+        unsigned line;
+    } cases[] = {
+        { "key = v\n", INI_E_NO_SECTION, 1 },
+        { "# c\n\n[s]\nnot a pair\n", INI_E_SYNTAX, 4 },
+        { "[s]\n= value\n", INI_E_SYNTAX, 2 },
+        { "[s\n", INI_E_SYNTAX, 1 },
+        { "[]\n", INI_E_SYNTAX, 1 },
+        { "[ ]\n", INI_E_SYNTAX, 1 },
+        { "[s] x\n", INI_E_SYNTAX, 1 },
+        { "[s]\n[t]\n[s]\n", INI_E_DUPLICATE_SECTION, 3 },
+        { "[s]\na=1\nA=2\n", INI_E_DUPLICATE_KEY, 3 },
+        { "[s]\nn =\n  x = 1\n  x = 2\n", INI_E_DUPLICATE_KEY, 4 },
+        { "[s]\nn =\n  not nested\n", INI_E_SYNTAX, 3 },
+        { "[s]\nkey\n", INI_E_SYNTAX, 2 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ini_doc d;
+        unsigned line = 0;
+        char err[80];
+        enum ini_status st = ini_parse(&d, cases[i].text, strlen(cases[i].text),
+                                       &line, err, sizeof(err));
+        if (st != cases[i].want || line != cases[i].line)
+            fail_msg("case %zu: %s at %u", i, ini_status_message(st), line);
+        char want[80];
+        snprintf(want, sizeof(want), "line %u: %s", cases[i].line,
+                 ini_status_message(cases[i].want));
+        assert_string_equal(err, want);
+        ini_cleanup(&d);
+    }
+    /* Error output is optional. */
+    struct ini_doc d;
+    assert_int_equal(ini_parse(&d, "x=1", 3, NULL, NULL, 0), INI_E_NO_SECTION);
+    ini_cleanup(&d);
+    assert_int_equal(ini_parse(&d, NULL, 5, NULL, NULL, 0), INI_OK);
+    assert_int_equal(d.section_count, 0);
+    ini_cleanup(&d);
+    assert_string_equal(ini_status_message((enum ini_status)50),
+                        "unknown status");
+}
+
+static void test_blank_line_ends_value(void **state)
+{
+    (void)state;
+    /* An indented line after a blank line is a key of its own. */
+    static const char text[] = "[s]\na = 1\n\n  b = 2\n";
+    struct ini_doc d;
+    assert_int_equal(ini_parse(&d, text, sizeof(text) - 1, NULL, NULL, 0),
+                     INI_OK);
+    assert_string_equal(get(&d, "s", "a"), "1");
+    assert_string_equal(get(&d, "s", "b"), "2");
+    ini_cleanup(&d);
+}
+
+static void test_many_entries(void **state)
+{
+    (void)state;
+    char text[20000];
+    size_t n = 0;
+    for (int s = 0; s < 30; s++) {
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "[s%d]\n", s);
+        for (int k = 0; k < 20; k++)
+            n += (size_t)snprintf(text + n, sizeof(text) - n, "k%d = %d\n", k,
+                                  s * 100 + k);
+    }
+    struct ini_doc d;
+    assert_int_equal(ini_parse(&d, text, n, NULL, NULL, 0), INI_OK);
+    assert_int_equal(d.section_count, 30);
+    assert_int_equal(d.entry_count, 600);
+    assert_string_equal(get(&d, "s29", "k19"), "2919");
+    ini_cleanup(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_blank_line_ends_value),
+        cmocka_unit_test(test_many_entries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
