@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# fuota serve keeps its state: a restart keeps every task; a kill -9 while
+# clients are writing loses no acknowledged create and leaves no half-made
+# task; the database opens cleanly afterwards (and in the sqlite3 shell).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/serve_lib.sh"
+
+DB="$TMP/state.db"
+
+# ---- clean restart -------------------------------------------------------
+ok_if "server starts" start_server first --state "$DB" --quiet
+ids=()
+for i in $(seq 1 12); do
+    jreq POST /fuota-tasks "$(task_json ",\"Name\":\"task-$i\"")"
+    [ "$status" = 201 ] && ids+=("$(json_str Id)")
+done
+[ "${#ids[@]}" = 12 ] && pass "12 tasks created" ||
+    fail "12 tasks created" "only ${#ids[@]}"
+jreq PUT "/fuota-tasks/${ids[0]}/wireless-device" '{"WirelessDeviceId":"d1"}'
+jreq PUT "/fuota-tasks/${ids[0]}/multicast-group" '{"MulticastGroupId":"g1"}'
+jreq PATCH "/fuota-tasks/${ids[1]}" '{"Name":"renamed"}'
+stop_server TERM
+[ "$SRV_RC" = 0 ] && pass "SIGTERM exits 0" || fail "SIGTERM exits 0" "$SRV_RC"
+
+ok_if "server restarts on the same state" start_server second --state "$DB" \
+    --quiet
+missing=0
+for id in "${ids[@]}"; do
+    req GET "/fuota-tasks/$id"
+    [ "$status" = 200 ] || missing=$((missing + 1))
+done
+[ "$missing" = 0 ] && pass "every task is there after the restart" ||
+    fail "every task is there after the restart" "$missing missing"
+req GET "/fuota-tasks/${ids[1]}"
+contains "updates survive" "$body" '"Name":"renamed"'
+req GET "/fuota-tasks/${ids[0]}/multicast-groups"
+contains "associations survive" "$body" '"Id":"g1"'
+req GET "/fuota-tasks?maxResults=250"
+n=$(printf '%s' "$body" | grep -o '"Id":"' | wc -l)
+[ "$n" = 12 ] && pass "the list has all 12" || fail "the list has all 12" "$n"
+stop_server TERM
+
+# ---- kill -9 while clients write ----------------------------------------
+DB2="$TMP/crash.db"
+ok_if "server for the crash starts" start_server crash --state "$DB2" --quiet
+writer() { # $1 = client number: creates until the server goes away
+    local k=0 out code
+    while :; do
+        k=$((k + 1))
+        out=$(curl -s --max-time 10 -w '\n%{http_code}' -X POST \
+            -H 'Content-Type: application/json' \
+            --data-binary "$(task_json ",\"Name\":\"c$1-$k\"")" \
+            "$URL/fuota-tasks") || break
+        code=${out##*$'\n'}
+        [ "$code" = 201 ] || continue
+        printf '%s\n' "$out" | sed -n 's/.*"Id":"\([^"]*\)".*/\1/p' \
+            >>"$TMP/acked.$1"
+    done
+}
+wpids=()
+for c in 1 2 3 4; do
+    : >"$TMP/acked.$c"
+    writer "$c" &
+    wpids+=($!)
+done
+acked_total() { cat "$TMP"/acked.* | wc -l; }
+enough() { [ "$(acked_total)" -ge 60 ]; }
+ok_if "clients are writing" wait_until 60 enough
+stop_server KILL
+for p in "${wpids[@]}"; do wait "$p" 2>/dev/null; done
+total=$(acked_total)
+pass "server killed with -9 after $total acknowledged creates"
+
+integrity=$(sqlite3 "$DB2" 'PRAGMA integrity_check;' 2>&1)
+[ "$integrity" = ok ] && pass "sqlite3 integrity_check ok after kill -9" ||
+    fail "sqlite3 integrity_check ok after kill -9" "$integrity"
+
+ok_if "server restarts after kill -9" start_server recrash --state "$DB2" \
+    --quiet
+lacks "no quarantine after kill -9" "$(cat "$SRV_ERR")" "not a usable"
+lost=0
+for id in $(cat "$TMP"/acked.*); do
+    req GET "/fuota-tasks/$id"
+    [ "$status" = 200 ] || lost=$((lost + 1))
+done
+[ "$lost" = 0 ] && pass "every acknowledged create is there ($total)" ||
+    fail "every acknowledged create is there" "$lost of $total lost"
+# every task in the list is whole: a GET has its image, role and Arn
+req GET "/fuota-tasks?maxResults=250"
+listed=$(printf '%s' "$body" | grep -o '"Id":"[^"]*"' | sed 's/"Id":"//;s/"$//')
+token=$(json_str NextToken)
+while [ -n "$token" ]; do
+    req GET /fuota-tasks -G --data-urlencode "nextToken=$token" \
+        --data-urlencode maxResults=250
+    listed="$listed $(printf '%s' "$body" | grep -o '"Id":"[^"]*"' |
+        sed 's/"Id":"//;s/"$//')"
+    token=$(json_str NextToken)
+done
+half=0
+count=0
+for id in $listed; do
+    count=$((count + 1))
+    req GET "/fuota-tasks/$id"
+    case "$body" in
+    *'"FirmwareUpdateImage":"s3://fw/app.bin"'*'"FirmwareUpdateRole":'*) ;;
+    *) half=$((half + 1)) ;;
+    esac
+done
+[ "$count" -ge "$total" ] && pass "list holds at least the acknowledged ($count >= $total)" ||
+    fail "list holds at least the acknowledged" "$count < $total"
+[ "$half" = 0 ] && pass "no half-made task" || fail "no half-made task" "$half"
+stop_server TERM
+[ "$SRV_RC" = 0 ] && pass "clean stop after recovery" ||
+    fail "clean stop after recovery" "$SRV_RC"
+
+# ---- a file that is not ours is kept aside, never overwritten -----------
+printf 'this is not a database\n' >"$TMP/bad.db"
+ok_if "server starts on a foreign file" start_server bad --state "$TMP/bad.db" \
+    --quiet
+contains "warns about the file" "$(cat "$SRV_ERR")" "not a usable state file"
+kept=$(cat "$TMP"/bad.db.corrupt-* 2>/dev/null)
+[ "$kept" = "this is not a database" ] && pass "foreign file kept aside" ||
+    fail "foreign file kept aside" "$(ls "$TMP")"
+stop_server TERM
+done_testing
