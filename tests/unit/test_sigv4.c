@@ -256,6 +256,166 @@ static void test_suite_sreq_verifies(void **state)
     }
 }
 
+/* ---- requests signed by botocore (the AWS CLI's signer) ----------------
+ * Captured from botocore 1.43.11 iotwireless client calls (GetFuotaTask
+ * with Id "a b/c+d", ListFuotaTasks with NextToken "x/y=+z ~",
+ * CreateFuotaTask, DeleteFuotaTask) against endpoint http://127.0.0.1:8080,
+ * region eu-west-1, with a session token, in a before-send hook: exactly
+ * the bytes the AWS CLI puts on the wire (Host added as urllib3 does). */
+
+#define INTEROP_AKID   "AKIAINTEROP00000001"
+#define INTEROP_SECRET "interopSecret/0000000000000000000000001"
+#define INTEROP_TOKEN  "INTEROPTOKEN0001"
+
+struct botocore_vector {
+    const char *method, *path, *query, *body;
+    struct sigv4_header h[8];
+    size_t nh;
+};
+
+static const struct botocore_vector botocore_vectors[] = {
+    { "GET",
+      "/fuota-tasks/a%20b%2Fc%2Bd",
+      "",
+      "",
+      { { "Host", "127.0.0.1:8080" },
+        { "User-Agent", "Botocore/1.43.11 ua/2.1 os/linux#6.18.44-fc-v769 "
+                        "md/arch#x86_64 lang/python#3.11.7 md/pyimpl#CPython "
+                        "m/N,Z,b,D,e cfg/retry-mode#legacy" },
+        { "X-Amz-Date", "20261126T052212Z" },
+        { "X-Amz-Security-Token", "INTEROPTOKEN0001" },
+        { "Authorization",
+          "AWS4-HMAC-SHA256 "
+          "Credential=AKIAINTEROP00000001/20261126/eu-west-1/iotwireless/"
+          "aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, "
+          "Signature="
+          "bf7081e468f3ba9d6991be073a43de10f494fc3cb6d8f26eaaa7bf2ffbb21836" },
+        { "amz-sdk-invocation-id", "95b0c147-0447-4373-9044-e65592cbb867" } },
+      6 },
+    { "GET",
+      "/fuota-tasks",
+      "maxResults=5&nextToken=x%2Fy%3D%2Bz%20~",
+      "",
+      { { "Host", "127.0.0.1:8080" },
+        { "User-Agent", "Botocore/1.43.11 ua/2.1 os/linux#6.18.44-fc-v769 "
+                        "md/arch#x86_64 lang/python#3.11.7 md/pyimpl#CPython "
+                        "m/N,Z,b,D,e cfg/retry-mode#legacy" },
+        { "X-Amz-Date", "20261126T052212Z" },
+        { "X-Amz-Security-Token", "INTEROPTOKEN0001" },
+        { "Authorization",
+          "AWS4-HMAC-SHA256 "
+          "Credential=AKIAINTEROP00000001/20261126/eu-west-1/iotwireless/"
+          "aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, "
+          "Signature="
+          "867ec31a3020a65f50beb0ce607db84eccfee292f32e155f7c22e434ae85750d" },
+        { "amz-sdk-invocation-id", "ab5e97cd-16e7-47a5-8c02-d57e84cf70a1" } },
+      6 },
+    { "POST",
+      "/fuota-tasks",
+      "",
+      "{\"FirmwareUpdateImage\": \"s3://b/f w.bin\", \"FirmwareUpdateRole\": "
+      "\"arn:aws:iam::1:role/r\", \"ClientRequestToken\": \"tok-1\", "
+      "\"LoRaWAN\": {\"RfRegion\": \"EU868\"}}",
+      { { "Host", "127.0.0.1:8080" },
+        { "Content-Type", "application/json" },
+        { "User-Agent", "Botocore/1.43.11 ua/2.1 os/linux#6.18.44-fc-v769 "
+                        "md/arch#x86_64 lang/python#3.11.7 md/pyimpl#CPython "
+                        "m/N,Z,b,D,e cfg/retry-mode#legacy" },
+        { "X-Amz-Date", "20261126T052212Z" },
+        { "X-Amz-Security-Token", "INTEROPTOKEN0001" },
+        { "Authorization",
+          "AWS4-HMAC-SHA256 "
+          "Credential=AKIAINTEROP00000001/20261126/eu-west-1/iotwireless/"
+          "aws4_request, "
+          "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, "
+          "Signature="
+          "7ef3a15ff23fefbaf650599ed0caa39285b45188525b9064414ab25968748a9e" },
+        { "amz-sdk-invocation-id", "ab511f7a-d29b-4c7c-a0bf-501385913c34" },
+        { "Content-Length", "153" } },
+      8 },
+    { "DELETE",
+      "/fuota-tasks/t1",
+      "",
+      "",
+      { { "Host", "127.0.0.1:8080" },
+        { "User-Agent", "Botocore/1.43.11 ua/2.1 os/linux#6.18.44-fc-v769 "
+                        "md/arch#x86_64 lang/python#3.11.7 md/pyimpl#CPython "
+                        "m/N,Z,b,D,e cfg/retry-mode#legacy" },
+        { "X-Amz-Date", "20261126T052212Z" },
+        { "X-Amz-Security-Token", "INTEROPTOKEN0001" },
+        { "Authorization",
+          "AWS4-HMAC-SHA256 "
+          "Credential=AKIAINTEROP00000001/20261126/eu-west-1/iotwireless/"
+          "aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, "
+          "Signature="
+          "0b5943a29318239dd49dd7bba9e77ecdb9070d2af30a4ee3162d91d3d1ed43dd" },
+        { "amz-sdk-invocation-id", "60ee0f10-410f-47d6-b2b6-0de1d6091490" },
+        { "Content-Length", "0" } },
+      7 },
+};
+
+static bool interop_lookup(void *ctx, const char *akid, struct sigv4_key *key)
+{
+    (void)ctx;
+    if (strcmp(akid, INTEROP_AKID) != 0)
+        return false;
+    key->secret_access_key = INTEROP_SECRET;
+    key->session_token = INTEROP_TOKEN;
+    return true;
+}
+
+static void test_botocore_requests(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(botocore_vectors) / sizeof(*botocore_vectors);
+         i++) {
+        const struct botocore_vector *v = &botocore_vectors[i];
+        struct sigv4_request req = {
+            .method = v->method,
+            .path = v->path,
+            .query = v->query,
+            .headers = v->h,
+            .header_count = v->nh,
+            .payload = v->body,
+            .payload_len = strlen(v->body),
+        };
+        const char *date = NULL, *authz = NULL;
+        for (size_t k = 0; k < v->nh; k++) {
+            if (strcmp(v->h[k].name, "X-Amz-Date") == 0)
+                date = v->h[k].value;
+            if (strcmp(v->h[k].name, "Authorization") == 0)
+                authz = v->h[k].value;
+        }
+        struct sigv4_verify_options vo = { .region = "eu-west-1",
+                                           .lookup = interop_lookup };
+        assert_true(sigv4_parse_amz_date(date, &vo.now));
+        struct sigv4_verify_result res;
+        if (sigv4_verify(&req, &vo, &res) != SIGV4_V_OK)
+            fail_msg("vector %zu: %s %s", i, sigv4_verdict_name(res.verdict),
+                     res.message);
+
+        /* Our signer, given the headers botocore signed, writes the same
+         * Authorization byte for byte. */
+        struct sigv4_header mine[8];
+        size_t n = 0;
+        for (size_t k = 0; k < v->nh; k++)
+            if (strcmp(v->h[k].name, "Host") == 0 ||
+                strcmp(v->h[k].name, "Content-Type") == 0)
+                mine[n++] = v->h[k];
+        req.headers = mine;
+        req.header_count = n;
+        struct sigv4_credentials cred = { INTEROP_AKID, INTEROP_SECRET,
+                                          INTEROP_TOKEN };
+        struct sigv4_sign_options so = { .region = "eu-west-1",
+                                         .amz_date = date };
+        struct sigv4_signed s;
+        sigv4_signed_init(&s);
+        assert_int_equal(sigv4_sign(&req, &cred, &so, &s, NULL, 0), SIGV4_OK);
+        assert_string_equal(s.authorization, authz);
+        sigv4_signed_cleanup(&s);
+    }
+}
+
 /* ---- helpers for the verification tests -------------------------------- */
 
 #define AKID   "AKIAFUOTATEST0001"
@@ -1267,6 +1427,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suite),
         cmocka_unit_test(test_suite_sreq_verifies),
+        cmocka_unit_test(test_botocore_requests),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_unsigned_extra_headers_do_not_matter),
         cmocka_unit_test(test_never_signed_headers),
