@@ -75,8 +75,11 @@ enum sigv4_path_form {
     /* Already %-decoded ("/a b"), as libmicrohttpd's default unescaping
      * delivers it: the signer re-encodes each segment once to get the wire
      * form and then once more. Equals the client's form as long as the
-     * client encoded with the unreserved set (botocore, the JS SDK v3 and
-     * libcurl users of this module do for ordinary ids). */
+     * client encoded with the unreserved set, but it cannot tell "%2F"
+     * from "/": an id containing '/' then fails to verify. A server should
+     * rather pass the raw request target (with libmicrohttpd:
+     * MHD_OPTION_URI_LOG_CALLBACK receives the raw URI before unescaping;
+     * split it at '?' into path (SIGV4_PATH_WIRE) and query). */
     SIGV4_PATH_DECODED,
 };
 
