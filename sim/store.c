@@ -286,6 +286,7 @@ static uint64_t splitmix64(uint64_t *x)
 /* Fault injection: one draw per public operation. */
 static enum backend_status inject(struct store *s, struct backend_error *err)
 {
+    backend_error_clear(err);
     if (s->throttle_rate <= 0 && s->error_rate <= 0)
         return BACKEND_OK;
     pthread_mutex_lock(&s->rng_mu);
@@ -1574,6 +1575,7 @@ enum backend_status store_report_device_status(
     struct store *s, const char *id, const char *device_id,
     enum backend_device_status status, int64_t at_ms, struct backend_error *err)
 {
+    backend_error_clear(err);
     enum backend_status st = check_id(id, "id", err);
     if (st == BACKEND_OK)
         st = check_id(device_id, "wirelessDeviceId", err);

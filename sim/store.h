@@ -165,7 +165,11 @@ const char *store_quarantined(const struct store *store);
 /* The clock's "now" in ms (what the store uses for statuses). */
 int64_t store_now_ms(const struct store *store);
 
-/* --- the API (semantics in the header comment and core/backend.h) ------- */
+/*
+ * --- the API (semantics in the header comment and core/backend.h) -------
+ * Each call clears *err first, fills it on failure, and initialises its
+ * output struct (left empty on failure; cleanup is always safe).
+ */
 
 enum backend_status
 store_create_task(struct store *store, const struct fuota_task *request,
