@@ -1,13 +1,75 @@
-/* fuota skeleton: placeholder until its issue lands. */
+/* fuota skeleton: a CreateFuotaTask request to fill in. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "core/task.h"
+
+static const char *const usage =
+    "Usage: fuota skeleton [--compact]\n"
+    "\n"
+    "Prints a CreateFuotaTask request with every member, like\n"
+    "'aws iotwireless create-fuota-task --generate-cli-skeleton', but with\n"
+    "example values that pass 'fuota validate'. Replace them with yours;\n"
+    "delete the optional members you do not need. The output is also the\n"
+    "AWS CLI --cli-input-json form.\n"
+    "\n"
+    "Options:\n"
+    "  --compact  one line instead of indented\n"
+    "  --help     show this help\n";
 
 int cmd_skeleton(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("skeleton", "not implemented yet");
-    return EXIT_USAGE;
+    bool pretty = true;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--compact") == 0) {
+            pretty = false;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            cli_error("skeleton", "unknown option '%s'", argv[i]);
+        else
+            cli_error("skeleton", "unexpected argument '%s'", argv[i]);
+        return cli_usage_error("skeleton");
+    }
+
+    /* Example values: EU868, 50-byte fragments, 20 % redundancy, 1 s. */
+    struct fuota_tag tags[] = {
+        { .key = (char *)"project", .value = (char *)"field-sensors" },
+    };
+    const struct fuota_task example = {
+        .name = (char *)"sensor-fw-2-4-1",
+        .description = (char *)"Firmware 2.4.1 for the field sensors",
+        .client_request_token = (char *)"sensor-fw-2-4-1-rollout-1",
+        .has_lorawan = true,
+        .rf_region = (char *)"EU868",
+        .firmware_update_image =
+            (char *)"s3://example-firmware-bucket/sensor/fw-2.4.1.bin",
+        .firmware_update_role =
+            (char *)"arn:aws:iam::123456789012:role/IoTWirelessFuotaRole",
+        .has_tags = true,
+        .tags = tags,
+        .tag_count = sizeof(tags) / sizeof(tags[0]),
+        .has_redundancy_percent = true,
+        .redundancy_percent = 20,
+        .has_fragment_size_bytes = true,
+        .fragment_size_bytes = 50,
+        .has_fragment_interval_ms = true,
+        .fragment_interval_ms = 1000,
+        .descriptor = (char *)"AAIEAQ==",
+    };
+    char *json = task_to_json(&example, pretty);
+    if (!json) {
+        cli_error("skeleton", "out of memory");
+        return EXIT_USAGE;
+    }
+    printf("%s\n", json);
+    free(json);
+    return EXIT_OK;
 }

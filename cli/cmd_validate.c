@@ -1,13 +1,186 @@
-/* fuota validate: placeholder until its issue lands. */
+/* fuota validate: checks a CreateFuotaTask JSON request. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "core/diag.h"
+#include "core/task.h"
+
+static const char *const usage =
+    "Usage: fuota validate [--json] [--quiet] FILE|-\n"
+    "\n"
+    "Checks a CreateFuotaTask request (the request body, which is also the\n"
+    "AWS CLI --cli-input-json form) against every rule of the AWS IoT\n"
+    "Wireless service model, and what a JSON file can get wrong. Every\n"
+    "problem is reported, one a line: 'error: PATH: MESSAGE'. Warnings name\n"
+    "what AWS accepts but an operator wants to hear. '-' reads stdin.\n"
+    "\n"
+    "Options:\n"
+    "  --json     print {\"valid\", \"errors\", \"warnings\"} on stdout\n"
+    "  --quiet    print nothing on stderr; the exit status tells\n"
+    "  --help     show this help\n"
+    "\n"
+    "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error or\n"
+    "unreadable file.\n";
+
+/*
+ * Reads at most TASK_JSON_MAX + 1 bytes: a larger document is reported by
+ * task_from_json as too-large (exit 1), not as an unreadable file.
+ */
+static char *read_request(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_error("validate", "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = (size_t)TASK_JSON_MAX + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        cli_error("validate", "%s: out of memory", path);
+        if (f != stdin)
+            fclose(f);
+        return NULL;
+    }
+    while (n < cap) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        if (got == 0)
+            break;
+        n += got;
+    }
+    bool failed = ferror(f) != 0;
+    int err = errno;
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        cli_error("validate", "%s: %s", path,
+                  err ? strerror(err) : "read error");
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static cJSON *diag_array(const struct diag_list *diags,
+                         enum diag_severity severity)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        if (d->severity != severity)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddStringToObject(o, "path", d->path) ||
+            !cJSON_AddStringToObject(o, "rule", d->rule) ||
+            !cJSON_AddStringToObject(o, "message", d->message) ||
+            !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static bool print_json(const struct diag_list *diags, bool valid)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *errors = diag_array(diags, DIAG_ERROR);
+    cJSON *warnings = diag_array(diags, DIAG_WARNING);
+    cJSON *notes = diag_array(diags, DIAG_NOTE);
+    bool ok = root && errors && warnings && notes &&
+              cJSON_AddBoolToObject(root, "valid", valid);
+    ok = ok && cJSON_AddItemToObject(root, "errors", errors);
+    if (ok)
+        errors = NULL;
+    ok = ok && cJSON_AddItemToObject(root, "warnings", warnings);
+    if (ok)
+        warnings = NULL;
+    if (ok && cJSON_GetArraySize(notes) > 0) {
+        ok = cJSON_AddItemToObject(root, "notes", notes);
+        if (ok)
+            notes = NULL;
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    if (text) {
+        printf("%s\n", text);
+        cJSON_free(text);
+    }
+    cJSON_Delete(errors);
+    cJSON_Delete(warnings);
+    cJSON_Delete(notes);
+    cJSON_Delete(root);
+    return text != NULL;
+}
 
 int cmd_validate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("validate", "not implemented yet");
-    return EXIT_USAGE;
+    bool json = false, quiet = false, options = true;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (options && strcmp(a, "--") == 0) {
+            options = false;
+        } else if (options &&
+                   (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else if (options && strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (options &&
+                   (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)) {
+            quiet = true;
+        } else if (options && a[0] == '-' && a[1] != '\0') {
+            cli_error("validate", "unknown option '%s'", a);
+            return cli_usage_error("validate");
+        } else if (path) {
+            cli_error("validate", "one FILE only ('%s' is extra)", a);
+            return cli_usage_error("validate");
+        } else {
+            path = a;
+        }
+    }
+    if (!path) {
+        cli_error("validate", "missing FILE (use '-' for stdin)");
+        return cli_usage_error("validate");
+    }
+    size_t len = 0;
+    char *text = read_request(path, &len);
+    if (!text)
+        return EXIT_USAGE;
+
+    struct diag_list diags;
+    diag_list_init(&diags);
+    struct fuota_task task;
+    if (task_from_json(text, len, &task, &diags))
+        (void)task_validate(&task, &diags);
+    task_cleanup(&task);
+    free(text);
+
+    bool valid = !diag_has_errors(&diags);
+    size_t nerr = diag_count(&diags, DIAG_ERROR);
+    size_t nwarn = diag_count(&diags, DIAG_WARNING);
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    int rc = valid ? EXIT_OK : EXIT_CHECK;
+    if (json && !print_json(&diags, valid)) {
+        cli_error("validate", "out of memory");
+        rc = EXIT_USAGE;
+    }
+    if (!quiet) {
+        cli_print_diags(&diags);
+        if (valid && !json)
+            printf("%s: valid CreateFuotaTask request (%zu warning%s)\n", shown,
+                   nwarn, nwarn == 1 ? "" : "s");
+        else if (!valid)
+            fprintf(stderr, "%s: invalid: %zu error%s, %zu warning%s\n", shown,
+                    nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+    }
+    diag_list_cleanup(&diags);
+    return rc;
 }

@@ -15,6 +15,20 @@
  *
  * Ownership: every string in a struct fuota_task is heap-owned by the struct;
  * task_cleanup() frees them (and accepts a zeroed or cleaned-up struct).
+ *
+ * Diagnostic rules (struct diag.rule), stable identifiers:
+ *   document: too-large, empty, syntax (also NUL bytes, trailing text, the
+ *   position is in the message as "line L, column C (byte B)"), too-deep,
+ *   type (wrong JSON type; also a non-object document), null, integer
+ *   (fraction or exponent: 1.5, 1.0, 1e3), int32 (beyond the 32-bit range),
+ *   unknown-member, duplicate-member, nul (a \u0000 escape).
+ *   model: required, min-length, max-length (in Unicode characters), utf8,
+ *   pattern, min, max, enum, max-items.
+ *   warnings: s3-uri, role-arn, console-name, no-redundancy,
+ *   interval-rounding, no-region, reserved-tag-key, duplicate-tag-key.
+ *   too-many (a note): more than TASK_DIAGS_MAX diagnostics in the list; the
+ *   rest are dropped.
+ * Paths: "Name", "LoRaWAN.RfRegion", "Tags[3].Key", "" for the document.
  */
 
 #include <stdbool.h>
@@ -39,6 +53,8 @@
 #define TASK_JSON_MAX (1024u * 1024u)
 /* Deepest JSON nesting task_from_json accepts. */
 #define TASK_JSON_DEPTH_MAX 32
+/* A diag_list stops taking task diagnostics at this size (note too-many). */
+#define TASK_DIAGS_MAX 1000
 
 struct fuota_tag {
     char *key;
@@ -58,9 +74,9 @@ struct fuota_task {
     int32_t fragment_size_bytes;
     bool has_redundancy_percent;
     int32_t redundancy_percent;
-    bool has_lorawan;   /* the LoRaWAN object was present */
-    char *rf_region;    /* LoRaWAN.RfRegion as given; NULL = unset */
-    bool has_tags;      /* the Tags list was present (possibly empty) */
+    bool has_lorawan; /* the LoRaWAN object was present */
+    char *rf_region;  /* LoRaWAN.RfRegion as given; NULL = unset */
+    bool has_tags;    /* the Tags list was present (possibly empty) */
     struct fuota_tag *tags;
     size_t tag_count;
 };
@@ -83,17 +99,26 @@ bool task_from_json(const char *json, size_t len, struct fuota_task *task,
 
 /*
  * Checks every rule of the service model and adds operator warnings.
- * Returns true when no error was added.
+ * Returns true when no error was added. A missing required member is not
+ * reported again when diags already holds a diagnostic for it or its parent
+ * (e.g. "FirmwareUpdateImage: expected a string" from task_from_json), so
+ * pass the same list to both calls.
  */
 bool task_validate(const struct fuota_task *task, struct diag_list *diags);
 
 /*
- * The exact wire JSON (unset optional members omitted), compact or indented.
+ * The exact wire JSON (unset optional members omitted; members in the order
+ * of the service model), compact or indented by 4 spaces. Writes what the
+ * struct holds, valid or not: parsing the result gives an equal task.
  * Heap string, caller frees; NULL on out of memory.
  */
 char *task_to_json(const struct fuota_task *task, bool pretty);
 
-/* True when both requests carry the same parameters (idempotency check). */
+/*
+ * True when both requests carry the same parameters (idempotency check):
+ * every member, set or unset, compared exactly (Tags in order; an absent
+ * LoRaWAN or Tags differs from an empty one, as on the wire).
+ */
 bool task_equal(const struct fuota_task *a, const struct fuota_task *b);
 
 /* Number of Unicode characters in a UTF-8 string, or -1 if not valid UTF-8. */

@@ -1,0 +1,288 @@
+#include "core/json_scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void json_scan_init(struct json_scan *scan)
+{
+    memset(scan, 0, sizeof(*scan));
+    scan->error_reason = "";
+}
+
+void json_scan_cleanup(struct json_scan *scan)
+{
+    if (!scan)
+        return;
+    free(scan->numbers);
+    json_scan_init(scan);
+}
+
+const char *json_scan_status_text(enum json_scan_status status)
+{
+    static const char *const texts[] = {
+#define X(id, text) [id] = text,
+        JSON_SCAN_STATUSES(X)
+#undef X
+    };
+    if ((unsigned)status >= sizeof(texts) / sizeof(texts[0]))
+        return "?";
+    return texts[status];
+}
+
+static bool is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hex_value(unsigned char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The characters cJSON takes into a number before handing it to strtod. */
+static bool is_number_char(unsigned char c)
+{
+    return is_digit(c) || c == '+' || c == '-' || c == '.' || c == 'e' ||
+           c == 'E';
+}
+
+/* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool number_ok(const char *s, size_t n, const char **reason)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0') {
+        i++;
+        if (i < n && is_digit((unsigned char)s[i])) {
+            *reason = "leading zeros are not allowed";
+            return false;
+        }
+    } else if (i < n && is_digit((unsigned char)s[i])) {
+        while (i < n && is_digit((unsigned char)s[i]))
+            i++;
+    } else {
+        *reason = "a number must start with a digit or '-' and a digit";
+        return false;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !is_digit((unsigned char)s[i])) {
+            *reason = "a digit must follow the decimal point";
+            return false;
+        }
+        while (i < n && is_digit((unsigned char)s[i]))
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !is_digit((unsigned char)s[i])) {
+            *reason = "a digit must follow the exponent";
+            return false;
+        }
+        while (i < n && is_digit((unsigned char)s[i]))
+            i++;
+    }
+    if (i != n) {
+        *reason = "unexpected character in a number";
+        return false;
+    }
+    return true;
+}
+
+static enum json_scan_status fail(struct json_scan *scan,
+                                  enum json_scan_status status, size_t offset,
+                                  const char *reason)
+{
+    scan->status = status;
+    scan->error_offset = offset;
+    scan->error_reason = reason;
+    return status;
+}
+
+static bool add_number(struct json_scan *scan, size_t offset, size_t len)
+{
+    if (scan->number_count == scan->number_cap) {
+        size_t cap = scan->number_cap ? scan->number_cap * 2 : 16;
+        struct json_scan_number *n =
+            realloc(scan->numbers, cap * sizeof(*scan->numbers));
+        if (!n)
+            return false;
+        scan->numbers = n;
+        scan->number_cap = cap;
+    }
+    scan->numbers[scan->number_count].offset = offset;
+    scan->numbers[scan->number_count].len = len;
+    scan->number_count++;
+    return true;
+}
+
+/* Scans the string starting at text[*pos] == '"'; leaves *pos after it. */
+static enum json_scan_status
+scan_string(struct json_scan *scan, const char *text, size_t len, size_t *pos)
+{
+    size_t start = *pos, i = *pos + 1;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"') {
+            *pos = i + 1;
+            return JSON_SCAN_OK;
+        }
+        if (c < 0x20)
+            return fail(scan, JSON_SCAN_BAD_STRING, i,
+                        "control character inside a string (write it as an "
+                        "escape such as \\n or \\u0009)");
+        if (c != '\\') {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len)
+            break;
+        unsigned char e = (unsigned char)text[i + 1];
+        if (e == 'u') {
+            unsigned v = 0;
+            for (size_t k = 0; k < 4; k++) {
+                int h = i + 2 + k < len
+                            ? hex_value((unsigned char)text[i + 2 + k])
+                            : -1;
+                if (h < 0)
+                    return fail(scan, JSON_SCAN_BAD_STRING, i,
+                                "\\u must be followed by four hex digits");
+                v = v * 16 + (unsigned)h;
+            }
+            if (v == 0 && !scan->has_nul_escape) {
+                scan->has_nul_escape = true;
+                scan->nul_escape_offset = i;
+            }
+            i += 6;
+        } else if (e != '\0' && strchr("\"\\/bfnrt", e)) {
+            i += 2;
+        } else {
+            return fail(scan, JSON_SCAN_BAD_STRING, i,
+                        "unknown escape sequence");
+        }
+    }
+    return fail(scan, JSON_SCAN_BAD_STRING, start, "string is not terminated");
+}
+
+enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
+                                    size_t len, size_t depth_max)
+{
+    size_t pos = 0, depth = 0;
+    bool top_done = false, first = true;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    scan->first_token = len;
+    for (;;) {
+        while (pos < len && is_ws((unsigned char)text[pos]))
+            pos++;
+        if (pos >= len)
+            break;
+        if (first) {
+            scan->first_token = pos;
+            first = false;
+        }
+        if (top_done && depth == 0) {
+            scan->has_trailing = true;
+            scan->trailing_offset = pos;
+            break;
+        }
+        unsigned char c = (unsigned char)text[pos];
+        switch (c) {
+        case '{':
+        case '[':
+            depth++;
+            if (depth > scan->max_depth)
+                scan->max_depth = depth;
+            if (depth > depth_max)
+                return fail(scan, JSON_SCAN_TOO_DEEP, pos,
+                            "nesting is too deep");
+            pos++;
+            break;
+        case '}':
+        case ']':
+            if (depth > 0)
+                depth--;
+            pos++;
+            if (depth == 0)
+                top_done = true;
+            break;
+        case ',':
+        case ':':
+            pos++;
+            break;
+        case '"':
+            if (scan_string(scan, text, len, &pos) != JSON_SCAN_OK)
+                return scan->status;
+            if (depth == 0)
+                top_done = true;
+            break;
+        case 't':
+        case 'f':
+        case 'n': {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            size_t n = strlen(word);
+            if (len - pos < n || memcmp(text + pos, word, n) != 0)
+                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                            "unexpected character");
+            pos += n;
+            if (depth == 0)
+                top_done = true;
+            break;
+        }
+        default:
+            if (is_number_char(c)) {
+                size_t start = pos;
+                const char *reason = "";
+                while (pos < len && is_number_char((unsigned char)text[pos]))
+                    pos++;
+                if (!number_ok(text + start, pos - start, &reason))
+                    return fail(scan, JSON_SCAN_BAD_NUMBER, start, reason);
+                if (pos - start > JSON_SCAN_NUMBER_MAX)
+                    return fail(scan, JSON_SCAN_BAD_NUMBER, start,
+                                "number is longer than 63 characters");
+                if (!add_number(scan, start, pos - start))
+                    return fail(scan, JSON_SCAN_NOMEM, start, "out of memory");
+                if (depth == 0)
+                    top_done = true;
+                break;
+            }
+            return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                        "unexpected character");
+        }
+    }
+    scan->status = JSON_SCAN_OK;
+    return JSON_SCAN_OK;
+}
+
+void json_scan_position(const char *text, size_t len, size_t offset,
+                        size_t *line, size_t *column)
+{
+    size_t l = 1, col = 1;
+    if (offset > len)
+        offset = len;
+    for (size_t i = 0; i < offset; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n') {
+            l++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    *line = l;
+    *column = col;
+}
