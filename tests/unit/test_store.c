@@ -125,7 +125,7 @@ static void test_create_and_get(void **state)
     struct backend_created c;
     create_ok(s, &t, &c);
     assert_true(is_uuid(c.id));
-    char arn[200];
+    char arn[400];
     snprintf(arn, sizeof(arn),
              "arn:aws:iotwireless:eu-west-1:111122223333:"
              "FuotaTask/%s",
