@@ -182,7 +182,11 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
                                     size_t len, size_t depth_max)
 {
     size_t pos = 0, depth = 0;
+    size_t openers[JSON_SCAN_DEPTH_LIMIT];
+    char prev = '\0'; /* the previous punctuation token, or 'v' a value */
     bool top_done = false, first = true;
+    if (depth_max > JSON_SCAN_DEPTH_LIMIT)
+        depth_max = JSON_SCAN_DEPTH_LIMIT;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     scan->first_token = len;
@@ -204,26 +208,49 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
         switch (c) {
         case '{':
         case '[':
-            depth++;
-            if (depth > scan->max_depth)
-                scan->max_depth = depth;
-            if (depth > depth_max)
+            if (depth + 1 > depth_max) {
+                scan->max_depth = depth + 1;
                 return fail(scan, JSON_SCAN_TOO_DEEP, pos,
                             "nesting is too deep");
+            }
+            openers[depth++] = pos;
+            if (depth > scan->max_depth)
+                scan->max_depth = depth;
+            prev = (char)c;
             pos++;
-            break;
+            continue;
         case '}':
         case ']':
-            if (depth > 0)
-                depth--;
+            if (prev == ',')
+                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                            "a comma before the closing bracket (JSON "
+                            "allows no trailing comma)");
+            if (depth == 0)
+                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                            "a closing bracket without an opening one");
+            depth--;
+            if (text[openers[depth]] != (c == '}' ? '{' : '[')) {
+                scan->has_opener = true;
+                scan->opener_offset = openers[depth];
+                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                            c == '}' ? "'}' closes an array"
+                                     : "']' closes an object");
+            }
             pos++;
+            prev = 'v';
             if (depth == 0)
                 top_done = true;
-            break;
+            continue;
         case ',':
         case ':':
+            if (prev != 'v')
+                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
+                            c == ',' ? "a comma where a value belongs"
+                                     : "a colon where a member name "
+                                       "belongs");
+            prev = (char)c;
             pos++;
-            break;
+            continue;
         case '"':
             if (scan_string(scan, text, len, &pos) != JSON_SCAN_OK)
                 return scan->status;
@@ -263,6 +290,11 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
             return fail(scan, JSON_SCAN_UNEXPECTED, pos,
                         "unexpected character");
         }
+        prev = 'v';
+    }
+    if (depth > 0) {
+        scan->unclosed = text[openers[depth - 1]];
+        scan->unclosed_offset = openers[depth - 1];
     }
     scan->status = JSON_SCAN_OK;
     return JSON_SCAN_OK;

@@ -58,6 +58,13 @@ struct json_scan {
     size_t max_depth;
     /* Offset of the first non-whitespace byte; == len when there is none. */
     size_t first_token;
+    /* For some problems: where the enclosing object or array opened. */
+    bool has_opener;
+    size_t opener_offset;
+    /* The text ended inside an object ('{') or array ('['): the innermost
+     * one opened at unclosed_offset. */
+    char unclosed;
+    size_t unclosed_offset;
     /* Text follows the complete top-level value at trailing_offset. */
     bool has_trailing;
     size_t trailing_offset;
@@ -71,6 +78,9 @@ struct json_scan {
 
 void json_scan_init(struct json_scan *scan);
 void json_scan_cleanup(struct json_scan *scan);
+
+/* Deepest nesting json_scan_run can check; larger depth_max are clamped. */
+#define JSON_SCAN_DEPTH_LIMIT 256
 
 /*
  * Scans text[0..len) allowing at most depth_max levels of arrays/objects.

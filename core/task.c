@@ -722,14 +722,20 @@ static void syntax_error(struct diag_list *diags, const char *text, size_t len,
 static void cjson_error(struct diag_list *diags, const char *text, size_t len,
                         const struct json_scan *scan, size_t q)
 {
-    char at[96];
+    char at[96], at2[96];
     if (scan->has_trailing && q >= scan->trailing_offset)
         syntax_error(diags, text, len, scan->trailing_offset,
                      "unexpected text after the JSON value");
+    else if (q >= len && scan->unclosed)
+        add(diags, DIAG_ERROR, "", "syntax",
+            "unexpected end of the document at %s: the %s opened at %s is "
+            "not closed",
+            where(text, len, len, at, sizeof(at)),
+            scan->unclosed == '{' ? "object" : "array",
+            where(text, len, scan->unclosed_offset, at2, sizeof(at2)));
     else if (q >= len)
         add(diags, DIAG_ERROR, "", "syntax",
-            "unexpected end of the document at %s: an object, array or "
-            "string is not closed, or a value is missing",
+            "unexpected end of the document at %s: a value is missing",
             where(text, len, len, at, sizeof(at)));
     else
         syntax_error(diags, text, len, q, "invalid JSON");
@@ -804,7 +810,14 @@ bool task_from_json(const char *json, size_t len, struct fuota_task *task,
         /* Report whichever problem comes first in the text. */
         if (!root && q < scan.error_offset)
             cjson_error(diags, json, len, &scan, q);
-        else
+        else if (scan.has_opener) {
+            char at2[96];
+            add(diags, DIAG_ERROR, "", "syntax",
+                "%s at %s (the %s opened at %s)", scan.error_reason,
+                where(json, len, scan.error_offset, at, sizeof(at)),
+                json[scan.opener_offset] == '{' ? "object" : "array",
+                where(json, len, scan.opener_offset, at2, sizeof(at2)));
+        } else
             syntax_error(diags, json, len, scan.error_offset,
                          scan.error_reason);
     } else if (!root) {
