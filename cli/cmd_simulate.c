@@ -1,13 +1,483 @@
-/* fuota simulate: placeholder until its issue lands. */
+/* fuota simulate: plays a FUOTA session to a virtual fleet (sim/fleet). */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "core/task.h"
+#include "sim/events.h"
+#include "sim/fleet.h"
+#include "sim/loss.h"
+#include "sim/report.h"
+
+#define CMD "simulate"
+
+/* Largest fleet: results take about 20 bytes a device. */
+#define DEVICES_MAX 10000000LL
+/* Seeds are reported as JSON numbers: keep them exact in a double. */
+#define SEED_MAX 9007199254740991LL
+/* The largest image a TS004 session can carry: 16383 x 255 bytes. */
+#define IMAGE_MAX (16383LL * 255)
+
+static const char usage_text[] =
+    "Usage: fuota simulate FILE (--image PATH | --image-size N) --devices N\n"
+    "                      [options]\n"
+    "\n"
+    "Plays the Class C multicast session of the CreateFuotaTask request in\n"
+    "FILE ('-' = stdin) to a fleet of virtual devices that each run the\n"
+    "TS004 decoder, under the loss you describe, and reports who completed,\n"
+    "when, and what the session cost. Same inputs and seed, same report.\n"
+    "\n"
+    "Image and fleet:\n"
+    "  --image PATH         the firmware image to send\n"
+    "  --image-size N       or a pseudo-random image of N bytes (from --seed)\n"
+    "  --devices N          number of devices (1..10000000)\n"
+    "  --dr N               downlink data rate (default: the region's Class C\n"
+    "                       default)\n"
+    "Loss (percentages 0..100, composable):\n"
+    "  --loss PCT           each device loses each fragment (default 0)\n"
+    "  --burst LEN          losses come in bursts of LEN fragments on average\n"
+    "                       (Gilbert-Elliott, same long-run loss)\n"
+    "  --spread PCT         each device's own loss is drawn around --loss "
+    "with\n"
+    "                       this standard deviation, clamped to 0..100\n"
+    "  --shared-loss PCT    fragments lost for every device (gateway missed)\n"
+    "  --late-join K        every device misses fragments 1..K\n"
+    "  --drop N,N,...       these fragment numbers are lost for every device\n"
+    "Devices:\n"
+    "  --mode full|rank     full: every device rebuilds the image and checks\n"
+    "                       its SHA-256 (default); rank: rank-only decoding\n"
+    "                       with a sample that still decodes in full\n"
+    "  --sample PCT         rank mode: share fully decoded (default 1)\n"
+    "  --max-frags N        device limit: most fragments (NbFrag) accepted\n"
+    "  --max-frag-size N    device limit: largest fragment size\n"
+    "  --max-lost N         device limit: most lost fragments it can repair\n"
+    "  --device-memory N    device limit: bytes for image + decoder\n"
+    "Run:\n"
+    "  --seed S             random seed (0..2^53-1, default 1)\n"
+    "  --threads T          worker threads (default: online cores)\n"
+    "  --early-stop         stop sending redundancy once every device is\n"
+    "                       done (reports the airtime saved)\n"
+    "Output:\n"
+    "  --json               the whole report as JSON on stdout\n"
+    "  --report FILE        also write the JSON report to FILE\n"
+    "  --events FILE        write every event as JSON lines to FILE\n"
+    "  --csv FILE           write one line per device to FILE\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Exit status: 0 simulated (whatever the devices did), 1 an internal\n"
+    "check failed (a device's image or the rank-mode sample disagreed), 2 a\n"
+    "usage or input error.\n";
+
+struct sim_args {
+    const char *file;
+    const char *image;
+    long long image_size;
+    long long devices;
+    long long dr;
+    double loss, burst, spread, shared, sample;
+    long long late_join;
+    const char *drop;
+    long long seed;
+    enum fleet_mode mode;
+    long long threads;
+    bool early_stop;
+    long long max_frags, max_frag_size, max_lost, device_memory;
+    bool json;
+    const char *report, *events, *csv;
+};
+
+/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
+static bool opt_value(int argc, char **argv, int *i, const char *name,
+                      const char **value, bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+/* Options taking a number: name, where it goes, range. */
+struct num_opt {
+    const char *name;
+    bool is_double;
+    long long *ival;
+    double *dval;
+    double min, max;
+};
+
+static int parse_args(int argc, char **argv, struct sim_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->image_size = -1;
+    a->devices = -1;
+    a->dr = -1;
+    a->seed = 1;
+    a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
+    const struct num_opt nums[] = {
+        { "--image-size", false, &a->image_size, NULL, 1, IMAGE_MAX },
+        { "--devices", false, &a->devices, NULL, 1, DEVICES_MAX },
+        { "--dr", false, &a->dr, NULL, 0, 15 },
+        { "--loss", true, NULL, &a->loss, 0, 100 },
+        { "--burst", true, NULL, &a->burst, 1, 1e6 },
+        { "--spread", true, NULL, &a->spread, 0, 100 },
+        { "--shared-loss", true, NULL, &a->shared, 0, 100 },
+        { "--late-join", false, &a->late_join, NULL, 0, LOSS_FRAGMENT_MAX },
+        { "--seed", false, &a->seed, NULL, 0, (double)SEED_MAX },
+        { "--sample", true, NULL, &a->sample, 0, 100 },
+        { "--threads", false, &a->threads, NULL, 1, FLEET_THREADS_MAX },
+        { "--max-frags", false, &a->max_frags, NULL, 1, LOSS_FRAGMENT_MAX },
+        { "--max-frag-size", false, &a->max_frag_size, NULL, 1, 255 },
+        { "--max-lost", false, &a->max_lost, NULL, 1, LOSS_FRAGMENT_MAX },
+        { "--device-memory", false, &a->device_memory, NULL, 1,
+          1099511627776.0 },
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        bool missing = false, done = false;
+        const char *arg = argv[i];
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return -1;
+        }
+        if (strcmp(arg, "--early-stop") == 0) {
+            a->early_stop = true;
+            continue;
+        }
+        if (strcmp(arg, "--json") == 0) {
+            a->json = true;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]) && !done; k++) {
+            if (!opt_value(argc, argv, &i, nums[k].name, &v, &missing))
+                continue;
+            done = true;
+            if (missing)
+                break;
+            bool ok = nums[k].is_double
+                          ? cli_parse_double(CMD, nums[k].name, v, nums[k].min,
+                                             nums[k].max, nums[k].dval)
+                          : cli_parse_int(CMD, nums[k].name, v,
+                                          (long long)nums[k].min,
+                                          (long long)nums[k].max, nums[k].ival);
+            if (!ok)
+                return EXIT_USAGE;
+        }
+        if (done) {
+        } else if (opt_value(argc, argv, &i, "--image", &v, &missing)) {
+            a->image = v;
+        } else if (opt_value(argc, argv, &i, "--drop", &v, &missing)) {
+            a->drop = v;
+        } else if (opt_value(argc, argv, &i, "--report", &v, &missing)) {
+            a->report = v;
+        } else if (opt_value(argc, argv, &i, "--events", &v, &missing)) {
+            a->events = v;
+        } else if (opt_value(argc, argv, &i, "--csv", &v, &missing)) {
+            a->csv = v;
+        } else if (opt_value(argc, argv, &i, "--mode", &v, &missing)) {
+            if (!missing && strcmp(v, "full") == 0) {
+                a->mode = FLEET_MODE_FULL;
+            } else if (!missing && strcmp(v, "rank") == 0) {
+                a->mode = FLEET_MODE_RANK;
+            } else if (!missing) {
+                cli_error(CMD, "--mode: '%s' is not a mode: use full or rank",
+                          v);
+                return cli_usage_error(CMD);
+            }
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            cli_error(CMD, "unknown option '%s'", arg);
+            return cli_usage_error(CMD);
+        } else if (!a->file) {
+            a->file = arg;
+        } else {
+            cli_error(CMD, "unexpected argument '%s'", arg);
+            return cli_usage_error(CMD);
+        }
+        if (missing) {
+            cli_error(CMD, "%s needs a value", arg);
+            return cli_usage_error(CMD);
+        }
+    }
+    if (!a->file) {
+        cli_error(CMD, "no request FILE given");
+        return cli_usage_error(CMD);
+    }
+    if (!a->image == (a->image_size < 0)) {
+        cli_error(CMD, "give the image: exactly one of --image PATH or "
+                       "--image-size N");
+        return cli_usage_error(CMD);
+    }
+    if (a->devices < 0) {
+        cli_error(CMD, "--devices: the number of devices is required "
+                       "(at least 1)");
+        return cli_usage_error(CMD);
+    }
+    return EXIT_OK;
+}
+
+/* Progress on stderr, redrawn when the percentage changes. */
+struct progress {
+    int shown;
+};
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    struct progress *pr = ctx;
+    int pct = (int)(done * 100 / (total ? total : 1));
+    if (pct == pr->shown)
+        return;
+    pr->shown = pct;
+    char bar[41];
+    int fill = pct * 40 / 100;
+    for (int i = 0; i < 40; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[40] = '\0';
+    fprintf(stderr, "\r[%s] %3d %% %zu/%zu devices", bar, pct, done, total);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Prints the request's diagnostics, naming the command-line option for
+ * the ones about the image or the data rate. */
+static void print_diags(const struct diag_list *diags, const char *image_opt)
+{
+    char line[DIAG_PATH_MAX + DIAG_MESSAGE_MAX + 8];
+    for (size_t i = 0; i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        if (strcmp(d->path, "image") == 0)
+            cli_error(CMD, "%s: %s", image_opt, d->message);
+        else if (strcmp(d->path, "dr") == 0)
+            cli_error(CMD, "--dr: %s", d->message);
+        else
+            fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
+                    diag_format(d, line, sizeof(line)));
+    }
+}
+
+static FILE *open_out(const char *opt, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        cli_error(CMD, "%s: %s: %s", opt, path, strerror(errno));
+    return f;
+}
+
+static bool close_out(const char *opt, const char *path, FILE *f, bool ok)
+{
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        cli_error(CMD, "%s: %s: write error", opt, path);
+    return ok;
+}
+
+static bool write_events(FILE *f, const char *path,
+                         const struct fleet_params *p,
+                         const struct fleet_result *r)
+{
+    static char buf[1 << 16];
+    setvbuf(f, buf, _IOFBF, sizeof(buf));
+    struct events_iter *it = events_new(p, r);
+    bool ok = it != NULL;
+    struct events_event ev;
+    char line[256];
+    while (ok && events_next(it, &ev)) {
+        size_t n = events_format_json(&ev, line, sizeof(line) - 1);
+        line[n++] = '\n';
+        if (fwrite(line, 1, n, f) != n)
+            ok = false;
+    }
+    events_free(it);
+    return close_out("--events", path, f, ok && !ferror(f));
+}
+
+static int run(const struct sim_args *a, struct fuota_task *task)
+{
+    const char *image_opt = a->image ? "--image" : "--image-size";
+    uint8_t *image = NULL;
+    size_t image_len = 0;
+    if (a->image) {
+        image =
+            (uint8_t *)cli_read_file(CMD, a->image, CLI_MAX_FILE, &image_len);
+        if (!image)
+            return EXIT_USAGE;
+        if (image_len == 0) {
+            cli_error(CMD, "--image: %s is empty", a->image);
+            free(image);
+            return EXIT_USAGE;
+        }
+    } else {
+        image_len = (size_t)a->image_size;
+        image = malloc(image_len);
+        if (!image) {
+            cli_error(CMD, "out of memory");
+            return EXIT_USAGE;
+        }
+        fleet_generate_image(image, image_len, (uint64_t)a->seed);
+    }
+
+    int rc = EXIT_USAGE;
+    uint32_t *drop = NULL;
+    size_t drop_count = 0;
+    struct fleet_result r = { 0 };
+    FILE *report_f = NULL, *csv_f = NULL, *events_f = NULL;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    struct fleet_session s;
+    bool ok = fleet_session_from_task(task, image_len, (int)a->dr, &s, &diags);
+    print_diags(&diags, image_opt);
+    if (!ok)
+        goto out;
+    char msg[320];
+    if (a->drop && loss_parse_drop(a->drop, &drop, &drop_count, msg,
+                                   sizeof(msg)) != LOSS_OK) {
+        cli_error(CMD, "--drop: %s", msg);
+        goto out;
+    }
+
+    struct fleet_params p;
+    fleet_params_init(&p);
+    p.session = &s;
+    p.image = image;
+    p.seed = (uint64_t)a->seed;
+    p.devices = (size_t)a->devices;
+    p.loss.loss = a->loss / 100.0;
+    p.loss.burst = a->burst;
+    p.loss.spread = a->spread / 100.0;
+    p.loss.shared_loss = a->shared / 100.0;
+    p.loss.late_join = (uint32_t)a->late_join;
+    p.loss.drop = drop;
+    p.loss.drop_count = drop_count;
+    p.mode = a->mode;
+    p.sample = a->sample / 100.0;
+    p.threads = (unsigned)a->threads;
+    p.early_stop = a->early_stop;
+    p.limits.max_fragments = (uint32_t)a->max_frags;
+    p.limits.max_frag_size = (uint32_t)a->max_frag_size;
+    p.limits.max_lost = (uint32_t)a->max_lost;
+    p.limits.memory_bytes = (uint64_t)a->device_memory;
+    struct progress pr = { .shown = -1 };
+    if (isatty(STDERR_FILENO)) {
+        p.progress = on_progress;
+        p.progress_ctx = &pr;
+    }
+    for (size_t i = 0; i < drop_count; i++)
+        if (drop[i] > s.m + s.r) {
+            cli_error(CMD,
+                      "--drop: fragment %u is beyond the session's %u "
+                      "fragments",
+                      (unsigned)drop[i], (unsigned)(s.m + s.r));
+            goto out;
+        }
+    char lmsg[320];
+    enum loss_status ls = loss_config_check(&p.loss, lmsg, sizeof(lmsg));
+    if (ls != LOSS_OK) {
+        cli_error(CMD, "--%s: %s", loss_status_param(ls), lmsg);
+        goto out;
+    }
+    /* Open every output first: a path that cannot be written is a usage
+     * error, found before the simulation runs. */
+    if ((a->report && !(report_f = open_out("--report", a->report))) ||
+        (a->csv && !(csv_f = open_out("--csv", a->csv))) ||
+        (a->events && !(events_f = open_out("--events", a->events))))
+        goto out;
+    enum fleet_status fs = fleet_run(&p, &r, msg, sizeof(msg));
+    if (fs != FLEET_OK) {
+        cli_error(CMD, "%s", msg);
+        rc = fs == FLEET_ERR_PARAM ? EXIT_USAGE : EXIT_CHECK;
+        goto out;
+    }
+
+    rc = EXIT_OK;
+    if (a->json) {
+        char *text = report_to_text(&p, &r, true);
+        if (!text || printf("%s\n", text) < 0)
+            rc = EXIT_CHECK;
+        free(text);
+    } else if (!report_print_table(stdout, &p, &r)) {
+        rc = EXIT_CHECK;
+    }
+    if (report_f) {
+        char *text = report_to_text(&p, &r, true);
+        bool wrote = text && fprintf(report_f, "%s\n", text) >= 0;
+        if (!close_out("--report", a->report, report_f, wrote))
+            rc = EXIT_CHECK;
+        report_f = NULL;
+        free(text);
+    }
+    if (csv_f) {
+        if (!close_out("--csv", a->csv, csv_f, report_write_csv(csv_f, &p, &r)))
+            rc = EXIT_CHECK;
+        csv_f = NULL;
+    }
+    if (events_f) {
+        if (!write_events(events_f, a->events, &p, &r))
+            rc = EXIT_CHECK;
+        events_f = NULL;
+    }
+    if (r.internal_errors) {
+        cli_error(CMD,
+                  "internal error: %zu devices disagree with the full "
+                  "decoder or the image hash",
+                  r.internal_errors);
+        rc = EXIT_CHECK;
+    }
+out:
+    if (report_f)
+        fclose(report_f);
+    if (csv_f)
+        fclose(csv_f);
+    if (events_f)
+        fclose(events_f);
+    fleet_result_cleanup(&r);
+    diag_list_cleanup(&diags);
+    free(drop);
+    free(image);
+    return rc;
+}
 
 int cmd_simulate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("simulate", "not implemented yet");
-    return EXIT_USAGE;
+    struct sim_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        return EXIT_OK;
+    if (rc != EXIT_OK)
+        return rc;
+    size_t len = 0;
+    char *text = cli_read_file(CMD, a.file, TASK_JSON_MAX, &len);
+    if (!text)
+        return EXIT_USAGE;
+    struct fuota_task task;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    bool ok = task_from_json(text, len, &task, &diags);
+    free(text);
+    if (!ok || diag_has_errors(&diags)) {
+        cli_print_diags(&diags);
+        cli_error(CMD, "%s: not a usable CreateFuotaTask request", a.file);
+        rc = EXIT_USAGE;
+    } else {
+        rc = run(&a, &task);
+    }
+    task_cleanup(&task);
+    diag_list_cleanup(&diags);
+    return rc;
 }

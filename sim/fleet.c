@@ -109,6 +109,7 @@ void fleet_params_init(struct fleet_params *p)
     loss_config_init(&p->loss);
     p->seed = 1;
     p->mode = FLEET_MODE_FULL;
+    p->sample = FLEET_DEFAULT_SAMPLE;
 }
 
 unsigned fleet_default_threads(void)
@@ -415,8 +416,7 @@ enum fleet_status fleet_run(const struct fleet_params *p,
     atomic_init(&run->failed, FLEET_OK);
     pthread_mutex_init(&run->lock, NULL);
     loss_shared_build(&run->shared, &p->loss, p->seed, run->total);
-    double sample = p->sample > 0.0 ? p->sample : FLEET_DEFAULT_SAMPLE;
-    run->sample_threshold = loss_threshold(sample, &run->sample_all);
+    run->sample_threshold = loss_threshold(p->sample, &run->sample_all);
     run->ram_refused =
         p->limits.memory_bytes &&
         fleet_device_ram(s, p->limits.max_lost) > p->limits.memory_bytes;

@@ -144,7 +144,8 @@ struct fleet_params {
     /* NULL, or each device's own mean loss (0..1) instead of loss+spread. */
     const double *device_loss;
     enum fleet_mode mode;
-    double sample;    /* rank mode; 0 = FLEET_DEFAULT_SAMPLE */
+    double sample;    /* rank mode: share fully decoded, 0..1; 0 = only
+                       * device 0 (init: FLEET_DEFAULT_SAMPLE) */
     unsigned threads; /* 0 = online cores */
     bool early_stop;
     struct fleet_limits limits;
@@ -152,7 +153,8 @@ struct fleet_params {
     void *progress_ctx;
 };
 
-/* Sets defaults: no loss, full mode, 0 threads (= cores), seed 1. */
+/* Sets defaults: no loss, full mode, 0 threads (= cores), seed 1, sample
+ * FLEET_DEFAULT_SAMPLE. */
 void fleet_params_init(struct fleet_params *p);
 
 struct fleet_device_result {

@@ -85,8 +85,10 @@ bool fleet_session_from_task(const struct fuota_task *task,
         region_duty_cycle_at(reg, region_default_frequency_hz(reg));
     char msg[DIAG_MESSAGE_MAX];
     if (!fleet_session_schedule(out, msg, sizeof(msg))) {
-        diag_add(diags, DIAG_ERROR, image_bytes ? "FragmentSizeBytes" : "image",
-                 "session", "%s", msg);
+        diag_add(diags, DIAG_ERROR, "image", "session",
+                 "%llu bytes in %u-byte fragments: %s",
+                 (unsigned long long)image_bytes, (unsigned)out->fragment_size,
+                 msg);
         return false;
     }
     return true;

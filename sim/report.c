@@ -122,11 +122,6 @@ static const char *mode_name(enum fleet_mode m)
     return m == FLEET_MODE_RANK ? "rank" : "full";
 }
 
-static double sample_of(const struct fleet_params *p)
-{
-    return p->sample > 0.0 ? p->sample : FLEET_DEFAULT_SAMPLE;
-}
-
 cJSON *report_to_json(const struct fleet_params *p,
                       const struct fleet_result *r)
 {
@@ -140,7 +135,7 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(sim, "seed", (double)p->seed);
     cJSON_AddStringToObject(sim, "mode", mode_name(p->mode));
     cJSON_AddNumberToObject(sim, "full_decode_sample_percent",
-                            p->mode == FLEET_MODE_RANK ? sample_of(p) * 100.0
+                            p->mode == FLEET_MODE_RANK ? p->sample * 100.0
                                                        : 100.0);
     cJSON_AddBoolToObject(sim, "early_stop", p->early_stop);
     cJSON_AddBoolToObject(sim, "per_device_link_loss", p->device_loss != NULL);
