@@ -1,0 +1,545 @@
+/*
+ * core/plan: fragment counts, air time, session time, duty cycle, decoder
+ * RAM and every planning rule, against hand-computed cases (the working is
+ * in the comments) and AWS's example. Requests are filled in directly.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/diag.h"
+#include "core/plan.h"
+
+#define ABSENT (-999)
+
+/* A request with only the planning members; ABSENT leaves one unset. */
+struct req {
+    char region[16]; /* "" = no RfRegion */
+    struct fuota_task task;
+};
+
+static struct fuota_task *make(struct req *r, const char *region, int size,
+                               int redundancy, int interval_ms)
+{
+    memset(r, 0, sizeof(*r));
+    if (region != NULL) {
+        snprintf(r->region, sizeof(r->region), "%s", region);
+        r->task.has_lorawan = true;
+        r->task.rf_region = r->region;
+    }
+    if (size != ABSENT) {
+        r->task.has_fragment_size_bytes = true;
+        r->task.fragment_size_bytes = size;
+    }
+    if (redundancy != ABSENT) {
+        r->task.has_redundancy_percent = true;
+        r->task.redundancy_percent = redundancy;
+    }
+    if (interval_ms != ABSENT) {
+        r->task.has_fragment_interval_ms = true;
+        r->task.fragment_interval_ms = interval_ms;
+    }
+    return &r->task;
+}
+
+/* Plans with default DR and no expected loss; asserts PLAN_OK. */
+static void plan_ok(struct plan *p, struct diag_list *d, const char *region,
+                    uint64_t image, int size, int redundancy, int interval,
+                    int dr)
+{
+    struct req r;
+    struct plan_input in = {
+        .task = make(&r, region, size, redundancy, interval),
+        .image_bytes = image,
+        .dr = dr,
+    };
+    diag_list_clear(d);
+    enum plan_status st = plan_compute(&in, p, d);
+    if (st != PLAN_OK)
+        fail_msg("plan_compute: %s", plan_status_message(st));
+}
+
+static bool has(const struct diag_list *d, const char *path, const char *rule,
+                enum diag_severity sev)
+{
+    const struct diag *x = diag_find(d, path, rule);
+    return x != NULL && x->severity == sev;
+}
+
+static int setup(void **state)
+{
+    static struct diag_list d;
+    diag_list_init(&d);
+    *state = &d;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    diag_list_cleanup(*state);
+    return 0;
+}
+
+/* AWS's example: 100 B image, 10 B fragments, 50 % -> 10 + 5 = 15. */
+static void test_aws_example(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 100, 10, 50, ABSENT, -1);
+    assert_int_equal(p.uncoded_fragments, 10);
+    assert_int_equal(p.redundancy_fragments, 5);
+    assert_int_equal(p.total_fragments, 15);
+    assert_false(p.redundancy_rounded);
+    assert_null(diag_find(d, "RedundancyPercent", "rounding"));
+    assert_int_equal(p.padding_bytes, 0);
+    assert_int_equal(p.phy_payload_bytes, 26);
+    /* EU868 default: DR0 SF12/125 at 869.525 MHz, sub-band P 10 %. */
+    assert_int_equal(p.dr->dr, 0);
+    assert_true(p.dr_is_default);
+    assert_int_equal(p.frequency_hz, 869525000);
+    assert_string_equal(p.sub_band->name, "P");
+    assert_true(p.duty_cycle == 0.1);
+    /* PL 26: ceil((208-48+28)/40)=5 blocks -> 33 symbols + 12.25 =
+     * 45.25 * 32.768 ms = 1482.752 ms. */
+    assert_true(p.airtime_known);
+    assert_int_equal(p.time_on_air_us, 1482752);
+    assert_int_equal(p.total_time_on_air_us, 15 * 1482752);
+    /* No interval: back to back, lengthened to toa / 0.1. */
+    assert_true(p.assumed.interval);
+    assert_true(has(d, "FragmentIntervalMS", "assumed-interval", DIAG_NOTE));
+    assert_int_equal(p.duty_min_slot_us, 14827520);
+    assert_true(p.duty_limited);
+    assert_int_equal(p.slot_us, 14827520);
+    assert_true(fabs(p.session_wall_time_s - 222.4128) < 1e-9);
+    assert_true(fabs(p.duty_cycle_used_percent - 10.0) < 1e-9);
+    assert_true(fabs(p.duty_budget_s_per_hour - 360.0) < 1e-9);
+    assert_true(has(d, "FragmentIntervalMS", "duty-cycle", DIAG_WARNING));
+    /* Decoder (L = R = 5): matrix ((5>>3)+1)*5 = 5, index 2*10 = 20,
+     * work (10>>3)+1 + 10 + 3*1 = 15; image 100. */
+    assert_int_equal(p.decoder_matrix_bytes, 5);
+    assert_int_equal(p.decoder_index_bytes, 20);
+    assert_int_equal(p.decoder_work_bytes, 15);
+    assert_int_equal(p.decoder_ram_bytes, 40);
+    assert_int_equal(p.image_storage_bytes, 100);
+    assert_false(diag_has_errors(d));
+}
+
+/* EU868 DR5 (SF7/125): 1000 B, 100 B fragments, 10 %, interval 1500 ms. */
+static void test_hand_case_interval_sets_slot(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 1000, 100, 10, 1500, 5);
+    assert_int_equal(p.uncoded_fragments, 10);
+    assert_int_equal(p.redundancy_fragments, 1);
+    assert_int_equal(p.total_fragments, 11);
+    assert_false(p.dr_is_default);
+    assert_int_equal(p.phy_payload_bytes, 116);
+    /* PL 116: ceil(928/28)=34 blocks -> 178 symbols + 12.25 = 190.25 *
+     * 1.024 ms = 194.816 ms. */
+    assert_int_equal(p.time_on_air_us, 194816);
+    assert_int_equal(p.interval_ms, 2000); /* 1500 rounds up */
+    assert_int_equal(p.duty_min_slot_us, 1948160);
+    assert_false(p.duty_limited); /* 2 s >= 1.94816 s */
+    assert_int_equal(p.slot_us, 2000000);
+    assert_true(fabs(p.session_wall_time_s - 22.0) < 1e-9);
+    assert_true(fabs(p.duty_cycle_used_percent - 9.7408) < 1e-9);
+    assert_null(diag_find(d, "FragmentIntervalMS", "duty-cycle"));
+    assert_null(diag_find(d, "FragmentIntervalMS", "assumed-interval"));
+    assert_null(diag_find(d, "FragmentIntervalMS", "interval-below-airtime"));
+
+    /* 1499 ms rounds down to 1 s: the duty cycle now sets the slot. */
+    plan_ok(&p, d, "EU868", 1000, 100, 10, 1499, 5);
+    assert_int_equal(p.interval_ms, 1000);
+    assert_true(p.duty_limited);
+    assert_int_equal(p.slot_us, 1948160);
+    assert_true(has(d, "FragmentIntervalMS", "duty-cycle", DIAG_WARNING));
+    assert_non_null(
+        strstr(diag_find(d, "FragmentIntervalMS", "duty-cycle")->message,
+               "set at least 2000 ms"));
+}
+
+static void test_padding_and_rounding(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* 1001 B / 100 B: 11 fragments, 99 bytes of padding; 33 % of 11 =
+     * 3.63 -> 4 (note). */
+    plan_ok(&p, d, "EU868", 1001, 100, 33, 5000, 5);
+    assert_int_equal(p.uncoded_fragments, 11);
+    assert_int_equal(p.padding_bytes, 99);
+    assert_int_equal(p.redundancy_fragments, 4);
+    assert_true(p.redundancy_rounded);
+    assert_true(has(d, "RedundancyPercent", "rounding", DIAG_NOTE));
+    /* 999 B: 10 fragments, 1 byte of padding. 100 % doubles. */
+    plan_ok(&p, d, "EU868", 999, 100, 100, 5000, 5);
+    assert_int_equal(p.uncoded_fragments, 10);
+    assert_int_equal(p.padding_bytes, 1);
+    assert_int_equal(p.redundancy_fragments, 10);
+    /* 1 B image: one fragment. 0 %: no redundancy. */
+    plan_ok(&p, d, "EU868", 1, 100, 0, 5000, 5);
+    assert_int_equal(p.total_fragments, 1);
+    assert_int_equal(p.padding_bytes, 99);
+    assert_int_equal(p.decoder_matrix_bytes, 0);
+}
+
+static void test_fragment_size_rules(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* EU868 DR0 carries 48 fragment bytes (N 51 - 3). */
+    plan_ok(&p, d, "EU868", 1000, 48, 10, 30000, -1);
+    assert_int_equal(p.max_fragment_bytes, 48);
+    assert_int_equal(p.phy_payload_bytes, 64);
+    assert_int_equal(p.time_on_air_us, 2793472);
+    assert_null(diag_find(d, "FragmentSizeBytes", "fragment-too-large"));
+    plan_ok(&p, d, "EU868", 1000, 49, 10, 30000, -1);
+    assert_true(has(d, "FragmentSizeBytes", "fragment-too-large", DIAG_ERROR));
+    assert_true(diag_has_errors(d));
+    /* DR5 carries 239: 239 fits (PHYPayload 255), 240 does not and has
+     * no time on air. */
+    plan_ok(&p, d, "EU868", 1000, 239, 10, 30000, 5);
+    assert_false(diag_has_errors(d));
+    assert_true(p.airtime_known);
+    plan_ok(&p, d, "EU868", 1000, 240, 10, 30000, 5);
+    assert_true(has(d, "FragmentSizeBytes", "fragment-too-large", DIAG_ERROR));
+    assert_false(p.airtime_known);
+    assert_int_equal(p.time_on_air_us, 0);
+    assert_int_equal(p.slot_us, 0);
+    /* 255 is the TS004 maximum; 256 breaks it too. */
+    plan_ok(&p, d, "EU868", 1000, 255, 10, 30000, 5);
+    assert_null(diag_find(d, "FragmentSizeBytes", "fragment-size-max"));
+    plan_ok(&p, d, "EU868", 1000, 256, 10, 30000, 5);
+    assert_true(has(d, "FragmentSizeBytes", "fragment-size-max", DIAG_ERROR));
+    /* Huge sizes do not overflow. */
+    plan_ok(&p, d, "EU868", 1000, INT32_MAX, 10, 30000, 5);
+    assert_int_equal(p.uncoded_fragments, 1);
+    assert_true(has(d, "FragmentSizeBytes", "fragment-size-max", DIAG_ERROR));
+}
+
+static void test_fragment_count_limit(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "US915", 16383, 1, 0, 1000, -1);
+    assert_int_equal(p.total_fragments, 16383);
+    assert_null(diag_find(d, "FragmentSizeBytes", "too-many-fragments"));
+    plan_ok(&p, d, "US915", 16384, 1, 0, 1000, -1);
+    assert_true(has(d, "FragmentSizeBytes", "too-many-fragments", DIAG_ERROR));
+    /* 50 %: M 10922 -> R 5461 = 16383; M 10923 -> R 5462 = 16385. */
+    plan_ok(&p, d, "US915", 10922, 1, 50, 1000, -1);
+    assert_int_equal(p.total_fragments, 16383);
+    assert_false(diag_has_errors(d));
+    plan_ok(&p, d, "US915", 10923, 1, 50, 1000, -1);
+    assert_int_equal(p.total_fragments, 16385);
+    const struct diag *x =
+        diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(x);
+    /* The advice: 10923 B over at most 10922 fragments needs 2 bytes. */
+    assert_non_null(strstr(x->message, "at least 2 bytes"));
+}
+
+/* M = 105, 21 % -> R = 23 (22.05 up), 128 fragments. At 12.5 % loss a
+ * device receives exactly 112 = M + 7. */
+static void test_redundancy_guidance(void **state)
+{
+    struct diag_list *d = *state;
+    struct req r;
+    struct plan p;
+    struct plan_input in = {
+        .task = make(&r, "US915", 10, 21, 1000),
+        .image_bytes = 1050,
+        .dr = -1,
+        .has_expected_loss = true,
+        .expected_loss_percent = 12.5,
+    };
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_int_equal(p.total_fragments, 128);
+    assert_int_equal(p.needed_average_fragments, 107);
+    assert_int_equal(p.needed_99_fragments, 112);
+    assert_true(p.expected_received_fragments == 112.0);
+    assert_null(diag_find(d, "RedundancyPercent", "redundancy-low"));
+    assert_int_equal(p.recommended_redundancy_percent, 21);
+
+    in.expected_loss_percent = 12.6;
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_true(has(d, "RedundancyPercent", "redundancy-low", DIAG_WARNING));
+    /* (105 + R) * 0.874 >= 112 needs R >= 24: 22 % (23.1 -> 24). */
+    assert_int_equal(p.recommended_redundancy_percent, 22);
+    assert_non_null(
+        strstr(diag_find(d, "RedundancyPercent", "redundancy-low")->message,
+               "at least 22"));
+
+    /* No loss: nothing to recover, no warning even without redundancy. */
+    in.task = make(&r, "US915", 10, 0, 1000);
+    in.expected_loss_percent = 0.0;
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_null(diag_find(d, "RedundancyPercent", "redundancy-low"));
+    assert_int_equal(p.recommended_redundancy_percent, 0);
+
+    /* Total loss: no percent is enough. */
+    in.expected_loss_percent = 100.0;
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_int_equal(p.recommended_redundancy_percent, -1);
+    assert_non_null(
+        strstr(diag_find(d, "RedundancyPercent", "redundancy-low")->message,
+               "no RedundancyPercent up to 100"));
+
+    /* Without an expected loss there is no guidance check. */
+    in.has_expected_loss = false;
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_false(p.has_expected_loss);
+    assert_int_equal(p.recommended_redundancy_percent, -1);
+    assert_null(diag_find(d, "RedundancyPercent", "redundancy-low"));
+}
+
+/* US915 DR8 (SF12/500, no duty cycle), 50 B: PL 66, ceil(508/48)=11
+ * blocks -> 63 symbols + 12.25 = 75.25 * 8.192 ms = 616.448 ms. */
+static void test_interval_against_airtime(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "US915", 5000, 50, 10, 499, -1);
+    assert_int_equal(p.time_on_air_us, 616448);
+    assert_int_equal(p.interval_ms, 0);
+    assert_true(
+        has(d, "FragmentIntervalMS", "interval-below-airtime", DIAG_WARNING));
+    assert_int_equal(p.slot_us, 616448);
+    assert_true(p.duty_cycle == 0.0);
+    assert_false(p.duty_limited);
+    assert_null(diag_find(d, "FragmentIntervalMS", "duty-cycle"));
+    plan_ok(&p, d, "US915", 5000, 50, 10, 500, -1);
+    assert_int_equal(p.interval_ms, 1000);
+    assert_null(diag_find(d, "FragmentIntervalMS", "interval-below-airtime"));
+    assert_int_equal(p.slot_us, 1000000);
+    /* 100 fragments + 10 redundant at 1 s. */
+    assert_true(fabs(p.session_wall_time_s - 110.0) < 1e-9);
+    assert_false(diag_has_errors(d));
+}
+
+static void test_assumptions(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 1000, ABSENT, ABSENT, ABSENT, -1);
+    assert_true(p.assumed.fragment_size);
+    assert_true(p.assumed.redundancy);
+    assert_true(p.assumed.interval);
+    assert_int_equal(p.fragment_size_bytes, 48); /* DR0: N 51 - 3 */
+    assert_int_equal(p.redundancy_percent, 0);
+    assert_int_equal(p.uncoded_fragments, 21);
+    assert_true(
+        has(d, "FragmentSizeBytes", "assumed-fragment-size", DIAG_WARNING));
+    assert_true(
+        has(d, "RedundancyPercent", "assumed-redundancy", DIAG_WARNING));
+    assert_true(has(d, "FragmentIntervalMS", "assumed-interval", DIAG_NOTE));
+    assert_false(diag_has_errors(d));
+    /* At another DR the assumed size follows it. */
+    plan_ok(&p, d, "US915", 1000, ABSENT, 10, 1000, 13);
+    assert_int_equal(p.fragment_size_bytes, 239);
+    assert_null(diag_find(d, "RedundancyPercent", "assumed-redundancy"));
+    /* Given members are not reported as assumed. */
+    plan_ok(&p, d, "EU868", 1000, 40, 10, 1000, -1);
+    assert_false(p.assumed.fragment_size || p.assumed.redundancy ||
+                 p.assumed.interval);
+    assert_null(diag_find(d, "FragmentSizeBytes", "assumed-fragment-size"));
+}
+
+static void test_statuses(void **state)
+{
+    struct diag_list *d = *state;
+    struct req r;
+    struct plan p;
+    struct plan_input in = { .task = make(&r, NULL, 10, 10, 1000),
+                             .image_bytes = 100,
+                             .dr = -1 };
+    diag_list_clear(d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_NO_REGION);
+    assert_true(has(d, "LoRaWAN.RfRegion", "region-required", DIAG_ERROR));
+
+    in.task = make(&r, "EU869", 10, 10, 1000);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_UNKNOWN_REGION);
+
+    struct {
+        const char *region;
+        int dr;
+        enum plan_status want;
+    } drs[] = {
+        { "EU868", 0, PLAN_OK },      { "EU868", 7, PLAN_OK },
+        { "EU868", 8, PLAN_BAD_DR },  /* LR-FHSS */
+        { "EU868", 12, PLAN_BAD_DR }, /* none */
+        { "US915", 0, PLAN_BAD_DR },  /* uplink only */
+        { "US915", 7, PLAN_BAD_DR },  { "US915", 8, PLAN_OK },
+        { "CN470", 0, PLAN_BAD_DR }, /* no N defined */
+        { "IN865", 6, PLAN_BAD_DR }, /* RFU */
+    };
+    for (size_t i = 0; i < sizeof(drs) / sizeof(drs[0]); i++) {
+        in.task = make(&r, drs[i].region, 10, 10, 1000);
+        in.dr = drs[i].dr;
+        diag_list_clear(d);
+        if (plan_compute(&in, &p, d) != drs[i].want)
+            fail_msg("%s DR%d", drs[i].region, drs[i].dr);
+    }
+
+    in.task = make(&r, "EU868", 10, 10, 1000);
+    in.dr = -1;
+    in.image_bytes = 0;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_EMPTY_IMAGE);
+    in.image_bytes = PLAN_IMAGE_MAX + 1;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_IMAGE_TOO_LARGE);
+    in.image_bytes = PLAN_IMAGE_MAX;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+
+    in.image_bytes = 100;
+    in.has_expected_loss = true;
+    double losses[] = { -0.001, 100.001, NAN, INFINITY };
+    for (size_t i = 0; i < sizeof(losses) / sizeof(losses[0]); i++) {
+        in.expected_loss_percent = losses[i];
+        assert_int_equal(plan_compute(&in, &p, d), PLAN_BAD_LOSS);
+    }
+    in.expected_loss_percent = 0.0;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    in.expected_loss_percent = 100.0;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    in.has_expected_loss = false;
+
+    /* Out-of-range members (task_validate reports them) stop the plan. */
+    struct {
+        int size, redundancy, interval;
+        enum plan_status want;
+    } members[] = {
+        { 0, 10, 1000, PLAN_INVALID_REQUEST },
+        { 1, 10, 1000, PLAN_OK },
+        { 10, -1, 1000, PLAN_INVALID_REQUEST },
+        { 10, 0, 1000, PLAN_OK },
+        { 10, 100, 1000, PLAN_OK },
+        { 10, 101, 1000, PLAN_INVALID_REQUEST },
+        { 10, 10, 0, PLAN_INVALID_REQUEST },
+        { 10, 10, 1, PLAN_OK },
+    };
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        in.task = make(&r, "EU868", members[i].size, members[i].redundancy,
+                       members[i].interval);
+        diag_list_clear(d);
+        if (plan_compute(&in, &p, d) != members[i].want)
+            fail_msg("members case %zu", i);
+    }
+    in.task = NULL;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_INVALID_REQUEST);
+    assert_int_equal(plan_compute(NULL, &p, d), PLAN_INVALID_REQUEST);
+    assert_string_equal(plan_status_message(PLAN_BAD_DR),
+                        "the region has no downlink data rate with that "
+                        "number");
+    assert_string_equal(plan_status_message((enum plan_status)99),
+                        "unknown plan status");
+}
+
+static void test_other_regions(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* EU433: 1 % on 434.665 MHz. SF12/125 48 B: 2793.472 ms -> 279.3472 s
+     * minimum slot. */
+    plan_ok(&p, d, "EU433", 480, 48, 0, 60000, -1);
+    assert_true(p.duty_cycle == 0.01);
+    assert_null(p.sub_band);
+    assert_int_equal(p.duty_min_slot_us, 279347200);
+    assert_true(p.duty_limited);
+    assert_true(fabs(p.duty_budget_s_per_hour - 36.0) < 1e-9);
+    /* CN470: RX2 frequency depends on the channel plan; no duty cycle. */
+    plan_ok(&p, d, "CN470", 200, 20, 0, 1000, -1);
+    assert_int_equal(p.frequency_hz, 0);
+    assert_true(p.duty_cycle == 0.0);
+    assert_int_equal(p.dr->dr, 1);
+    /* AS923: local regulation only: no duty limit. */
+    plan_ok(&p, d, "AS923-1", 1000, 8, 0, 2000, -1);
+    assert_true(p.duty_cycle == 0.0);
+    assert_false(p.duty_limited);
+    /* FSK: EU868 DR7 239 B -> PHYPayload 255: 8*(11+255)/50 kbps. */
+    plan_ok(&p, d, "EU868", 239, 239, 0, 1000, 7);
+    assert_int_equal(p.time_on_air_us, 42560);
+}
+
+static void test_dwell_time(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* AS923 DR2 carries 8 fragment bytes under a 400 ms dwell time. */
+    plan_ok(&p, d, "AS923-1", 1000, 8, 0, 2000, 2);
+    assert_null(diag_find(d, "FragmentSizeBytes", "dwell-time"));
+    plan_ok(&p, d, "AS923-2", 1000, 9, 0, 2000, 2);
+    assert_true(has(d, "FragmentSizeBytes", "dwell-time", DIAG_WARNING));
+    /* DR4: 122 fits, 123 not. */
+    plan_ok(&p, d, "AS923-3", 1000, 122, 0, 2000, 4);
+    assert_null(diag_find(d, "FragmentSizeBytes", "dwell-time"));
+    plan_ok(&p, d, "AS923-4", 1000, 123, 0, 2000, 4);
+    assert_true(has(d, "FragmentSizeBytes", "dwell-time", DIAG_WARNING));
+    /* DR0 has no dwell-time size at all. */
+    plan_ok(&p, d, "AS923-1", 1000, 10, 0, 5000, 0);
+    assert_non_null(
+        strstr(diag_find(d, "FragmentSizeBytes", "dwell-time")->message,
+               "cannot be used"));
+    /* Regions without a downlink dwell time never warn. */
+    plan_ok(&p, d, "US915", 1000, 50, 0, 2000, 8);
+    assert_null(diag_find(d, "FragmentSizeBytes", "dwell-time"));
+}
+
+static void test_round_interval(void **state)
+{
+    (void)state;
+    struct {
+        int32_t in;
+        uint64_t out;
+    } cases[] = {
+        { 1, 0 },       { 499, 0 },     { 500, 1000 },
+        { 1000, 1000 }, { 1499, 1000 }, { 1500, 2000 },
+        { 0, 0 },       { -5, 0 },      { INT32_MAX, 2147484000u },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_int_equal(plan_round_interval_ms(cases[i].in), cases[i].out);
+}
+
+static void test_decoder_ram(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* M 1000, 10 % -> R 100: matrix (12+1)*100 = 1300, index 2000, work
+     * (125+1) + 50 + 3*13 = 215. */
+    plan_ok(&p, d, "US915", 50000, 50, 10, 1000, -1);
+    assert_int_equal(p.decoder_matrix_bytes, 1300);
+    assert_int_equal(p.decoder_index_bytes, 2000);
+    assert_int_equal(p.decoder_work_bytes, 215);
+    assert_int_equal(p.decoder_ram_bytes, 3515);
+    assert_int_equal(p.image_storage_bytes, 50000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_aws_example),
+        cmocka_unit_test(test_hand_case_interval_sets_slot),
+        cmocka_unit_test(test_padding_and_rounding),
+        cmocka_unit_test(test_fragment_size_rules),
+        cmocka_unit_test(test_fragment_count_limit),
+        cmocka_unit_test(test_redundancy_guidance),
+        cmocka_unit_test(test_interval_against_airtime),
+        cmocka_unit_test(test_assumptions),
+        cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_other_regions),
+        cmocka_unit_test(test_dwell_time),
+        cmocka_unit_test(test_round_interval),
+        cmocka_unit_test(test_decoder_ram),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
