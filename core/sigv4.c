@@ -673,8 +673,8 @@ static const char *find_header(const struct sigv4_request *req,
     *count = 0;
     for (size_t i = 0; i < req->header_count; i++) {
         if (req->headers[i].name && name_eq(req->headers[i].name, name)) {
-            if (!v)
-                v = req->headers[i].value;
+            if (!v) /* a NULL value (a server's empty header) reads "" */
+                v = req->headers[i].value ? req->headers[i].value : "";
             (*count)++;
         }
     }
@@ -1108,13 +1108,13 @@ static enum sigv4_verdict signed_header_lines(struct sbuf *creq,
         sb_puts(creq, name);
         sb_putc(creq, ':');
         for (size_t i = 0; i < req->header_count; i++) {
-            if (!req->headers[i].name || !req->headers[i].value ||
-                !name_eq(req->headers[i].name, name))
+            if (!req->headers[i].name || !name_eq(req->headers[i].name, name))
                 continue;
             if (found)
                 sb_putc(creq, ',');
             found = true;
-            put_trimmed(creq, req->headers[i].value);
+            put_trimmed(creq,
+                        req->headers[i].value ? req->headers[i].value : "");
         }
         sb_putc(creq, '\n');
         if (!found)

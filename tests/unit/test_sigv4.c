@@ -1017,6 +1017,18 @@ static void test_missing_headers(void **state)
         sigv4_signed_cleanup(&m.s);
     }
 
+    /* NULL header values read as empty, never crash */
+    msg_init(&m);
+    msg_sign(&m, NULL);
+    msg_header(&m, "Authorization")->value = NULL;
+    assert_int_equal(msg_verify(&m, &res), SIGV4_V_MALFORMED);
+    sigv4_signed_cleanup(&m.s);
+    msg_init(&m);
+    msg_sign(&m, NULL);
+    msg_header(&m, "Content-Type")->value = NULL;
+    assert_int_equal(msg_verify(&m, &res), SIGV4_V_BAD_SIGNATURE);
+    sigv4_signed_cleanup(&m.s);
+
     /* two Authorization headers, two dates */
     msg_init(&m);
     msg_sign(&m, NULL);
