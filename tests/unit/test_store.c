@@ -1,5 +1,6 @@
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1321,6 +1323,105 @@ static void test_concurrent_creates(void **state)
     store_close(shared);
 }
 
+/* --- kill -9 while writing --- */
+
+/*
+ * A child creates tasks as fast as it can and tells us each id once the
+ * store has acknowledged it; we kill -9 it mid-stream. Every acknowledged
+ * task must be there afterwards, whole, and the file must be intact.
+ */
+static void test_kill_9_loses_nothing_acknowledged(void **state)
+{
+    (void)state;
+    char path[128];
+    path_in_tmp(path, sizeof(path), "killed.db");
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        struct store_options o = base_opts();
+        o.path = path;
+        struct store *s;
+        struct backend_error err;
+        if (store_open(&o, &s, &err) != BACKEND_OK)
+            _exit(3);
+        for (unsigned i = 0;; i++) {
+            struct fuota_task t;
+            make_task(&t);
+            char tok[32];
+            snprintf(tok, sizeof(tok), "kill-%u", i);
+            t.client_request_token = strdup(tok);
+            struct backend_created c;
+            if (store_create_task(s, &t, &c, &err) != BACKEND_OK ||
+                store_associate_device(s, c.id, tok, &err) != BACKEND_OK)
+                _exit(4);
+            task_cleanup(&t);
+            char line[40];
+            snprintf(line, sizeof(line), "%.36s\n", c.id);
+            if (write(fds[1], line, 37) != 37)
+                _exit(5);
+        }
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    assert_non_null(in);
+    static char acked[4096][40];
+    size_t n = 0;
+    while (n < 25 && fgets(acked[n], sizeof(acked[n]), in))
+        n++;
+    assert_int_equal(n, 25);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    /* ids already in the pipe were acknowledged too */
+    while (n < 4096 && fgets(acked[n], sizeof(acked[n]), in))
+        n++;
+    fclose(in);
+
+    struct store_options o = base_opts();
+    o.path = path;
+    struct store *s = open_mem(&o);
+    assert_null(store_quarantined(s));
+    struct backend_error err;
+    for (size_t i = 0; i < n; i++) {
+        acked[i][36] = '\0';
+        struct backend_task g;
+        assert_int_equal(store_get_task(s, acked[i], &g, &err), BACKEND_OK);
+        assert_string_equal(g.name, "update-v2");
+        backend_task_cleanup(&g);
+    }
+    /* no half-made task: every task listed is whole, with its device */
+    struct backend_page_req pr = { NULL, 250 };
+    size_t listed = 0, with_device = 0;
+    char *token = NULL;
+    do {
+        struct backend_task_page p;
+        pr.next_token = token;
+        assert_int_equal(store_list_tasks(s, &pr, &p, &err), BACKEND_OK);
+        for (size_t i = 0; i < p.count; i++) {
+            struct backend_device_page dp;
+            assert_int_equal(
+                store_list_devices(s, p.items[i].id, NULL, &dp, &err),
+                BACKEND_OK);
+            with_device += dp.count == 1;
+            backend_device_page_cleanup(&dp);
+        }
+        listed += p.count;
+        free(token);
+        token = p.next_token ? xdup(p.next_token) : NULL;
+        backend_task_page_cleanup(&p);
+    } while (token);
+    assert_true(listed >= n);
+    assert_true(with_device + 1 >= listed); /* the last may lack its device */
+    store_close(s);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_quick_check"
+                                   " WHERE quick_check = 'ok'"),
+                     1);
+}
+
 /* --- fault injection
  * --------------------------------------------------------------- */
 
@@ -1401,6 +1502,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_file_is_kept_aside),
         cmocka_unit_test(test_foreign_and_empty_files),
         cmocka_unit_test(test_concurrent_creates),
+        cmocka_unit_test(test_kill_9_loses_nothing_acknowledged),
         cmocka_unit_test(test_fault_injection),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
