@@ -1,13 +1,302 @@
-/* fuota fragments: placeholder until its issue lands. */
+/* fuota fragments: writes the TS004 coded fragment stream of an image. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "core/fec.h"
+
+static const char *const cmd = "fragments";
+
+static const char *const usage =
+    "Usage: fuota fragments --image FILE --fragment-size S\n"
+    "                       (--redundancy N | --redundancy-percent P)\n"
+    "                       [--format hex|bin|frames] [--frag-index I]\n"
+    "                       [--codec v1|v2]\n"
+    "\n"
+    "Writes the LoRaWAN TS004 (fragmented data block transport) coded\n"
+    "fragment stream of an image: the M = ceil(size / S) uncoded fragments,\n"
+    "the last one padded with zeros, then the redundancy fragments, exactly\n"
+    "as AWS IoT Core for LoRaWAN and the reference encoders send them. Use it\n"
+    "to test a device's decoder. The FragSessionSetupReq figures (NbFrag,\n"
+    "FragSize, Padding) go to stderr.\n"
+    "\n"
+    "Options:\n"
+    "  --image FILE              the firmware image ('-' reads stdin)\n"
+    "  --fragment-size S         fragment payload size, 1..255 bytes\n"
+    "  --redundancy N            N redundancy fragments\n"
+    "  --redundancy-percent P    ceil(M * P / 100) redundancy fragments,\n"
+    "                            P 0..100 (AWS RedundancyPercent)\n"
+    "  --format hex              'N HEX' a line: fragment number (1-based)\n"
+    "                            and lowercase hex payload (default)\n"
+    "  --format bin              the payloads back to back, raw bytes\n"
+    "  --format frames           full FPort 201 DataFragment frames in hex,\n"
+    "                            one a line: 08 | IndexAndN (LE) | payload\n"
+    "  --frag-index I            fragmentation session 0..3 (frames; 0)\n"
+    "  --codec v1|v2             v1: TS004-1.0.0 (default); v2: the\n"
+    "                            TS004-2.0.0 reading (see the guide)\n"
+    "  --help                    show this help\n"
+    "\n"
+    "At most 16383 fragments in all (uncoded + redundancy).\n"
+    "Exit status: 0 ok, 1 output could not be written, 2 usage error or\n"
+    "unusable image.\n";
+
+enum format { FORMAT_HEX, FORMAT_BIN, FORMAT_FRAMES };
+
+struct frag_args {
+    const char *image;
+    long long frag_size;
+    long long redundancy;
+    long long percent;
+    enum format format;
+    long long frag_index;
+    enum fec_codec codec;
+    bool help;
+};
+
+/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
+static bool opt_value(int argc, char **argv, int *i, const char *name,
+                      const char **value, bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+static bool parse_format(const char *text, enum format *out)
+{
+    static const struct {
+        const char *name;
+        enum format format;
+    } formats[] = {
+        { "hex", FORMAT_HEX },
+        { "bin", FORMAT_BIN },
+        { "frames", FORMAT_FRAMES },
+    };
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        if (strcmp(text, formats[i].name) == 0) {
+            *out = formats[i].format;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns EXIT_OK when the arguments are usable, else EXIT_USAGE (after
+ * saying why). */
+static int parse_args(int argc, char **argv, struct frag_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->frag_size = -1;
+    a->redundancy = -1;
+    a->percent = -1;
+    a->format = FORMAT_HEX;
+    a->codec = FEC_CODEC_V1;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v = NULL;
+        bool missing = false;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            a->help = true;
+            return EXIT_OK;
+        }
+        if (opt_value(argc, argv, &i, "--image", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            a->image = v;
+        } else if (opt_value(argc, argv, &i, "--fragment-size", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            if (!cli_parse_int(cmd, "--fragment-size", v, 1, FEC_FRAG_SIZE_MAX,
+                               &a->frag_size))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--redundancy-percent", &v,
+                             &missing)) {
+            if (missing)
+                goto no_value;
+            if (!cli_parse_int(cmd, "--redundancy-percent", v, 0, 100,
+                               &a->percent))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--redundancy", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            if (!cli_parse_int(cmd, "--redundancy", v, 0, FEC_FRAGMENTS_MAX - 1,
+                               &a->redundancy))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--format", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            if (!parse_format(v, &a->format)) {
+                cli_error(cmd,
+                          "--format: unknown format '%s' (hex, bin or "
+                          "frames)",
+                          v);
+                return EXIT_USAGE;
+            }
+        } else if (opt_value(argc, argv, &i, "--frag-index", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            if (!cli_parse_int(cmd, "--frag-index", v, 0, FEC_FRAG_INDEX_MAX,
+                               &a->frag_index))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--codec", &v, &missing)) {
+            if (missing)
+                goto no_value;
+            if (!fec_codec_parse(v, &a->codec)) {
+                cli_error(cmd, "--codec: unknown codec '%s' (v1 or v2)", v);
+                return EXIT_USAGE;
+            }
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            cli_error(cmd, "unknown option '%s'", arg);
+            return EXIT_USAGE;
+        } else {
+            cli_error(cmd, "unexpected argument '%s'", arg);
+            return EXIT_USAGE;
+        }
+        continue;
+    no_value:
+        cli_error(cmd, "%s needs a value", arg);
+        return EXIT_USAGE;
+    }
+    if (!a->image) {
+        cli_error(cmd, "--image FILE is required");
+        return EXIT_USAGE;
+    }
+    if (a->frag_size < 0) {
+        cli_error(cmd, "--fragment-size S is required");
+        return EXIT_USAGE;
+    }
+    if (a->redundancy >= 0 && a->percent >= 0) {
+        cli_error(cmd, "give either --redundancy or --redundancy-percent, "
+                       "not both");
+        return EXIT_USAGE;
+    }
+    if (a->redundancy < 0 && a->percent < 0) {
+        cli_error(cmd, "one of --redundancy N or --redundancy-percent P is "
+                       "required");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static void put_hex(FILE *out, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        putc(digits[p[i] >> 4], out);
+        putc(digits[p[i] & 15], out);
+    }
+}
+
+static void write_stream(FILE *out, const struct frag_args *a,
+                         const uint8_t *stream, uint32_t total, uint32_t s)
+{
+    for (uint32_t n = 1; n <= total; n++) {
+        const uint8_t *p = stream + (size_t)(n - 1) * s;
+        switch (a->format) {
+        case FORMAT_HEX:
+            fprintf(out, "%u ", n);
+            put_hex(out, p, s);
+            putc('\n', out);
+            break;
+        case FORMAT_BIN:
+            fwrite(p, 1, s, out);
+            break;
+        case FORMAT_FRAMES: {
+            uint8_t hdr[FEC_FRAME_HEADER];
+            fec_frame_header(n, (uint32_t)a->frag_index, hdr);
+            put_hex(out, hdr, sizeof(hdr));
+            put_hex(out, p, s);
+            putc('\n', out);
+            break;
+        }
+        }
+    }
+}
 
 int cmd_fragments(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("fragments", "not implemented yet");
-    return EXIT_USAGE;
+    struct frag_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK)
+        return cli_usage_error(cmd);
+    if (a.help) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    size_t len = 0;
+    char *data = cli_read_file(cmd, a.image, CLI_MAX_FILE, &len);
+    if (!data)
+        return EXIT_USAGE;
+    const uint8_t *image = (const uint8_t *)data;
+    uint32_t s = (uint32_t)a.frag_size;
+    if (len == 0) {
+        cli_error(cmd, "%s: the image is empty", a.image);
+        free(data);
+        return EXIT_USAGE;
+    }
+    size_t m = len / s + (len % s != 0);
+    uint32_t r = a.redundancy >= 0
+                     ? (uint32_t)a.redundancy
+                     : fec_redundancy_from_percent(m > FEC_FRAGMENTS_MAX
+                                                       ? FEC_FRAGMENTS_MAX
+                                                       : (uint32_t)m,
+                                                   (uint32_t)a.percent);
+    struct fec_session ses;
+    enum fec_status st = fec_session_plan(len, s, r, &ses);
+    if (st == FEC_ERR_TOO_MANY_FRAGMENTS) {
+        cli_error(cmd,
+                  "%s: %zu bytes at %u-byte fragments make %zu uncoded + %u "
+                  "redundancy = %zu fragments, over the TS004 limit of %u; "
+                  "use larger fragments or less redundancy",
+                  a.image, len, s, m, r, m + r, FEC_FRAGMENTS_MAX);
+        free(data);
+        return EXIT_USAGE;
+    }
+    struct fec_matrix *mx = NULL;
+    if (st == FEC_OK)
+        st = fec_matrix_new(ses.nb_frag, r, a.codec, &mx);
+    uint32_t total = ses.nb_frag + r;
+    size_t size = (size_t)total * s;
+    uint8_t *stream = st == FEC_OK ? malloc(size) : NULL;
+    if (st == FEC_OK && !stream)
+        st = FEC_ERR_NOMEM;
+    if (st == FEC_OK)
+        st = fec_encode(mx, image, len, s, stream, size);
+    fec_matrix_free(mx);
+    free(data);
+    if (st != FEC_OK) {
+        cli_error(cmd, "%s: %s", a.image, fec_status_message(st));
+        free(stream);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr,
+            "FragSessionSetupReq: FragIndex=%lld NbFrag=%u FragSize=%u "
+            "Padding=%u\n",
+            a.frag_index, ses.nb_frag, ses.frag_size, ses.padding);
+    fprintf(stderr,
+            "image %zu bytes: %u uncoded + %u redundancy = %u fragments, "
+            "codec %s\n",
+            len, ses.nb_frag, r, total, fec_codec_name(a.codec));
+    write_stream(stdout, &a, stream, total, s);
+    free(stream);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error(cmd, "writing the output failed");
+        return EXIT_CHECK;
+    }
+    return EXIT_OK;
 }
