@@ -1,13 +1,603 @@
-/* fuota plan: placeholder until its issue lands. */
+/* fuota plan: the planning preview of a CreateFuotaTask request. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "core/diag.h"
+#include "core/plan.h"
+#include "core/region.h"
+#include "core/task.h"
+
+#define CMD "plan"
+
+static const char *const usage =
+    "Usage: fuota plan FILE|- (--image PATH | --image-size N) [--dr N]\n"
+    "                  [--expected-loss PCT] [--json]\n"
+    "\n"
+    "Previews what a CreateFuotaTask request will cost before it is sent:\n"
+    "uncoded and redundant fragments, padding, PHY payload, time on air per\n"
+    "fragment and in total, the fragment slot and session wall time (with\n"
+    "FragmentIntervalMS rounded to the nearest second, as AWS does, and the\n"
+    "duty cycle where the region has one), the device decoder RAM, and the\n"
+    "TS004 redundancy guidance. The request is also validated.\n"
+    "\n"
+    "Options:\n"
+    "  --image PATH          the firmware image ('-' = stdin); only its size\n"
+    "                        is used\n"
+    "  --image-size N        the image size in bytes (1..1073741824)\n"
+    "  --dr N                downlink data rate (default: the region's\n"
+    "                        RX2 / Class C default)\n"
+    "  --expected-loss PCT   the share of fragments a device is expected to\n"
+    "                        miss (0..100); checks the redundancy against\n"
+    "                        the TS004 guidance\n"
+    "  --json                print every figure as JSON on stdout\n"
+    "  --help                show this help\n"
+    "\n"
+    "When the request leaves a member out the plan assumes: FragmentSizeBytes\n"
+    "= the most the data rate carries (N - 3), RedundancyPercent = 0,\n"
+    "FragmentIntervalMS = back to back. LoRaWAN.RfRegion is required.\n"
+    "Diagnostics go to stderr, one a line.\n"
+    "\n"
+    "Exit status: 0 plan shown (warnings allowed), 1 invalid request or a\n"
+    "plan that cannot work (e.g. fragments larger than the data rate\n"
+    "carries), 2 usage error (both or neither of --image/--image-size, bad\n"
+    "number, a data rate the region does not have, unreadable file, empty\n"
+    "image).\n";
+
+struct plan_args {
+    const char *request_path;
+    const char *image_path;
+    bool has_image_size;
+    uint64_t image_size;
+    int dr; /* -1 = default */
+    bool has_loss;
+    double loss;
+    bool json;
+};
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static bool option_value(int argc, char **argv, int *i, const char *name,
+                         const char **value, bool *error)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        cli_error(CMD, "%s needs a value", name);
+        *error = true;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct plan_args *a)
+{
+    bool options = true, has_dr = false;
+    a->dr = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL;
+        bool error = false;
+        long long n;
+        if (options && strcmp(arg, "--") == 0) {
+            options = false;
+        } else if (options &&
+                   (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else if (options && strcmp(arg, "--json") == 0) {
+            a->json = true;
+        } else if (options &&
+                   option_value(argc, argv, &i, "--image-size", &v, &error)) {
+            if (error || a->has_image_size)
+                goto repeated;
+            if (!cli_parse_int(CMD, "--image-size", v, 1,
+                               (long long)PLAN_IMAGE_MAX, &n))
+                return cli_usage_error(CMD);
+            a->has_image_size = true;
+            a->image_size = (uint64_t)n;
+        } else if (options &&
+                   option_value(argc, argv, &i, "--image", &v, &error)) {
+            if (error || a->image_path)
+                goto repeated;
+            a->image_path = v;
+        } else if (options &&
+                   option_value(argc, argv, &i, "--dr", &v, &error)) {
+            if (error || has_dr)
+                goto repeated;
+            /* DlDr of the service model is 0..15. */
+            if (!cli_parse_int(CMD, "--dr", v, 0, 15, &n))
+                return cli_usage_error(CMD);
+            has_dr = true;
+            a->dr = (int)n;
+        } else if (options && option_value(argc, argv, &i, "--expected-loss",
+                                           &v, &error)) {
+            if (error || a->has_loss)
+                goto repeated;
+            if (!cli_parse_double(CMD, "--expected-loss", v, 0.0, 100.0,
+                                  &a->loss))
+                return cli_usage_error(CMD);
+            a->has_loss = true;
+        } else if (options && arg[0] == '-' && arg[1] != '\0') {
+            cli_error(CMD, "unknown option '%s'", arg);
+            return cli_usage_error(CMD);
+        } else if (a->request_path) {
+            cli_error(CMD, "one FILE only ('%s' is extra)", arg);
+            return cli_usage_error(CMD);
+        } else {
+            a->request_path = arg;
+        }
+        continue;
+    repeated:
+        if (!error)
+            cli_error(CMD, "'%s' is given twice", arg);
+        return cli_usage_error(CMD);
+    }
+    if (!a->request_path) {
+        cli_error(CMD, "missing FILE (the request; '-' for stdin)");
+        return cli_usage_error(CMD);
+    }
+    if ((a->image_path != NULL) == a->has_image_size) {
+        cli_error(CMD, "give exactly one of --image PATH and --image-size N");
+        return cli_usage_error(CMD);
+    }
+    if (a->image_path && strcmp(a->image_path, "-") == 0 &&
+        strcmp(a->request_path, "-") == 0) {
+        cli_error(CMD, "the request and the image cannot both be stdin");
+        return cli_usage_error(CMD);
+    }
+    return -1;
+}
+
+/* The size of the image at path: stat for a regular file, else counted. */
+static bool image_size(const char *path, uint64_t *size)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    if (fd < 0) {
+        cli_error(CMD, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0;
+    if (!ok) {
+        cli_error(CMD, "%s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        cli_error(CMD, "%s: is a directory", path);
+        ok = false;
+    } else if (S_ISREG(st.st_mode)) {
+        *size = (uint64_t)st.st_size;
+    } else {
+        char buf[65536];
+        uint64_t n = 0;
+        ssize_t got;
+        while ((got = read(fd, buf, sizeof(buf))) != 0) {
+            if (got < 0) {
+                if (errno == EINTR)
+                    continue;
+                cli_error(CMD, "%s: %s", path, strerror(errno));
+                ok = false;
+                break;
+            }
+            n += (uint64_t)got;
+            if (n > PLAN_IMAGE_MAX)
+                break;
+        }
+        *size = n;
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (!ok)
+        return false;
+    if (*size == 0) {
+        cli_error(CMD, "%s: the image is empty", path);
+        return false;
+    }
+    if (*size > PLAN_IMAGE_MAX) {
+        cli_error(CMD, "%s: the image is larger than 1 GiB", path);
+        return false;
+    }
+    return true;
+}
+
+/* " (3 h 02 min)", " (3 min 42 s)", or "" under a minute. */
+static const char *human_duration(double s, char *buf, size_t size)
+{
+    if (s >= 3600.0) {
+        unsigned long long m = (unsigned long long)(s / 60.0 + 0.5);
+        snprintf(buf, size, " (%llu h %02llu min)", m / 60, m % 60);
+    } else if (s >= 60.0) {
+        unsigned long long t = (unsigned long long)(s + 0.5);
+        snprintf(buf, size, " (%llu min %02llu s)", t / 60, t % 60);
+    } else {
+        snprintf(buf, size, "%s", "");
+    }
+    return buf;
+}
+
+static void row(const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void row(const char *label, const char *fmt, ...)
+{
+    char value[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof(value), fmt, ap);
+    va_end(ap);
+    printf("  %-30s %s\n", label, value);
+}
+
+static void print_duty(const struct plan *p)
+{
+    const struct region_duty_cycle *dc = &p->region->duty_cycle;
+    if (p->duty_cycle > 0.0) {
+        char band[48] = "";
+        if (p->sub_band)
+            snprintf(band, sizeof(band), ", sub-band %s", p->sub_band->name);
+        row("duty cycle limit", "%g %% (%.3f MHz%s): %.0f s of air per hour",
+            p->duty_cycle * 100.0, (double)p->frequency_hz / 1e6, band,
+            p->duty_budget_s_per_hour);
+    } else if (dc->kind == REGION_DUTY_LOCAL) {
+        row("duty cycle limit",
+            "none region-wide; local regulation applies (check the country)");
+    } else {
+        row("duty cycle limit", "none in the regional parameters");
+    }
+    if (p->airtime_known)
+        row("air time share", "%.2f %% of the session",
+            p->duty_cycle_used_percent);
+}
+
+static void print_table(const struct plan *p)
+{
+    char dr[48], dur[48];
+    region_dr_describe(p->dr, dr, sizeof(dr));
+    printf("Plan: %s, DR%d %s%s\n\n", p->region->name, p->dr->dr, dr,
+           p->dr_is_default ? " (RX2 / Class C default)" : "");
+    if (p->frequency_hz)
+        row("downlink frequency", "%.3f MHz (RX2 / Class C default)",
+            (double)p->frequency_hz / 1e6);
+    else
+        row("downlink frequency", "depends on the channel plan");
+    row("image", "%" PRIu64 " bytes", p->image_bytes);
+    if (p->assumed.fragment_size)
+        row("fragment size", "%d bytes (assumed: the most DR%d carries)",
+            p->fragment_size_bytes, p->dr->dr);
+    else
+        row("fragment size", "%d bytes (DR%d carries at most %d)",
+            p->fragment_size_bytes, p->dr->dr, p->max_fragment_bytes);
+    row("redundancy", "%d %%%s", p->redundancy_percent,
+        p->assumed.redundancy ? " (assumed)" : "");
+    row("uncoded fragments (M)", "%" PRIu64, p->uncoded_fragments);
+    if (p->redundancy_rounded)
+        row("redundant fragments (R)", "%" PRIu64 " (rounded up from %.2f)",
+            p->redundancy_fragments,
+            (double)p->uncoded_fragments * p->redundancy_percent / 100.0);
+    else
+        row("redundant fragments (R)", "%" PRIu64, p->redundancy_fragments);
+    row("total fragments", "%" PRIu64 " (TS004 allows %d)", p->total_fragments,
+        PLAN_MAX_FRAGMENTS);
+    row("padding in last fragment", "%" PRIu64 " bytes", p->padding_bytes);
+    row("PHY payload per fragment", "%d bytes", p->phy_payload_bytes);
+    if (p->airtime_known) {
+        row("time on air per fragment", "%.3f ms",
+            (double)p->time_on_air_us / 1000.0);
+        row("total time on air", "%.3f s%s",
+            (double)p->total_time_on_air_us / 1e6,
+            human_duration((double)p->total_time_on_air_us / 1e6, dur,
+                           sizeof(dur)));
+    } else {
+        row("time on air per fragment", "n/a (frame above 255 bytes)");
+    }
+    if (p->has_interval)
+        row("fragment interval",
+            "%" PRIu64 " s (FragmentIntervalMS %d, "
+            "rounded to the second)",
+            p->interval_ms / 1000, (int)p->interval_requested_ms);
+    else
+        row("fragment interval", "not set (assumed back to back)");
+    if (p->airtime_known) {
+        const char *by =
+            p->duty_limited ? "the duty cycle"
+            : p->has_interval && p->interval_ms * 1000 >= p->time_on_air_us
+                ? "the interval"
+                : "the time on air";
+        row("slot per fragment", "%.3f s (set by %s)", (double)p->slot_us / 1e6,
+            by);
+        row("session wall time", "%.3f s%s", p->session_wall_time_s,
+            human_duration(p->session_wall_time_s, dur, sizeof(dur)));
+    }
+    print_duty(p);
+    row("decoder RAM",
+        "%" PRIu64 " bytes (matrix %" PRIu64 " + index %" PRIu64
+        " + work %" PRIu64 ")",
+        p->decoder_ram_bytes, p->decoder_matrix_bytes, p->decoder_index_bytes,
+        p->decoder_work_bytes);
+    row("image storage on device", "%" PRIu64 " bytes (M x fragment size)",
+        p->image_storage_bytes);
+    row("fragments needed (TS004)",
+        "%" PRIu64 " on average (M + 2), %" PRIu64 " for 99 %% (M + 7)",
+        p->needed_average_fragments, p->needed_99_fragments);
+    if (p->has_expected_loss) {
+        row("expected loss", "%g %%: about %.1f of %" PRIu64 " arrive",
+            p->expected_loss_percent, p->expected_received_fragments,
+            p->total_fragments);
+        if (p->recommended_redundancy_percent >= 0)
+            row("redundancy for 99 %", "at least %d %%",
+                p->recommended_redundancy_percent);
+        else
+            row("redundancy for 99 %", "not reachable with 100 %% or less");
+    }
+}
+
+/* cJSON helpers that keep going after an allocation failure: the final
+ * print fails instead. */
+static void put_num(cJSON *o, const char *k, double v)
+{
+    cJSON_AddNumberToObject(o, k, v);
+}
+
+static void put_num_or_null(cJSON *o, const char *k, bool has, double v)
+{
+    if (has)
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static void put_assumption(cJSON *arr, const char *member, double value,
+                           const char *unit, const char *why)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "member", member);
+    if (value >= 0)
+        cJSON_AddNumberToObject(o, "value", value);
+    else
+        cJSON_AddNullToObject(o, "value");
+    cJSON_AddStringToObject(o, "unit", unit);
+    cJSON_AddStringToObject(o, "why", why);
+    if (!cJSON_AddItemToArray(arr, o))
+        cJSON_Delete(o);
+}
+
+static cJSON *diags_json(const struct diag_list *diags)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cJSON_AddStringToObject(o, "severity", diag_severity_name(d->severity));
+        cJSON_AddStringToObject(o, "path", d->path);
+        cJSON_AddStringToObject(o, "rule", d->rule);
+        cJSON_AddStringToObject(o, "message", d->message);
+        if (!cJSON_AddItemToArray(arr, o))
+            cJSON_Delete(o);
+    }
+    return arr;
+}
+
+static void plan_json(cJSON *o, const struct plan *p)
+{
+    char dr[48];
+    bool t = p->airtime_known;
+    cJSON_AddStringToObject(o, "region", p->region->name);
+    put_num(o, "data_rate", p->dr->dr);
+    cJSON_AddStringToObject(o, "data_rate_description",
+                            region_dr_describe(p->dr, dr, sizeof(dr)));
+    cJSON_AddStringToObject(o, "modulation",
+                            region_modulation_name(p->dr->modulation));
+    put_num_or_null(o, "spreading_factor", p->dr->sf > 0, p->dr->sf);
+    put_num_or_null(o, "bandwidth_hz", p->dr->bw_hz > 0, (double)p->dr->bw_hz);
+    put_num_or_null(o, "bitrate_bps", p->dr->bitrate_bps > 0,
+                    (double)p->dr->bitrate_bps);
+    cJSON_AddBoolToObject(o, "data_rate_is_default", p->dr_is_default);
+    put_num_or_null(o, "frequency_hz", p->frequency_hz > 0,
+                    (double)p->frequency_hz);
+    put_num(o, "image_bytes", (double)p->image_bytes);
+    put_num(o, "fragment_size_bytes", p->fragment_size_bytes);
+    put_num(o, "max_fragment_bytes", p->max_fragment_bytes);
+    put_num(o, "redundancy_percent", p->redundancy_percent);
+    put_num(o, "uncoded_fragments", (double)p->uncoded_fragments);
+    put_num(o, "redundancy_fragments", (double)p->redundancy_fragments);
+    cJSON_AddBoolToObject(o, "redundancy_rounded_up", p->redundancy_rounded);
+    put_num(o, "total_fragments", (double)p->total_fragments);
+    put_num(o, "max_total_fragments", PLAN_MAX_FRAGMENTS);
+    put_num(o, "padding_bytes", (double)p->padding_bytes);
+    put_num(o, "phy_payload_bytes", p->phy_payload_bytes);
+    put_num_or_null(o, "time_on_air_ms", t, (double)p->time_on_air_us / 1e3);
+    put_num_or_null(o, "total_time_on_air_ms", t,
+                    (double)p->total_time_on_air_us / 1e3);
+    put_num_or_null(o, "interval_requested_ms", p->has_interval,
+                    p->interval_requested_ms);
+    put_num_or_null(o, "interval_ms", p->has_interval, (double)p->interval_ms);
+    put_num_or_null(o, "slot_ms", t, (double)p->slot_us / 1e3);
+    put_num_or_null(o, "session_wall_time_s", t, p->session_wall_time_s);
+    put_num_or_null(o, "duty_cycle_percent", p->duty_cycle > 0.0,
+                    p->duty_cycle * 100.0);
+    cJSON_AddStringToObject(o, "duty_cycle_kind",
+                            region_duty_kind_name(p->region->duty_cycle.kind));
+    if (p->sub_band)
+        cJSON_AddStringToObject(o, "duty_cycle_sub_band", p->sub_band->name);
+    else
+        cJSON_AddNullToObject(o, "duty_cycle_sub_band");
+    put_num_or_null(o, "duty_cycle_min_slot_ms", t && p->duty_cycle > 0.0,
+                    (double)p->duty_min_slot_us / 1e3);
+    put_num_or_null(o, "duty_cycle_budget_s_per_hour", p->duty_cycle > 0.0,
+                    p->duty_budget_s_per_hour);
+    cJSON_AddBoolToObject(o, "duty_cycle_limited", p->duty_limited);
+    put_num_or_null(o, "airtime_share_percent", t, p->duty_cycle_used_percent);
+    put_num(o, "decoder_ram_bytes", (double)p->decoder_ram_bytes);
+    put_num(o, "decoder_matrix_bytes", (double)p->decoder_matrix_bytes);
+    put_num(o, "decoder_index_bytes", (double)p->decoder_index_bytes);
+    put_num(o, "decoder_work_bytes", (double)p->decoder_work_bytes);
+    put_num(o, "image_storage_bytes", (double)p->image_storage_bytes);
+    put_num(o, "needed_fragments_average", (double)p->needed_average_fragments);
+    put_num(o, "needed_fragments_99_percent", (double)p->needed_99_fragments);
+    put_num_or_null(o, "expected_loss_percent", p->has_expected_loss,
+                    p->expected_loss_percent);
+    put_num_or_null(o, "expected_received_fragments", p->has_expected_loss,
+                    p->expected_received_fragments);
+    put_num_or_null(o, "recommended_redundancy_percent",
+                    p->recommended_redundancy_percent >= 0,
+                    p->recommended_redundancy_percent);
+
+    cJSON *as = cJSON_AddArrayToObject(o, "assumptions");
+    if (as && p->assumed.fragment_size)
+        put_assumption(as, "FragmentSizeBytes", p->fragment_size_bytes, "bytes",
+                       "the most the data rate carries (N - 3)");
+    if (as && p->assumed.redundancy)
+        put_assumption(as, "RedundancyPercent", 0, "percent",
+                       "not set: no redundant fragments");
+    if (as && p->assumed.interval)
+        put_assumption(as, "FragmentIntervalMS", -1, "ms",
+                       "not set: fragments back to back (air time and duty "
+                       "cycle bound the slot); the wall time is a lower bound");
+    if (as && p->redundancy_rounded)
+        put_assumption(as, "RedundancyPercent", (double)p->redundancy_fragments,
+                       "fragments",
+                       "M * percent / 100 is not whole: rounded up");
+}
+
+static int print_json(const struct plan *p, enum plan_status st,
+                      const char *error, const struct diag_list *diags)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return EXIT_USAGE;
+    cJSON_AddBoolToObject(root, "valid", !diag_has_errors(diags));
+    if (st == PLAN_OK) {
+        cJSON *plan = cJSON_AddObjectToObject(root, "plan");
+        if (plan)
+            plan_json(plan, p);
+    } else {
+        cJSON_AddNullToObject(root, "plan");
+        cJSON_AddStringToObject(root, "error", error);
+    }
+    cJSON *d = diags_json(diags);
+    if (d && !cJSON_AddItemToObject(root, "diagnostics", d))
+        cJSON_Delete(d);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        cli_error(CMD, "out of memory");
+        return EXIT_USAGE;
+    }
+    printf("%s\n", text);
+    cJSON_free(text);
+    return EXIT_OK;
+}
+
+/* The downlink DRs that carry fragments, "0-5, 7" style list. */
+static void downlink_drs(const struct region *r, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->dr_count && o < size; i++) {
+        if (!region_dr_carries_fragments(&r->drs[i]))
+            continue;
+        int n =
+            snprintf(buf + o, size - o, "%s%d", o ? ", " : "", r->drs[i].dr);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+}
 
 int cmd_plan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("plan", "not implemented yet");
-    return EXIT_USAGE;
+    struct plan_args a = { 0 };
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+
+    uint64_t image = a.image_size;
+    if (a.image_path && !image_size(a.image_path, &image))
+        return EXIT_USAGE;
+
+    size_t len = 0;
+    char *text = cli_read_file(CMD, a.request_path, CLI_MAX_FILE, &len);
+    if (!text)
+        return EXIT_USAGE;
+
+    struct diag_list diags;
+    diag_list_init(&diags);
+    struct fuota_task task;
+    bool readable = task_from_json(text, len, &task, &diags);
+    free(text);
+    if (readable)
+        (void)task_validate(&task, &diags);
+
+    struct plan p;
+    enum plan_status st = PLAN_INVALID_REQUEST;
+    if (readable) {
+        struct plan_input in = {
+            .task = &task,
+            .image_bytes = image,
+            .dr = a.dr,
+            .has_expected_loss = a.has_loss,
+            .expected_loss_percent = a.loss,
+        };
+        st = plan_compute(&in, &p, &diags);
+    }
+
+    if (st == PLAN_BAD_DR) {
+        const struct region *r = region_find(task.rf_region);
+        char list[128];
+        downlink_drs(r, list, sizeof(list));
+        const struct region_dr *d = region_dr(r, a.dr);
+        if (d)
+            cli_error(CMD,
+                      "--dr %d: %s DR%d cannot carry fragments downlink "
+                      "(%s%s); downlink data rates: %s",
+                      a.dr, r->name, a.dr,
+                      region_modulation_name(d->modulation),
+                      d->downlink ? "" : ", uplink only", list);
+        else
+            cli_error(CMD, "--dr %d: %s has no DR%d; downlink data rates: %s",
+                      a.dr, r->name, a.dr, list);
+        rc = cli_usage_error(CMD);
+    } else if (st == PLAN_EMPTY_IMAGE || st == PLAN_IMAGE_TOO_LARGE ||
+               st == PLAN_BAD_LOSS) {
+        /* parse_args and image_size catch these first. */
+        cli_error(CMD, "%s", plan_status_message(st));
+        rc = cli_usage_error(CMD);
+    } else {
+        const char *error = readable ? plan_status_message(st)
+                                     : "the request could not be read";
+        if (a.json)
+            rc = print_json(&p, st, error, &diags);
+        else if (st == PLAN_OK)
+            print_table(&p);
+        cli_print_diags(&diags);
+        if (st != PLAN_OK)
+            cli_error(CMD, "cannot plan: %s", error);
+        if (rc != EXIT_USAGE)
+            rc = st == PLAN_OK && !diag_has_errors(&diags) ? EXIT_OK
+                                                           : EXIT_CHECK;
+    }
+    task_cleanup(&task);
+    diag_list_cleanup(&diags);
+    return rc;
 }

@@ -309,10 +309,11 @@ static void assumption_diags(const struct plan *p, struct diag_list *diags)
                  "time is a lower bound");
     if (p->redundancy_rounded)
         diag_add(diags, DIAG_NOTE, "RedundancyPercent", "rounding",
-                 "%d %% of %llu fragments is %.2f: AWS states no rounding, "
+                 "%d %% of %llu fragment%s is %.2f: AWS states no rounding, "
                  "the plan rounds up to %llu",
                  p->redundancy_percent,
                  (unsigned long long)p->uncoded_fragments,
+                 p->uncoded_fragments == 1 ? "" : "s",
                  (double)p->uncoded_fragments * p->redundancy_percent / 100.0,
                  (unsigned long long)p->redundancy_fragments);
 }
