@@ -113,6 +113,35 @@ stop_server TERM
 [ "$SRV_RC" = 0 ] && pass "clean stop after recovery" ||
     fail "clean stop after recovery" "$SRV_RC"
 
+# ---- SIGTERM lets a request in flight finish -----------------------------
+ok_if "server for the graceful stop starts" start_server graceful \
+    --state "$TMP/graceful.db" --quiet
+port=${URL##*:}
+payload=$(task_json ',"Name":"in-flight"')
+exec 7<>"/dev/tcp/127.0.0.1/$port"
+# Expect: 100-continue makes the server confirm it has taken the request
+# up (headers parsed) before the body is sent: then it is in flight.
+printf 'POST /fuota-tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n' \
+    "${#payload}" >&7
+IFS= read -r -t 10 cont <&7
+contains "server took the request up" "$cont" "100 Continue"
+IFS= read -r -t 10 _ <&7 # the empty line after 100 Continue
+kill -TERM "$SRV_PID"
+printf '%s' "$payload" >&7
+IFS= read -r -t 10 line <&7
+contains "the request in flight is answered after SIGTERM" "$line" "201"
+resp=$(timeout 10 cat <&7)
+exec 7<&-
+contains "and told to close the connection" "$resp" "Connection: close"
+stop_server TERM
+[ "$SRV_RC" = 0 ] && pass "then the server exits 0" ||
+    fail "then the server exits 0" "$SRV_RC"
+ok_if "restart after the graceful stop" start_server graceful2 \
+    --state "$TMP/graceful.db" --quiet
+req GET "/fuota-tasks/$(printf '%s' "$resp" | sed -n 's/.*"Id":"\([^"]*\)".*/\1/p')"
+status_is "the task created during shutdown is kept" 200
+stop_server TERM
+
 # ---- a file that is not ours is kept aside, never overwritten -----------
 printf 'this is not a database\n' >"$TMP/bad.db"
 ok_if "server starts on a foreign file" start_server bad --state "$TMP/bad.db" \
