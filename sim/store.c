@@ -15,6 +15,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "core/plan.h"
+
 /*
  * Sources for the semantics below (AWS IoT Wireless Developer Guide,
  * "Monitor and troubleshoot the status of your FUOTA task and devices",
@@ -1300,8 +1302,8 @@ static int64_t ceil_div(int64_t a, int64_t b)
     return (a + b - 1) / b;
 }
 
-/* Session duration in ms (see struct store_options.image_bytes). */
-static int64_t session_ms(const struct store *s, const struct backend_task *t)
+/* The simple estimate, for tasks core/plan cannot plan (no region). */
+static int64_t estimate_ms(const struct store *s, const struct backend_task *t)
 {
     int64_t size = t->has_fragment_size_bytes && t->fragment_size_bytes > 0
                        ? t->fragment_size_bytes
@@ -1316,6 +1318,40 @@ static int64_t session_ms(const struct store *s, const struct backend_task *t)
     if (step < 1000)
         step = 1000;
     return (m + r) * step;
+}
+
+/*
+ * Session duration in ms: core/plan's session wall time (fragments x
+ * max(rounded interval, time on air, duty-cycle slot) at the region's
+ * default Class C data rate) when it can plan the task, else the estimate.
+ */
+static int64_t session_ms(const struct store *s, const struct backend_task *t)
+{
+    if (!t->rf_region)
+        return estimate_ms(s, t);
+    struct fuota_task req;
+    task_init(&req);
+    req.firmware_update_image = t->firmware_update_image;
+    req.firmware_update_role = t->firmware_update_role;
+    req.has_lorawan = true;
+    req.rf_region = t->rf_region;
+    req.has_fragment_size_bytes = t->has_fragment_size_bytes;
+    req.fragment_size_bytes = t->fragment_size_bytes;
+    req.has_redundancy_percent = t->has_redundancy_percent;
+    req.redundancy_percent = t->redundancy_percent;
+    req.has_fragment_interval_ms = t->has_fragment_interval_ms;
+    req.fragment_interval_ms = t->fragment_interval_ms;
+    struct plan_input in = { .task = &req,
+                             .image_bytes = (uint64_t)s->image_bytes,
+                             .dr = -1 };
+    struct plan plan;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    enum plan_status ps = plan_compute(&in, &plan, &diags);
+    diag_list_cleanup(&diags); /* req borrows: no task_cleanup */
+    if (ps != PLAN_OK || !plan.airtime_known || plan.session_wall_time_s <= 0)
+        return estimate_ms(s, t);
+    return (int64_t)(plan.session_wall_time_s * 1000.0 + 0.5);
 }
 
 /* Fetches one text column of every row of q (bound to seq) into *out. */

@@ -13,10 +13,10 @@
  * - Status is derived on every read from stored transition times and the
  *   injectable clock: Pending until started; after StartFuotaTask
  *   FuotaSession_Waiting until the session begins (LoRaWAN.StartTime if given,
- *   else now + setup delay), In_FuotaSession for the estimated session
- *   duration, then FuotaDone. Deleting a task that is waiting or in session
- *   shows Delete_Waiting for the delete grace period, then it is gone;
- *   deleting a Pending or FuotaDone task removes it at once.
+ *   else now + setup delay), In_FuotaSession for the session's duration
+ *   (see image_bytes below), then FuotaDone. Deleting a task that is
+ *   waiting or in session shows Delete_Waiting for the delete grace period,
+ *   then it is gone; deleting a Pending or FuotaDone task removes it at once.
  * - UpdateFuotaTask, Associate* and Disassociate* only while Pending,
  *   StartFuotaTask only from Pending; otherwise ConflictException (409).
  * - CreateFuotaTask with a ClientRequestToken already used: same parameters
@@ -117,11 +117,15 @@ struct store_options {
     int64_t setup_ms;  /* FuotaSession_Waiting without StartTime; 0 = default */
     int64_t delete_ms; /* Delete_Waiting duration; 0 = default */
     /*
-     * Session duration estimate (until core/plan drives it): with M =
-     * ceil(image_bytes / FragmentSizeBytes) and R = ceil(M *
+     * Session duration: core/plan's session wall time for the task
+     * (fragments x max(interval rounded to the second, time on air,
+     * duty-cycle slot) at the region's default Class C data rate; see
+     * core/plan.h for its assumptions) for an image of image_bytes. When
+     * the task names no RfRegion, or the plan has no time on air, a simple
+     * estimate: M = ceil(image_bytes / FragmentSizeBytes), R = ceil(M *
      * RedundancyPercent / 100), duration = (M + R) * max(1 s,
-     * FragmentIntervalMS rounded to the nearest second). Unset task members
-     * take STORE_DEFAULT_FRAGMENT_SIZE / STORE_DEFAULT_INTERVAL_MS / 0 %.
+     * FragmentIntervalMS rounded to the nearest second), unset members
+     * taking STORE_DEFAULT_FRAGMENT_SIZE / STORE_DEFAULT_INTERVAL_MS / 0 %.
      */
     int64_t image_bytes; /* 0 = STORE_DEFAULT_IMAGE_BYTES */
 

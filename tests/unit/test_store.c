@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "core/plan.h"
 #include "sim/store.h"
 
 /* --- fixtures ------------------------------------------------------------- */
@@ -61,8 +62,6 @@ static void make_task(struct fuota_task *t)
     task_init(t);
     t->firmware_update_image = xdup("s3://fw-bucket/app-v2.bin");
     t->firmware_update_role = xdup("arn:aws:iam::111122223333:role/FuotaRole");
-    t->has_lorawan = true;
-    t->rf_region = xdup("EU868");
     t->name = xdup("update-v2");
     t->has_fragment_size_bytes = true;
     t->fragment_size_bytes = 100;
@@ -122,6 +121,8 @@ static void test_create_and_get(void **state)
     struct store *s = open_mem(&o);
     struct fuota_task t;
     make_task(&t);
+    t.has_lorawan = true;
+    t.rf_region = xdup("EU868");
     t.description = xdup("pilot fleet");
     t.descriptor = xdup("AAECAw==");
     struct backend_created c;
@@ -179,8 +180,9 @@ static void test_create_and_get(void **state)
 /* --- statuses ------------------------------------------------------------- */
 
 /*
- * image 1000 B / 100 B = 10 fragments + 50 % = 15, interval 2400 ms rounds
- * to 2 s: a 30 s session after the 10 s setup delay.
+ * Without an RfRegion, the simple estimate: image 1000 B / 100 B = 10
+ * fragments + 50 % = 15, interval 2400 ms rounds to 2 s: a 30 s session
+ * after the 10 s setup delay.
  */
 static void test_status_transitions(void **state)
 {
@@ -228,6 +230,52 @@ static void test_status_transitions(void **state)
     assert_int_equal(g.start_time, (started + 10000) / 1000);
     backend_task_cleanup(&g);
     store_close(s);
+}
+
+/* With an RfRegion the session lasts what core/plan says it will. */
+static void test_session_duration_from_plan(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *region;
+        int size, redundancy, interval;
+    } rows[] = {
+        { "EU868", 50, 20, 1000 },  /* SF12 air time and 10 % duty rule */
+        { "US915", 200, 0, 10000 }, /* the interval rules */
+        { "AS923-1", 10, 100, 1 },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct store_options o = base_opts();
+        struct store *s = open_mem(&o);
+        struct fuota_task t;
+        make_task(&t);
+        t.has_lorawan = true;
+        t.rf_region = xdup(rows[i].region);
+        t.fragment_size_bytes = rows[i].size;
+        t.redundancy_percent = rows[i].redundancy;
+        t.fragment_interval_ms = rows[i].interval;
+        struct plan_input in = { .task = &t, .image_bytes = 1000, .dr = -1 };
+        struct plan plan;
+        struct diag_list diags;
+        diag_list_init(&diags);
+        assert_int_equal(plan_compute(&in, &plan, &diags), PLAN_OK);
+        diag_list_cleanup(&diags);
+        assert_true(plan.airtime_known);
+        int64_t want = (int64_t)(plan.session_wall_time_s * 1000.0 + 0.5);
+        assert_true(want > 0);
+
+        struct backend_created c;
+        struct backend_error err;
+        create_ok(s, &t, &c);
+        int64_t begin = fake_now + STORE_DEFAULT_SETUP_MS;
+        assert_int_equal(store_start_task(s, c.id, false, 0, &err), BACKEND_OK);
+        fake_now = begin + want - 1;
+        assert_int_equal(status_of(s, c.id), BACKEND_TASK_IN_SESSION);
+        fake_now = begin + want;
+        assert_int_equal(status_of(s, c.id), BACKEND_TASK_DONE);
+        task_cleanup(&t);
+        store_close(s);
+    }
 }
 
 static void test_start_time_and_scale(void **state)
@@ -1488,6 +1536,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_and_get),
         cmocka_unit_test(test_status_transitions),
+        cmocka_unit_test(test_session_duration_from_plan),
         cmocka_unit_test(test_start_time_and_scale),
         cmocka_unit_test(test_delete_transitions),
         cmocka_unit_test(test_conflicts_after_start),
