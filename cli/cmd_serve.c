@@ -383,7 +383,10 @@ int cmd_serve(int argc, char **argv)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv, GRACE_MS);
     store_close(store);
-    fprintf(stderr, "fuota serve: state saved to %s\n", state);
+    if (strcmp(state, ":memory:") == 0)
+        fprintf(stderr, "fuota serve: stopped (in-memory state discarded)\n");
+    else
+        fprintf(stderr, "fuota serve: state saved to %s\n", state);
     free(state);
     aws_keyring_cleanup(&keys);
     return EXIT_OK;
