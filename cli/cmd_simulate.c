@@ -256,7 +256,8 @@ static void on_progress(void *ctx, size_t done, size_t total)
 
 /* Prints the request's diagnostics, naming the command-line option for
  * the ones about the image or the data rate. */
-static void print_diags(const struct diag_list *diags, const char *image_opt)
+static void print_diags(const struct diag_list *diags, const char *image_opt,
+                        size_t image_len)
 {
     char line[DIAG_PATH_MAX + DIAG_MESSAGE_MAX + 8];
     for (size_t i = 0; i < diags->count; i++) {
@@ -265,6 +266,11 @@ static void print_diags(const struct diag_list *diags, const char *image_opt)
             cli_error(CMD, "%s: %s", image_opt, d->message);
         else if (strcmp(d->path, "dr") == 0)
             cli_error(CMD, "--dr: %s", d->message);
+        else if (strcmp(d->rule, "too-many-fragments") == 0)
+            cli_error(CMD,
+                      "%s: an image of %zu bytes is too large for this "
+                      "request: %s",
+                      image_opt, image_len, diag_format(d, line, sizeof(line)));
         else
             fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
                     diag_format(d, line, sizeof(line)));
@@ -342,7 +348,7 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     diag_list_init(&diags);
     struct fleet_session s;
     bool ok = fleet_session_from_task(task, image_len, (int)a->dr, &s, &diags);
-    print_diags(&diags, image_opt);
+    print_diags(&diags, image_opt, image_len);
     if (!ok)
         goto out;
     char msg[320];

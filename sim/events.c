@@ -158,7 +158,7 @@ bool events_next(struct events_iter *it, struct events_event *ev)
                     ev->fragment = r->sent;
                     ev->device = it->d - 1;
                     ev->status = x->status;
-                    ev->time_us = fleet_heard_time_us(s, r->sent);
+                    ev->time_us = fleet_end_time_us(s, r->sent);
                     return true;
                 }
             }

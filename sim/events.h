@@ -18,7 +18,8 @@
  *   (MemoryError) when the device reached that outcome at n.
  * Devices refused at setup (Not_enough_memory) get FAILED with fragment 0
  * at time 0 before fragment 1; devices that never completed get FAILED
- * (MissingFrag) after the last fragment, at the end of the session. A
+ * (MissingFrag) after the last fragment, at the end of the session
+ * (fleet_end_time_us). A
  * device stops listening once it has completed or failed.
  *
  * The iterator borrows params and result (they must outlive it).

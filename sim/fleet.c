@@ -97,6 +97,11 @@ uint64_t fleet_heard_time_us(const struct fleet_session *s, uint32_t n)
     return n ? fleet_send_time_us(s, n) + s->time_on_air_us : 0;
 }
 
+uint64_t fleet_end_time_us(const struct fleet_session *s, uint32_t sent)
+{
+    return (uint64_t)sent * s->spacing_us;
+}
+
 uint64_t fleet_device_ram(const struct fleet_session *s, uint32_t max_lost)
 {
     uint64_t l = max_lost ? max_lost : (s->r < s->m ? s->r : s->m);

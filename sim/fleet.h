@@ -11,8 +11,9 @@
  *   spacing = max(FragmentIntervalMS rounded to the nearest second,
  *                 time on air at the session data rate,
  *                 time on air / duty cycle   (regions with a duty cycle)).
- * A fragment is heard at the end of its time on air. The session's wall
- * time is (sent - 1) * spacing + time on air.
+ * (the "slot" of core/plan). A fragment is heard at the end of its time
+ * on air. The session's wall time is sent * spacing, as core/plan counts
+ * it (the plan's session wall time when nothing stops early).
  *
  * Devices: device d (0-based) loses fragments as sim/loss.h says, from a
  * random stream keyed by (seed, d) only. In FLEET_MODE_FULL every device
@@ -88,7 +89,8 @@ struct fleet_session {
     int redundancy_percent;
     const char *region;      /* static string, e.g. "EU868" */
     int dr;                  /* downlink data rate of the session */
-    uint32_t interval_ms;    /* FragmentIntervalMS as given */
+    uint32_t interval_ms;    /* FragmentIntervalMS as given, 0 = not given
+                              * (fragments back to back) */
     uint64_t interval_us;    /* ... rounded to the nearest second */
     uint64_t time_on_air_us; /* one fragment */
     double duty_cycle;       /* 0..1; 0 or 1 = no duty-cycle limit */
@@ -107,11 +109,15 @@ bool fleet_session_schedule(struct fleet_session *s, char *msg, size_t size)
 
 /*
  * The session of a request for an image of image_bytes at data rate dr
- * (-1 = the region's Class C default). Runs task_validate (its diagnostics
- * go to diags) and adds errors for what the session cannot carry: a
- * fragment larger than the data rate allows, more than 16383 fragments, a
- * fragment size over 255, a missing region. Returns true when the session
- * can be played.
+ * (-1 = the region's Class C default), with the figures of core/plan (the
+ * same as `fuota plan`, including its assumptions for members left out,
+ * e.g. back-to-back fragments without FragmentIntervalMS). Runs
+ * task_validate and plan_compute (their diagnostics go to diags) and
+ * fails for what the session cannot carry: a fragment larger than the
+ * data rate allows (rule fragment-too-large), more than 16383 fragments
+ * (too-many-fragments), a fragment size over 255, a missing region, a data
+ * rate without downlink (path "dr"), an empty image (path "image").
+ * Returns true when the session can be played.
  */
 bool fleet_session_from_task(const struct fuota_task *task,
                              uint64_t image_bytes, int dr,
@@ -122,6 +128,8 @@ bool fleet_session_from_task(const struct fuota_task *task,
 uint64_t fleet_send_time_us(const struct fleet_session *s, uint32_t n);
 /* When fragment n has been heard (start + time on air). */
 uint64_t fleet_heard_time_us(const struct fleet_session *s, uint32_t n);
+/* The end of a session that sent `sent` fragments: sent * spacing. */
+uint64_t fleet_end_time_us(const struct fleet_session *s, uint32_t sent);
 
 /* A device build's limits; 0 = no limit. */
 struct fleet_limits {

@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/airtime.h"
+#include "core/plan.h"
 #include "core/region.h"
 #include "sim/fleet.h"
-
-/* What the simulation assumes for members a request may leave out. */
-#define ASSUMED_INTERVAL_MS 1000
 
 bool fleet_session_from_task(const struct fuota_task *task,
                              uint64_t image_bytes, int dr,
@@ -20,69 +17,43 @@ bool fleet_session_from_task(const struct fuota_task *task,
     memset(out, 0, sizeof(*out));
     if (!task_validate(task, diags))
         return false;
-    const struct region *reg =
-        task->rf_region ? region_find(task->rf_region) : NULL;
-    if (!reg) {
-        diag_add(diags, DIAG_ERROR, "LoRaWAN.RfRegion", "required",
-                 "the session needs a region (LoRaWAN.RfRegion) to know its "
-                 "data rate and time on air");
+    /* The same figures as `fuota plan`: core/plan decides the fragment
+     * size, the redundancy, the slot and the assumptions. */
+    struct plan_input in = { .task = task,
+                             .image_bytes = image_bytes,
+                             .dr = dr };
+    struct plan pl;
+    enum plan_status ps = plan_compute(&in, &pl, diags);
+    if (ps != PLAN_OK) {
+        const char *path =
+            ps == PLAN_BAD_DR                                      ? "dr"
+            : ps == PLAN_EMPTY_IMAGE || ps == PLAN_IMAGE_TOO_LARGE ? "image"
+                                                                   : "";
+        if (ps == PLAN_BAD_DR)
+            diag_add(diags, DIAG_ERROR, path, "downlink-dr",
+                     "DR%d of %s cannot carry fragments downlink", dr,
+                     task->rf_region ? task->rf_region : "?");
+        else if (!diag_has_errors(diags))
+            diag_add(diags, DIAG_ERROR, path, "plan", "%s",
+                     plan_status_message(ps));
         return false;
     }
-    const struct region_dr *d =
-        dr < 0 ? region_default_dr(reg) : region_dr(reg, dr);
-    if (!d || !region_dr_carries_fragments(d)) {
+    if (diag_has_errors(diags))
+        return false;
+    if (!pl.airtime_known || !region_dr_carries_fragments(pl.dr)) {
         diag_add(diags, DIAG_ERROR, "dr", "downlink-dr",
-                 "DR%d of %s cannot carry fragments downlink", dr, reg->name);
+                 "DR%d of %s cannot carry fragments downlink", pl.dr->dr,
+                 pl.region->name);
         return false;
     }
-    out->region = reg->name;
-    out->dr = d->dr;
+    out->region = pl.region->name;
+    out->dr = pl.dr->dr;
     out->image_bytes = image_bytes;
-    if (task->has_fragment_size_bytes) {
-        out->fragment_size = (uint32_t)task->fragment_size_bytes;
-    } else {
-        int s = d->max_fragment_bytes;
-        if (s > REGION_TS004_MAX_FRAGMENT)
-            s = REGION_TS004_MAX_FRAGMENT;
-        out->fragment_size = (uint32_t)s;
-        diag_add(diags, DIAG_NOTE, "FragmentSizeBytes", "assumed",
-                 "not set: the simulation assumes %d bytes, the most DR%d of "
-                 "%s carries",
-                 s, d->dr, reg->name);
-    }
-    if (out->fragment_size > REGION_TS004_MAX_FRAGMENT) {
-        diag_add(diags, DIAG_ERROR, "FragmentSizeBytes", "ts004-max",
-                 "%u bytes is more than TS004 allows (255: FragSize is one "
-                 "byte)",
-                 (unsigned)out->fragment_size);
-        return false;
-    }
-    if (out->fragment_size > (uint32_t)d->max_fragment_bytes) {
-        diag_add(diags, DIAG_ERROR, "FragmentSizeBytes", "dr-payload",
-                 "%u bytes does not fit DR%d of %s, which carries at most "
-                 "%d fragment bytes",
-                 (unsigned)out->fragment_size, d->dr, reg->name,
-                 d->max_fragment_bytes);
-        return false;
-    }
-    out->redundancy_percent =
-        task->has_redundancy_percent ? task->redundancy_percent : 0;
-    if (task->has_fragment_interval_ms) {
-        out->interval_ms = (uint32_t)task->fragment_interval_ms;
-    } else {
-        out->interval_ms = ASSUMED_INTERVAL_MS;
-        diag_add(diags, DIAG_NOTE, "FragmentIntervalMS", "assumed",
-                 "not set: the simulation assumes %d ms", ASSUMED_INTERVAL_MS);
-    }
-    if (!airtime_dr_downlink_us(
-            d, out->fragment_size + REGION_FRAGMENT_PHY_OVERHEAD,
-            &out->time_on_air_us)) {
-        diag_add(diags, DIAG_ERROR, "dr", "airtime",
-                 "no time-on-air model for DR%d of %s", d->dr, reg->name);
-        return false;
-    }
-    out->duty_cycle =
-        region_duty_cycle_at(reg, region_default_frequency_hz(reg));
+    out->fragment_size = (uint32_t)pl.fragment_size_bytes;
+    out->redundancy_percent = pl.redundancy_percent;
+    out->interval_ms = pl.has_interval ? (uint32_t)pl.interval_requested_ms : 0;
+    out->time_on_air_us = pl.time_on_air_us;
+    out->duty_cycle = pl.duty_cycle;
     char msg[DIAG_MESSAGE_MAX];
     if (!fleet_session_schedule(out, msg, sizeof(msg))) {
         diag_add(diags, DIAG_ERROR, "image", "session",
@@ -91,6 +62,8 @@ bool fleet_session_from_task(const struct fuota_task *task,
                  msg);
         return false;
     }
+    /* The planner's slot is the reference (identical by construction). */
+    out->spacing_us = pl.slot_us;
     return true;
 }
 
@@ -144,10 +117,10 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
             status[i] = r.dev[i].status;
             if (!done_ms)
                 continue;
-            uint32_t n = r.dev[i].done_at;
+            uint64_t us = fleet_heard_time_us(&s, r.dev[i].done_at);
             if (r.dev[i].status == BACKEND_DEVICE_MISSING_FRAG)
-                n = r.sent;
-            done_ms[i] = (int64_t)(fleet_heard_time_us(&s, n) / 1000);
+                us = fleet_end_time_us(&s, r.sent);
+            done_ms[i] = (int64_t)(us / 1000);
         }
         fleet_result_cleanup(&r);
     }

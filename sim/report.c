@@ -52,12 +52,9 @@ static double us_to_ms(uint64_t us)
     return (double)us / 1000.0;
 }
 
-/* Fragments sent and the airtime/wall time they take. */
 static uint64_t wall_time_us(const struct fleet_session *s, uint32_t sent)
 {
-    if (sent == 0)
-        return 0;
-    return fleet_heard_time_us(s, sent);
+    return fleet_end_time_us(s, sent);
 }
 
 struct collected {

@@ -122,9 +122,9 @@ bad "no image" "--image" "$T10" --devices 2
 bad "two images" "exactly one of --image" "$T10" --devices 2 --image "$TMP/fw.bin" --image-size 10
 bad "empty image" "--image-size: 0 is outside" "$T10" --devices 2 --image-size 0
 bad "image file missing" "$TMP/nope.bin" "$T10" --devices 2 --image "$TMP/nope.bin"
-bad "too many fragments" "--image-size: 200000 bytes in 10-byte fragments" "$T10" --image-size 200000 --devices 2
+bad "too many fragments" "--image-size: an image of 200000 bytes is too large for this request" "$T10" --image-size 200000 --devices 2
 contains "too many fragments: the rule" "$err" "16383"
-bad "fragment too large for the DR" "FragmentSizeBytes: 50 bytes does not fit DR0 of EU868" "$TMP/t50.json" --image-size 160 --devices 2
+bad "fragment too large for the DR" "FragmentSizeBytes: 50 bytes do not fit a downlink at EU868 DR0" "$TMP/t50.json" --image-size 160 --devices 2
 bad "DR without downlink" "--dr: DR8 of EU868 cannot carry fragments" "$T10" --image-size 160 --devices 2 --dr 8
 bad "DR out of range" "--dr: 16 is outside 0..15" "$T10" --image-size 160 --devices 2 --dr 16
 bad "invalid request" "RedundancyPercent" "$TMP/bad.json" --image-size 160 --devices 2

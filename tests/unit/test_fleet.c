@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/fec.h"
+#include "core/task.h"
 #include "sim/events.h"
 #include "sim/fleet.h"
 #include "sim/report.h"
@@ -692,6 +693,147 @@ static void test_report_and_csv(void **state)
     sim_free(&x);
 }
 
+static bool task_of(const char *json, struct fuota_task *t)
+{
+    struct diag_list d;
+    diag_list_init(&d);
+    bool ok = task_from_json(json, strlen(json), t, &d) && !diag_has_errors(&d);
+    diag_list_cleanup(&d);
+    return ok;
+}
+
+#define REQ(members)                                                           \
+    "{\"FirmwareUpdateImage\":\"s3://bucket-name/fw.bin\","                    \
+    "\"FirmwareUpdateRole\":\"arn:aws:iam::123456789012:role/fuota\"" members  \
+    "}"
+
+static void test_session_from_task(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        uint64_t bytes;
+        int dr;
+        bool ok;
+        const char *path, *rule; /* expected error */
+    } cases[] = {
+        { REQ(",\"FragmentSizeBytes\":10,\"RedundancyPercent\":100,"
+              "\"FragmentIntervalMS\":2000,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          160, -1, true, NULL, NULL },
+        { REQ(",\"FragmentSizeBytes\":48,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          1000, -1, true, NULL, NULL },
+        { REQ(",\"FragmentSizeBytes\":49,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          1000, -1, false, "FragmentSizeBytes", "fragment-too-large" },
+        { REQ(",\"FragmentSizeBytes\":49,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          1000, 5, true, NULL, NULL },
+        { REQ(",\"FragmentSizeBytes\":10,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          163830, -1, true, NULL, NULL },
+        { REQ(",\"FragmentSizeBytes\":10,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          163831, -1, false, "FragmentSizeBytes", "too-many-fragments" },
+        { REQ(",\"FragmentSizeBytes\":10,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          160, 8, false, "dr", NULL },
+        { REQ(",\"FragmentSizeBytes\":10,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          0, -1, false, "image", NULL },
+        { REQ(",\"FragmentSizeBytes\":10"), 160, -1, false, "LoRaWAN.RfRegion",
+          NULL },
+        { REQ(",\"RedundancyPercent\":101,\"LoRaWAN\":{\"RfRegion\":"
+              "\"EU868\"}"),
+          160, -1, false, "RedundancyPercent", NULL },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fuota_task t;
+        assert_true(task_of(cases[i].json, &t));
+        struct diag_list d;
+        diag_list_init(&d);
+        struct fleet_session s;
+        bool ok =
+            fleet_session_from_task(&t, cases[i].bytes, cases[i].dr, &s, &d);
+        if (ok != cases[i].ok)
+            fail_msg("case %zu: ok %d (%zu diags: %s)", i, ok, d.count,
+                     d.count ? d.items[0].message : "");
+        if (!ok) {
+            bool found = false;
+            for (size_t k = 0; k < d.count; k++)
+                if (d.items[k].severity == DIAG_ERROR &&
+                    strcmp(d.items[k].path, cases[i].path) == 0 &&
+                    (!cases[i].rule ||
+                     strcmp(d.items[k].rule, cases[i].rule) == 0))
+                    found = true;
+            if (!found)
+                fail_msg("case %zu: no error at %s", i, cases[i].path);
+        }
+        diag_list_cleanup(&d);
+        task_cleanup(&t);
+    }
+    /* The first case in detail: EU868 DR0 (SF12), 10 % duty cycle. */
+    struct fuota_task t;
+    assert_true(task_of(cases[0].json, &t));
+    struct diag_list d;
+    diag_list_init(&d);
+    struct fleet_session s;
+    assert_true(fleet_session_from_task(&t, 160, -1, &s, &d));
+    assert_string_equal(s.region, "EU868");
+    assert_int_equal(s.dr, 0);
+    assert_int_equal(s.m, 16);
+    assert_int_equal(s.r, 16);
+    assert_int_equal(s.fragment_size, 10);
+    assert_int_equal(s.interval_ms, 2000);
+    assert_true(s.time_on_air_us == 1482752); /* SF12/125, 26-byte PHY */
+    assert_true(fabs(s.duty_cycle - 0.1) < 1e-9);
+    /* The duty cycle, not the 2 s interval, sets the slot. */
+    assert_true(s.spacing_us >= 14827520 && s.spacing_us <= 14828000);
+    diag_list_cleanup(&d);
+    task_cleanup(&t);
+}
+
+static void test_play_task(void **state)
+{
+    (void)state;
+    struct fuota_task t;
+    assert_true(task_of(REQ(",\"FragmentSizeBytes\":40,\"RedundancyPercent\":"
+                            "30,\"FragmentIntervalMS\":1000,\"LoRaWAN\":{"
+                            "\"RfRegion\":\"US915\"}"),
+                        &t));
+    double link[6] = { 0, 0.05, 1, 0.1, 0, 0.2 };
+    enum backend_device_status st[6], st2[6];
+    int64_t ms[6], ms2[6];
+    char msg[256];
+    assert_true(
+        fleet_play_task(&t, 4000, 7, 6, link, st, ms, msg, sizeof(msg)));
+    assert_true(
+        fleet_play_task(&t, 4000, 7, 6, link, st2, ms2, msg, sizeof(msg)));
+    assert_memory_equal(st, st2, sizeof(st));
+    assert_memory_equal(ms, ms2, sizeof(ms));
+    assert_int_equal(st[0], BACKEND_DEVICE_SUCCESSFUL);
+    assert_int_equal(st[1], BACKEND_DEVICE_SUCCESSFUL);
+    assert_int_equal(st[2], BACKEND_DEVICE_MISSING_FRAG);
+    assert_int_equal(st[4], BACKEND_DEVICE_SUCCESSFUL);
+    /* No loss: done when fragment M = 100 has been heard; MissingFrag at
+     * the end of the session, after everything else. */
+    assert_true(ms[0] == ms[4] && ms[0] > 0);
+    for (size_t i = 0; i < 6; i++)
+        assert_true(ms[i] <= ms[2]);
+    /* Without link qualities: nobody loses anything. */
+    assert_true(
+        fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, msg, sizeof(msg)));
+    assert_int_equal(st[2], BACKEND_DEVICE_SUCCESSFUL);
+    task_cleanup(&t);
+    /* A request that cannot be played says why. */
+    assert_true(task_of(REQ(",\"FragmentSizeBytes\":10"), &t));
+    assert_false(
+        fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "RfRegion"));
+    task_cleanup(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -710,6 +852,8 @@ int main(void)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_events_stream),
         cmocka_unit_test(test_report_and_csv),
+        cmocka_unit_test(test_session_from_task),
+        cmocka_unit_test(test_play_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
