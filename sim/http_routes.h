@@ -96,6 +96,6 @@ bool http_routes_decode(const char *src, size_t len, char *dst, size_t dstsize);
  * absent, -1 when present but undecodable or too long.
  */
 int http_routes_query_param(const char *query, const char *name, char *dst,
-                            size_t dstsize);
+                            size_t dstsize) __attribute__((warn_unused_result));
 
 #endif
