@@ -564,10 +564,19 @@ const char *store_validation_message(const struct fuota_task *task,
             continue;
         char one[640];
         if (!clause(task, d, one, sizeof(one))) {
-            if (d->path[0])
+            /* A rule we cannot word as AWS does: its own message. */
+            char wire[DIAG_PATH_MAX + 32];
+            const char *str;
+            bool has_int;
+            long ival;
+            size_t list_len;
+            if (!lookup(task, d->path, wire, sizeof(wire), &str, &has_int,
+                        &ival, &list_len))
+                snprintf(wire, sizeof(wire), "%s", d->path);
+            if (wire[0])
                 snprintf(one, sizeof(one),
-                         "Value at '%s' failed to satisfy constraint: %s",
-                         d->path, d->message);
+                         "Value at '%s' failed to satisfy constraint: %s", wire,
+                         d->message);
             else
                 snprintf(one, sizeof(one), "%s", d->message);
         }

@@ -737,6 +737,16 @@ static void test_validation_messages(void **state)
     assert_non_null(strstr(err.message, "'fragmentSizeBytes'"));
     task_cleanup(&t);
 
+    /* a rule without an AWS wording keeps core/task's message */
+    make_task(&t);
+    free(t.name);
+    t.name = xdup("bad \xff utf-8");
+    assert_int_equal(store_create_task(s, &t, &c, &err), BACKEND_VALIDATION);
+    assert_non_null(strstr(err.message, "1 validation error detected: Value "
+                                        "at 'name' failed to satisfy "
+                                        "constraint: "));
+    task_cleanup(&t);
+
     /* ids from the URI */
     char *long_id = repeat('x', 257);
     struct backend_task g;
