@@ -184,6 +184,7 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
     size_t pos = 0, depth = 0;
     size_t openers[JSON_SCAN_DEPTH_LIMIT];
     char prev = '\0'; /* the previous punctuation token, or 'v' a value */
+    size_t prev_offset = 0;
     bool top_done = false, first = true;
     if (depth_max > JSON_SCAN_DEPTH_LIMIT)
         depth_max = JSON_SCAN_DEPTH_LIMIT;
@@ -222,9 +223,9 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
         case '}':
         case ']':
             if (prev == ',')
-                return fail(scan, JSON_SCAN_UNEXPECTED, pos,
-                            "a comma before the closing bracket (JSON "
-                            "allows no trailing comma)");
+                return fail(scan, JSON_SCAN_UNEXPECTED, prev_offset,
+                            "a trailing comma (JSON allows none before '}' "
+                            "or ']')");
             if (depth == 0)
                 return fail(scan, JSON_SCAN_UNEXPECTED, pos,
                             "a closing bracket without an opening one");
@@ -249,6 +250,7 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
                                      : "a colon where a member name "
                                        "belongs");
             prev = (char)c;
+            prev_offset = pos;
             pos++;
             continue;
         case '"':

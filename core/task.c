@@ -718,6 +718,26 @@ static void syntax_error(struct diag_list *diags, const char *text, size_t len,
         where(text, len, offset, at, sizeof(at)), near);
 }
 
+/*
+ * Whether the failure at q looks like a forgotten comma: a value starts
+ * right after one ended.
+ */
+static bool missing_comma(const char *text, size_t q)
+{
+    unsigned char c = (unsigned char)text[q];
+    if (!(c == '"' || c == '{' || c == '[' || c == '-' ||
+          (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n'))
+        return false;
+    size_t p = q;
+    while (p > 0 && strchr(" \t\r\n", text[p - 1]))
+        p--;
+    if (p == 0 || p == q)
+        return false;
+    unsigned char b = (unsigned char)text[p - 1];
+    return b == '"' || b == '}' || b == ']' || (b >= '0' && b <= '9') ||
+           b == 'e' || b == 'l';
+}
+
 /* A failure cJSON reported at offset q. */
 static void cjson_error(struct diag_list *diags, const char *text, size_t len,
                         const struct json_scan *scan, size_t q)
@@ -738,7 +758,10 @@ static void cjson_error(struct diag_list *diags, const char *text, size_t len,
             "unexpected end of the document at %s: a value is missing",
             where(text, len, len, at, sizeof(at)));
     else
-        syntax_error(diags, text, len, q, "invalid JSON");
+        syntax_error(diags, text, len, q,
+                     missing_comma(text, q) ? "invalid JSON: a ',' is "
+                                              "missing before this value"
+                                            : "invalid JSON");
 }
 
 static const char *json_type_name(const cJSON *v)
