@@ -150,10 +150,20 @@ static const char schema_v1[] =
     " group_id TEXT NOT NULL REFERENCES multicast_groups(id),"
     " UNIQUE(task_seq, group_id));";
 
+/* v2: the purge run by every write finds expired deletions by index. */
+static const char schema_v2[] =
+    "CREATE INDEX tasks_delete_at ON tasks(delete_at_ms)"
+    " WHERE delete_at_ms IS NOT NULL;";
+
 /* migrations[v] upgrades a schema of version v to v + 1. */
 static const char *const migrations[] = {
     schema_v1,
+    schema_v2,
 };
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+                   STORE_SCHEMA_VERSION,
+               "one migration per schema version");
 
 struct store {
     sqlite3 *db;

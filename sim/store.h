@@ -61,7 +61,7 @@
 struct store;
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id of our files ("FUOT"). */
 #define STORE_APPLICATION_ID 0x46554F54
 

@@ -1303,6 +1303,31 @@ static void test_foreign_and_empty_files(void **state)
     assert_non_null(strstr(err.message, "newer"));
     assert_int_equal(sql_int(newer, "PRAGMA user_version"), 99);
 
+    /* an older schema of ours is upgraded in place, data kept */
+    char older[128];
+    path_in_tmp(older, sizeof(older), "older.db");
+    o.path = older;
+    s = open_mem(&o);
+    struct backend_created c;
+    new_task(s, &c);
+    store_close(s);
+    assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DROP INDEX tasks_delete_at;"
+                                  "PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    s = open_mem(&o);
+    assert_null(store_quarantined(s));
+    assert_int_equal(status_of(s, c.id), BACKEND_TASK_PENDING);
+    store_close(s);
+    assert_int_equal(sql_int(older, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_int_equal(sql_int(older, "SELECT count(*) FROM sqlite_master"
+                                    " WHERE name = 'tasks_delete_at'"),
+                     1);
+
     /* bad options */
     o = base_opts();
     o.throttle_rate = 0.7;
