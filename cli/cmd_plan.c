@@ -333,7 +333,7 @@ static void print_table(const struct plan *p)
         p->decoder_work_bytes);
     row("image storage on device", "%" PRIu64 " bytes (M x fragment size)",
         p->image_storage_bytes);
-    row("fragments needed (TS004)",
+    row("needed after a loss (TS004)",
         "%" PRIu64 " on average (M + 2), %" PRIu64 " for 99 %% (M + 7)",
         p->needed_average_fragments, p->needed_99_fragments);
     if (p->has_expected_loss) {
@@ -590,6 +590,8 @@ int cmd_plan(int argc, char **argv)
             rc = print_json(&p, st, error, &diags);
         else if (st == PLAN_OK)
             print_table(&p);
+        /* The figures first, then what is wrong with them. */
+        fflush(stdout);
         cli_print_diags(&diags);
         if (st != PLAN_OK)
             cli_error(CMD, "cannot plan: %s", error);

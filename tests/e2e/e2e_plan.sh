@@ -25,7 +25,7 @@ contains "table: duty-cycle slot" "$out" "slot per fragment              14.828 
 contains "table: wall time" "$out" "session wall time              222.413 s (3 min 42 s)"
 contains "table: duty budget" "$out" "10 % (869.525 MHz, sub-band P): 360 s of air per hour"
 contains "table: decoder RAM" "$out" "decoder RAM                    40 bytes"
-contains "table: TS004 guidance" "$out" "12 on average (M + 2), 17 for 99 % (M + 7)"
+contains "table: TS004 guidance" "$out" "needed after a loss (TS004)    12 on average (M + 2), 17 for 99 % (M + 7)"
 contains "warnings on stderr: duty cycle" "$err" "warning: FragmentIntervalMS: 1000 ms (sent as 1 s) breaks the 10 % duty cycle"
 contains "warnings on stderr: interval below air time" "$err" "shorter than the 1482.752 ms one fragment takes on air"
 lacks "no warnings on stdout" "$out" "warning:"
