@@ -208,6 +208,9 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(air, "saved_ms",
                             us_to_ms(s->time_on_air_us * (r->total - r->sent)));
     cJSON_AddNumberToObject(air, "early_stop_at_fragment", r->stop_at);
+    cJSON_AddNumberToObject(air, "session_time_saved_ms",
+                            us_to_ms(fleet_end_time_us(s, r->total) -
+                                     fleet_end_time_us(s, r->sent)));
     cJSON_AddNumberToObject(root, "session_wall_time_ms",
                             us_to_ms(wall_time_us(s, r->sent)));
     free(c.hist);
@@ -306,8 +309,13 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
             c.time_ms.mean / 1e6);
     fmt_duration(a, sizeof(a), wall_time_us(s, r->sent));
     fprintf(out, "\nSent      %u of %u fragments", r->sent, r->total);
-    if (r->stop_at)
-        fprintf(out, " (early stop after fragment %u)", r->stop_at);
+    if (r->stop_at) {
+        fmt_duration(b, sizeof(b),
+                     fleet_end_time_us(s, r->total) -
+                         fleet_end_time_us(s, r->sent));
+        fprintf(out, " (early stop after fragment %u, %s sooner)", r->stop_at,
+                b);
+    }
     fprintf(out, "\nAirtime   %.1f s used",
             us_to_ms(s->time_on_air_us * r->sent) / 1000.0);
     fmt_duration(b, sizeof(b), s->time_on_air_us * (r->total - r->sent));

@@ -28,7 +28,8 @@
  *                (completed devices only; all zero when none completed)
  *   completions_by_fragment  [[fragment, devices completing there], ...]
  *   airtime      fragments_sent, fragments_saved, used_ms, saved_ms,
- *                early_stop_at_fragment (0 = ran to the end)
+ *                early_stop_at_fragment (0 = ran to the end),
+ *                session_time_saved_ms
  *   session_wall_time_ms
  */
 
