@@ -12,9 +12,9 @@
  *                                  / (4 (SF - 2 DE))) * (CR + 4), 0)
  * with IH = 1 for an implicit header, CRC = 1 when the payload CRC is on,
  * DE = 1 with low-data-rate optimisation, CR = 1..4 for 4/5..4/8.
- * The result is computed in exact integer arithmetic (it is a whole number
- * of microseconds for every bandwidth of 7.8125 kHz * 2^k >= 125 kHz and
- * every SF; otherwise rounded to the nearest microsecond).
+ * The result is computed in integer arithmetic: exact to the microsecond
+ * for every bandwidth 7.8125 kHz * 2^k up to 1 MHz (125, 250, 500 kHz...),
+ * otherwise rounded to the nearest microsecond.
  *
  * LoRaWAN downlinks (regions.json "downlink_phy"): explicit header, CRC off,
  * CR 4/5, preamble 8, low-data-rate optimisation when Tsym >= 16 ms

@@ -61,6 +61,21 @@ expect_exit 0 "--dr 5" "$FUOTA" plan "$D/aws-example.json" --image-size 100 --dr
 contains "--dr: other data rate" "$out" "Plan: EU868, DR5 SF7/125 kHz"
 lacks "--dr: not the default" "$(printf '%s\n' "$out" | head -n 1)" "default"
 
+# FSK (EU868 DR7): 8 * (11 + 255) bits at 50 kbps; a frame above 255
+# bytes has no time on air (null in JSON, n/a in the table).
+expect_exit 0 "FSK data rate" "$FUOTA" plan "$D/minimal.json" --image-size 1000 --dr 7 --json
+j=$(squeeze "$out")
+contains "FSK: modulation" "$j" '"modulation":"FSK"'
+contains "FSK: 239-byte fragments assumed" "$j" '"fragment_size_bytes":239,'
+contains "FSK: time on air" "$j" '"time_on_air_ms":42.56,'
+sed 's/"FragmentSizeBytes": 49/"FragmentSizeBytes": 240/' "$D/too-large.json" >"$TMP/240.json"
+expect_exit 1 "240 B at DR5: no time on air" "$FUOTA" plan "$TMP/240.json" --image-size 1000 --dr 5 --json
+j=$(squeeze "$out")
+contains "240 B: time on air null" "$j" '"time_on_air_ms":null,'
+contains "240 B: wall time null" "$j" '"session_wall_time_s":null,'
+expect_exit 1 "240 B at DR5: table" "$FUOTA" plan "$TMP/240.json" --image-size 1000 --dr 5
+contains "240 B: n/a in the table" "$out" "n/a (frame above 255 bytes)"
+
 # Assumptions when members are absent.
 expect_exit 0 "minimal request" "$FUOTA" plan "$D/minimal.json" --image-size 1000
 contains "assumed fragment size in the table" "$out" "48 bytes (assumed: the most DR0 carries)"
