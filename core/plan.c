@@ -288,6 +288,22 @@ static void compute_guidance(struct plan *p, const struct plan_input *in)
         recommended_percent(p->uncoded_fragments, in->expected_loss_percent);
 }
 
+/* True when diags already holds an error about `path` (e.g. a member whose
+ * value was unusable and left unset by task_from_json). */
+static bool error_at(const struct diag_list *diags, const char *path)
+{
+    for (size_t i = 0; diags != NULL && i < diags->count; i++)
+        if (diags->items[i].severity == DIAG_ERROR &&
+            strcmp(diags->items[i].path, path) == 0)
+            return true;
+    return false;
+}
+
+static const char *unset_text(const struct diag_list *diags, const char *path)
+{
+    return error_at(diags, path) ? "unusable" : "not set";
+}
+
 static void assumption_diags(const struct plan *p, struct diag_list *diags)
 {
     char dr_text[48];
@@ -295,18 +311,21 @@ static void assumption_diags(const struct plan *p, struct diag_list *diags)
     if (p->assumed.fragment_size)
         diag_add(diags, DIAG_WARNING, "FragmentSizeBytes",
                  "assumed-fragment-size",
-                 "not set: the plan assumes %d bytes, the most DR%d (%s) "
+                 "%s: the plan assumes %d bytes, the most DR%d (%s) "
                  "carries; set it, a multicast session needs it",
-                 p->fragment_size_bytes, p->dr->dr, dr_text);
+                 unset_text(diags, "FragmentSizeBytes"), p->fragment_size_bytes,
+                 p->dr->dr, dr_text);
     if (p->assumed.redundancy)
         diag_add(diags, DIAG_WARNING, "RedundancyPercent", "assumed-redundancy",
-                 "not set: the plan assumes 0 %% (no redundant fragments); a "
-                 "device that misses one fragment cannot rebuild the image");
+                 "%s: the plan assumes 0 %% (no redundant fragments); a "
+                 "device that misses one fragment cannot rebuild the image",
+                 unset_text(diags, "RedundancyPercent"));
     if (p->assumed.interval)
         diag_add(diags, DIAG_NOTE, "FragmentIntervalMS", "assumed-interval",
-                 "not set: the plan assumes fragments are sent back to back "
+                 "%s: the plan assumes fragments are sent back to back "
                  "(as fast as air time and duty cycle allow), so the session "
-                 "time is a lower bound");
+                 "time is a lower bound",
+                 unset_text(diags, "FragmentIntervalMS"));
     if (p->redundancy_rounded)
         diag_add(diags, DIAG_NOTE, "RedundancyPercent", "rounding",
                  "%d %% of %llu fragment%s is %.2f: AWS states no rounding, "

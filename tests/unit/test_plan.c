@@ -345,6 +345,20 @@ static void test_assumptions(void **state)
         has(d, "RedundancyPercent", "assumed-redundancy", DIAG_WARNING));
     assert_true(has(d, "FragmentIntervalMS", "assumed-interval", DIAG_NOTE));
     assert_false(diag_has_errors(d));
+    /* A member task_from_json rejected (an error on its path) is
+     * "unusable", not "not set". */
+    struct req r;
+    struct plan_input in = {
+        .task = make(&r, "EU868", ABSENT, 10, 1000),
+        .image_bytes = 1000,
+        .dr = -1,
+    };
+    diag_list_clear(d);
+    diag_add(d, DIAG_ERROR, "FragmentSizeBytes", "type", "expected a number");
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_non_null(strstr(
+        diag_find(d, "FragmentSizeBytes", "assumed-fragment-size")->message,
+        "unusable: the plan assumes 48 bytes"));
     /* At another DR the assumed size follows it. */
     plan_ok(&p, d, "US915", 1000, ABSENT, 10, 1000, 13);
     assert_int_equal(p.fragment_size_bytes, 239);
