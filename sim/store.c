@@ -1901,6 +1901,10 @@ enum backend_status store_open(const struct store_options *opts,
         return backend_error_set(err, BACKEND_VALIDATION,
                                  "invalid simulator options: rates must be in "
                                  "0..1 with a sum <= 1, times and sizes >= 0");
+    if (opts->path && !opts->path[0])
+        return backend_error_set(err, BACKEND_VALIDATION,
+                                 "invalid simulator options: empty state "
+                                 "file name");
     if (!region_ok(opts->region) || !account_ok(opts->account))
         return backend_error_set(err, BACKEND_VALIDATION,
                                  "invalid simulator options: the region must "
@@ -1974,9 +1978,12 @@ enum backend_status store_open(const struct store_options *opts,
         free(mode);
     }
     if (st == BACKEND_OK &&
-        sqlite3_exec(s->db,
-                     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-                     NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(
+            s->db,
+            opts->sync_normal
+                ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"
+                : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+            NULL, NULL, NULL) != SQLITE_OK)
         st = db_error(s, err);
     if (st == BACKEND_OK)
         st = migrate(s, err);

@@ -1334,6 +1334,9 @@ static void test_foreign_and_empty_files(void **state)
     o.error_rate = 0.5;
     assert_int_equal(store_open(&o, &s, &err), BACKEND_VALIDATION);
     o = base_opts();
+    o.path = "";
+    assert_int_equal(store_open(&o, &s, &err), BACKEND_VALIDATION);
+    o = base_opts();
     o.account = "12";
     assert_int_equal(store_open(&o, &s, &err), BACKEND_VALIDATION);
     o = base_opts();
@@ -1413,11 +1416,11 @@ static void test_concurrent_creates(void **state)
  * store has acknowledged it; we kill -9 it mid-stream. Every acknowledged
  * task must be there afterwards, whole, and the file must be intact.
  */
-static void test_kill_9_loses_nothing_acknowledged(void **state)
+static void kill_run(bool sync_normal)
 {
-    (void)state;
     char path[128];
-    path_in_tmp(path, sizeof(path), "killed.db");
+    path_in_tmp(path, sizeof(path),
+                sync_normal ? "killed-normal.db" : "killed-full.db");
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
@@ -1426,6 +1429,7 @@ static void test_kill_9_loses_nothing_acknowledged(void **state)
         close(fds[0]);
         struct store_options o = base_opts();
         o.path = path;
+        o.sync_normal = sync_normal;
         struct store *s;
         struct backend_error err;
         if (store_open(&o, &s, &err) != BACKEND_OK)
@@ -1503,6 +1507,14 @@ static void test_kill_9_loses_nothing_acknowledged(void **state)
     assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_quick_check"
                                    " WHERE quick_check = 'ok'"),
                      1);
+}
+
+/* Both durability modes survive the death of the process. */
+static void test_kill_9_loses_nothing_acknowledged(void **state)
+{
+    (void)state;
+    kill_run(false);
+    kill_run(true);
 }
 
 /* --- fault injection
