@@ -12,6 +12,8 @@ skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 KEY=AKIAFUOTACLIENTS0001
 SECRET=fuotaClientsSecret00000000000000000001
 # The clients see only these: no user config, no instance metadata.
+# (npm keeps the real HOME: its registry settings live there.)
+REAL_HOME=${HOME:-}
 export HOME="$TMP/home"
 mkdir -p "$HOME"
 export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
@@ -82,7 +84,7 @@ else
         # one install at a time, whichever build directory runs first
         if ! (flock 9 &&
             { [ -f "$cache/node_modules/@aws-sdk/client-iot-wireless/package.json" ] ||
-                timeout 300 npm install --prefix "$cache" --no-audit --no-fund \
+                HOME=$REAL_HOME timeout 300 npm install --prefix "$cache" --no-audit --no-fund \
                     --loglevel=error @aws-sdk/client-iot-wireless@3; }) \
             9>"$cache/.lock" >"$TMP/npm.log" 2>&1; then
             js_skip="npm install @aws-sdk/client-iot-wireless failed (offline?): $(tail -1 "$TMP/npm.log")"
