@@ -225,4 +225,16 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      char *msg, size_t size)
     __attribute__((warn_unused_result));
 
+/*
+ * The same for a task as the backend returns it (GetFuotaTask, and what
+ * sim/store hands its on_session_start hook as store_session.task): its
+ * request members are read (borrowed, not kept) and played as above.
+ */
+bool fleet_play_backend_task(const struct backend_task *task,
+                             uint64_t image_bytes, uint64_t seed,
+                             size_t devices, const double *link_loss,
+                             enum backend_device_status *status,
+                             int64_t *done_ms, char *msg, size_t size)
+    __attribute__((warn_unused_result));
+
 #endif

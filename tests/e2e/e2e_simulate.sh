@@ -89,6 +89,8 @@ last=$(grep -o '"completion_fragment":{[^}]*}' <<<"$j" | grep -o '"max":[0-9]*' 
 contains "early stop at the last completion" "$j" "\"early_stop_at_fragment\":$last"
 contains "early stop sends up to there" "$j" "\"fragments_sent\":$last"
 lacks "early stop saved airtime" "$j" '"saved_ms":0,'
+lacks "early stop saved session time" "$j" '"session_time_saved_ms":0'
+contains "early stop in the table" "$(sim "$T10" --image-size 1000 --devices 30 --loss 10 --early-stop 2>/dev/null)" "(early stop after fragment $last"
 
 # Table output, a real image file, events.
 head -c 777 /dev/urandom >"$TMP/fw.bin"
@@ -100,6 +102,14 @@ ok_if "events start with fragment 1 sent" \
 ok_if "events: one sent line per fragment" test "$(grep -c '"sent"' "$TMP/ev.jsonl")" = 156
 ok_if "events: one outcome per device" \
     test "$(grep -c '"completed"\|"failed"' "$TMP/ev.jsonl")" = 5
+
+# A progress bar on stderr only when stderr is a terminal.
+if command -v script >/dev/null 2>&1; then
+    tty_out=$(script -qec "'$FUOTA' simulate '$T10' --image-size 160 --devices 40 --json" /dev/null 2>&1 | tr '\r' '\n')
+    contains "progress bar on a terminal" "$tty_out" "] 100 % 40/40 devices"
+else
+    pass "progress bar on a terminal # SKIP script(1) not installed"
+fi
 
 # Device limits fail as devices do.
 expect_exit 0 "max frags" sim "$T10" --image-size 160 --devices 2 --max-frags 15 --json
@@ -145,6 +155,14 @@ bad "negative seed" "--seed: -1 is outside" "$T10" --image-size 160 --devices 2 
 bad "sample over 100" "--sample: 150 is outside 0..100" "$T10" --image-size 160 --devices 2 --sample 150
 bad "unknown option" "unknown option '--fast'" "$T10" --image-size 160 --devices 2 --fast
 bad "missing value" "--loss needs a value" "$T10" --image-size 160 --devices 2 --loss
+bad "too many devices" "--devices: 10000001 is outside 1..10000000" "$T10" --image-size 160 --devices 10000001
+bad "image size beyond TS004" "--image-size: 4177666 is outside 1..4177665" "$T10" --image-size 4177666 --devices 2
+bad "zero max frags" "--max-frags: 0 is outside 1..16383" "$T10" --image-size 160 --devices 2 --max-frags 0
+bad "zero max lost" "--max-lost: 0 is outside" "$T10" --image-size 160 --devices 2 --max-lost 0
+bad "zero device memory" "--device-memory: 0 is outside" "$T10" --image-size 160 --devices 2 --device-memory 0
+bad "max frag size over 255" "--max-frag-size: 256 is outside 1..255" "$T10" --image-size 160 --devices 2 --max-frag-size 256
+bad "negative sample" "--sample: -1 is outside 0..100" "$T10" --image-size 160 --devices 2 --sample -1
+bad "two request files" "unexpected argument" "$T10" "$T10" --image-size 160 --devices 2
 bad "no request file" "no request FILE" --image-size 160 --devices 2
 bad "report not writable" "--report: $TMP/no/dir.json" "$T10" --image-size 160 --devices 2 --report "$TMP/no/dir.json"
 

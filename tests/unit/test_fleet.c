@@ -825,6 +825,27 @@ static void test_play_task(void **state)
     assert_true(
         fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, msg, sizeof(msg)));
     assert_int_equal(st[2], BACKEND_DEVICE_SUCCESSFUL);
+    /* The backend's view of the same task plays the same session. */
+    struct backend_task bt;
+    memset(&bt, 0, sizeof(bt));
+    bt.firmware_update_image = t.firmware_update_image;
+    bt.firmware_update_role = t.firmware_update_role;
+    bt.rf_region = t.rf_region;
+    bt.has_fragment_size_bytes = true;
+    bt.fragment_size_bytes = 40;
+    bt.has_redundancy_percent = true;
+    bt.redundancy_percent = 30;
+    bt.has_fragment_interval_ms = true;
+    bt.fragment_interval_ms = 1000;
+    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, msg,
+                                        sizeof(msg)));
+    assert_true(
+        fleet_play_task(&t, 4000, 7, 6, link, st, ms, msg, sizeof(msg)));
+    assert_memory_equal(st, st2, sizeof(st));
+    assert_memory_equal(ms, ms2, sizeof(ms));
+    bt.rf_region = NULL;
+    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, msg,
+                                         sizeof(msg)));
     task_cleanup(&t);
     /* A request that cannot be played says why. */
     assert_true(task_of(REQ(",\"FragmentSizeBytes\":10"), &t));
