@@ -235,6 +235,26 @@ error_is "throttle rate 1.0" 429 ThrottlingException
 jreq POST /fuota-tasks "$(task_json)"
 error_is "throttled create" 429 ThrottlingException
 stop_server
+# a seeded mix: the same seed gives the same sequence of outcomes
+seq_of() { # seed -> the statuses of 20 requests
+    local k out=""
+    start_server "mix$1" --state :memory: --quiet --throttle-rate 0.3 \
+        --error-rate 0.2 --seed "$1" || return 1
+    for k in $(seq 1 20); do
+        req GET /fuota-tasks
+        out="$out $status"
+    done
+    stop_server
+    echo "$out"
+}
+mix_a=$(seq_of 7)
+mix_b=$(seq_of 7)
+[ -n "$mix_a" ] && [ "$mix_a" = "$mix_b" ] && pass "same seed, same faults" ||
+    fail "same seed, same faults" "$mix_a" "$mix_b"
+case "$mix_a" in
+*200*429* | *429*200*) pass "rates below 1 mix answers and throttling" ;;
+*) fail "rates below 1 mix answers and throttling" "$mix_a" ;;
+esac
 ok_if "failing server starts" start_server errors --state :memory: \
     --error-rate 1.0 --quiet
 req GET /fuota-tasks
