@@ -672,6 +672,20 @@ static char *token_encode(char kind, int64_t scope, int64_t after)
     return out;
 }
 
+/* A decimal >= 0 ending at `end`; strtoll with its checks. */
+static bool parse_i64(const char *p, char end, int64_t *out)
+{
+    if (*p < '0' || *p > '9')
+        return false;
+    char *stop;
+    errno = 0;
+    long long v = strtoll(p, &stop, 10);
+    if (errno || *stop != end)
+        return false;
+    *out = v;
+    return true;
+}
+
 static enum backend_status page_args(const struct backend_page_req *page,
                                      char kind, int64_t scope, int64_t *after,
                                      int *limit, struct backend_error *err)
@@ -698,12 +712,11 @@ static enum backend_status page_args(const struct backend_page_req *page,
                           NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
     if (ok) {
         raw[raw_len] = '\0';
-        char k;
+        const char *p = (const char *)raw;
         int64_t sc, af;
-        int consumed = 0;
-        ok = sscanf((const char *)raw, "%c:%" SCNd64 ":%" SCNd64 "%n", &k, &sc,
-                    &af, &consumed) == 3 &&
-             (size_t)consumed == raw_len && k == kind && sc == scope && af >= 0;
+        ok = raw_len > 2 && p[0] == kind && p[1] == ':' &&
+             parse_i64(p + 2, ':', &sc) && sc == scope &&
+             parse_i64(strchr(p + 2, ':') + 1, '\0', &af);
         if (ok)
             *after = af;
     }

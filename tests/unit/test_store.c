@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "core/plan.h"
@@ -1068,6 +1069,32 @@ static void test_paging(void **state)
         }
         assert_int_equal(st, BACKEND_VALIDATION);
         assert_int_equal(err.http_status, 400);
+    }
+    /* well-formed base64 that does not decode to one of our tokens */
+    static const struct {
+        const char *raw;
+        bool ok;
+    } forged[] = {
+        { "T:0:5", true },   { "T:0:-5", false },
+        { "T:0:5x", false }, { "T:1:5", false },
+        { "G:0:5", false },  { "T:0:", false },
+        { "T::5", false },   { "T:0:99999999999999999999", false },
+    };
+    for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+        char b64[128];
+        sodium_bin2base64(
+            b64, sizeof(b64), (const unsigned char *)forged[i].raw,
+            strlen(forged[i].raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        pr.next_token = b64;
+        enum backend_status st = store_list_tasks(s, &pr, &p, &err);
+        if (st != (forged[i].ok ? BACKEND_OK : BACKEND_VALIDATION))
+            fail_msg("forged token %s: %s", forged[i].raw, err.message);
+        if (st == BACKEND_OK) {
+            assert_string_equal(p.items[0].id, ids[5]);
+            backend_task_page_cleanup(&p);
+        } else {
+            assert_string_equal(err.message, "The nextToken is invalid.");
+        }
     }
     /* a group token of one task does not page another task's groups */
     gp.next_token = ip.next_token;
