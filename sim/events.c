@@ -42,6 +42,9 @@ struct events_iter {
     enum phase phase;
     uint32_t n;
     size_t d;
+    bool has_peek; /* one event read ahead by events_next_frame */
+    struct events_event peek;
+    size_t completed_total, failed_total;
 };
 
 struct events_iter *events_new(const struct fleet_params *p,
@@ -83,7 +86,59 @@ static bool listening(const struct fleet_device_result *x, uint32_t n)
     return x->done_at == 0 || n <= x->done_at;
 }
 
+static bool generate(struct events_iter *it, struct events_event *ev);
+
 bool events_next(struct events_iter *it, struct events_event *ev)
+{
+    if (it->has_peek) {
+        *ev = it->peek;
+        it->has_peek = false;
+        return true;
+    }
+    return generate(it, ev);
+}
+
+bool events_next_frame(struct events_iter *it, struct events_frame *frame)
+{
+    memset(frame, 0, sizeof(*frame));
+    struct events_event ev;
+    bool any = false;
+    while (events_next(it, &ev)) {
+        if (ev.type == EVENTS_SENT) {
+            if (any && frame->fragment != 0) {
+                it->peek = ev;
+                it->has_peek = true;
+                break;
+            }
+            frame->fragment = ev.fragment;
+            frame->time_us = ev.time_us;
+        }
+        any = true;
+        switch (ev.type) {
+        case EVENTS_SENT:
+            break;
+        case EVENTS_RECEIVED:
+            frame->received++;
+            break;
+        case EVENTS_LOST:
+            frame->lost++;
+            break;
+        case EVENTS_COMPLETED:
+            frame->completed++;
+            it->completed_total++;
+            break;
+        case EVENTS_FAILED:
+            frame->failed++;
+            it->failed_total++;
+            break;
+        }
+    }
+    frame->completed_total = it->completed_total;
+    frame->failed_total = it->failed_total;
+    return any;
+}
+
+static bool generate(struct events_iter *it, struct events_event *ev)
 {
     const struct fleet_result *r = it->r;
     const struct fleet_session *s = it->p->session;

@@ -65,6 +65,25 @@ void events_free(struct events_iter *it);
 bool events_next(struct events_iter *it, struct events_event *ev);
 
 /*
+ * Fragment-by-fragment playback (what a console shows per step): the
+ * events of one fragment summed up. A frame starts at the SENT event of
+ * its fragment and takes every event up to the next SENT; the first frame
+ * also takes the setup failures before fragment 1 (a frame with fragment 0
+ * when nothing is sent at all), the last one the MissingFrag failures at
+ * the end. Mixing events_next and events_next_frame on one iterator is
+ * allowed: a frame starts wherever the stream is.
+ */
+struct events_frame {
+    uint32_t fragment;                        /* 0 = before the session */
+    uint64_t time_us;                         /* when it was sent */
+    size_t received, lost, completed, failed; /* in this frame */
+    size_t completed_total, failed_total;     /* up to and including it */
+};
+
+/* The next frame; false at the end of the stream. */
+bool events_next_frame(struct events_iter *it, struct events_frame *frame);
+
+/*
  * One event as a JSON object without newline, e.g.
  * {"t_ms":12000.000,"event":"received","fragment":13,"device":4}
  * {"t_ms":0.000,"event":"sent","fragment":1}

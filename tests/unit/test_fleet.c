@@ -520,6 +520,19 @@ static void test_device_limits(void **state)
                 assert_true(r->done_at > 0);
             }
         }
+        if (cases[i].want == BACKEND_DEVICE_NOT_ENOUGH_MEMORY) {
+            /* Refused at setup: the first frame says so, nobody listens. */
+            struct events_iter *it = events_new(&x.p, &x.r);
+            struct events_frame fr;
+            assert_true(events_next_frame(it, &fr));
+            assert_int_equal(fr.fragment, 1);
+            assert_int_equal(fr.failed, 8);
+            assert_int_equal(fr.received + fr.lost, 0);
+            while (events_next_frame(it, &fr))
+                assert_int_equal(fr.received + fr.lost + fr.failed, 0);
+            assert_int_equal(fr.failed_total, 8);
+            events_free(it);
+        }
         sim_free(&x);
     }
 }
@@ -633,6 +646,28 @@ static void test_events_stream(void **state)
         assert_int_equal(outcome[d], 1);
         assert_int_equal(recv[d], x.r.dev[d].received);
     }
+    /* Frames: one per fragment sent, adding up to the same totals. */
+    it = events_new(&x.p, &x.r);
+    assert_non_null(it);
+    struct events_frame fr;
+    size_t frames = 0, rx = 0, done = 0;
+    uint32_t want = 1;
+    while (events_next_frame(it, &fr)) {
+        assert_int_equal(fr.fragment, want++);
+        assert_true(fr.time_us == fleet_send_time_us(&x.s, fr.fragment));
+        frames++;
+        rx += fr.received;
+        done += fr.completed + fr.failed;
+        assert_int_equal(fr.completed_total + fr.failed_total, done);
+    }
+    assert_int_equal(frames, x.r.sent);
+    assert_int_equal(done, 6);
+    size_t sum_rx = 0;
+    for (size_t d = 0; d < 6; d++)
+        sum_rx += x.r.dev[d].received;
+    assert_int_equal(rx, sum_rx);
+    events_free(it);
+
     struct events_event s = { .type = EVENTS_SENT,
                               .fragment = 3,
                               .time_us = 2001500 };
