@@ -293,7 +293,9 @@ static bool reported(const struct diag_list *diags, const char *path)
     for (size_t i = 0; i < diags->count; i++) {
         const struct diag *d = &diags->items[i];
         size_t dlen = strlen(d->path);
-        if (d->severity != DIAG_ERROR || dlen > plen || dlen == 0)
+        /* Too many items says nothing about one item. */
+        if (d->severity != DIAG_ERROR || dlen > plen || dlen == 0 ||
+            strcmp(d->rule, "max-items") == 0)
             continue;
         if (memcmp(d->path, path, dlen) == 0 &&
             (path[dlen] == '\0' || path[dlen] == '.' || path[dlen] == '['))

@@ -750,6 +750,21 @@ static void test_tags(void **state)
         }
         done(&d, &t, s);
     }
+    /* Too many tags does not hide what is wrong inside them. */
+    char *many = tags_json(201);
+    many[strlen(many) - 1] = '\0';
+    struct buf mb = { 0 };
+    puts_(&mb, many);
+    puts_(&mb, ",{}]");
+    free(many);
+    char *ms = doc("Tags", mb.s);
+    assert_true(run(ms, &d, &t));
+    expect(&d, DIAG_ERROR, "Tags", "max-items", "202 tags");
+    expect(&d, DIAG_ERROR, "Tags[201].Key", "required", "202 tags");
+    expect(&d, DIAG_ERROR, "Tags[201].Value", "required", "202 tags");
+    done(&d, &t, ms);
+    free(mb.s);
+
     /* A non-object tag is one error, not three. */
     char *s = doc("Tags", "[3]");
     run(s, &d, &t);
