@@ -550,6 +550,7 @@ enum field {
     F_INTERVAL,
     F_TAG_KEY,
     F_NO_IMAGE,
+    F_TAG_COUNT,
 };
 
 static const struct vcase {
@@ -622,6 +623,11 @@ static const struct vcase {
       "1 validation error detected: Value '0' at 'fragmentIntervalMS' failed "
       "to satisfy constraint: Member must have value greater than or equal "
       "to 1" },
+    { F_TAG_COUNT, NULL, 0, 0, 200, NULL },
+    { F_TAG_COUNT, NULL, 0, 0, 201,
+      "1 validation error detected: Value '[201 tags]' at 'tags' failed to "
+      "satisfy constraint: Member must have length less than or equal to "
+      "200" },
     { F_TAG_KEY, NULL, 'k', 128, 0, NULL },
     { F_TAG_KEY, NULL, 'k', 129, 0,
       "1 validation error detected: Value "
@@ -674,6 +680,18 @@ static void set_field(struct fuota_task *t, const struct vcase *v)
         break;
     case F_INTERVAL:
         t->fragment_interval_ms = v->number;
+        break;
+    case F_TAG_COUNT:
+        t->has_tags = true;
+        t->tags = calloc((size_t)v->number, sizeof(*t->tags));
+        assert_non_null(t->tags);
+        t->tag_count = (size_t)v->number;
+        for (int i = 0; i < v->number; i++) {
+            char k[16];
+            snprintf(k, sizeof(k), "k%d", i);
+            t->tags[i].key = xdup(k);
+            t->tags[i].value = xdup("v");
+        }
         break;
     case F_NO_IMAGE:
         free(t->firmware_update_image);
@@ -736,6 +754,17 @@ static void test_validation_messages(void **state)
     assert_non_null(strstr(err.message, "'redundancyPercent'"));
     assert_non_null(strstr(err.message, "; "));
     assert_non_null(strstr(err.message, "'fragmentSizeBytes'"));
+    task_cleanup(&t);
+
+    /* both required members missing */
+    task_init(&t);
+    assert_int_equal(store_create_task(s, &t, &c, &err), BACKEND_VALIDATION);
+    assert_string_equal(
+        err.message,
+        "2 validation errors detected: Value null at 'firmwareUpdateImage' "
+        "failed to satisfy constraint: Member must not be null; Value null at "
+        "'firmwareUpdateRole' failed to satisfy constraint: Member must not "
+        "be null");
     task_cleanup(&t);
 
     /* a rule without an AWS wording keeps core/task's message */
