@@ -17,8 +17,9 @@
  * task_cleanup() frees them (and accepts a zeroed or cleaned-up struct).
  *
  * Diagnostic rules (struct diag.rule), stable identifiers:
- *   document: too-large, empty, syntax (also NUL bytes, trailing text, the
- *   position is in the message as "line L, column C (byte B)"), too-deep,
+ *   document: too-large, empty (also whitespace only), syntax (also NUL
+ *   bytes and trailing text; the message says where, "line L, column C
+ *   (byte B)"), too-deep,
  *   type (wrong JSON type; also a non-object document), null, integer
  *   (fraction or exponent: 1.5, 1.0, 1e3), int32 (beyond the 32-bit range),
  *   unknown-member, duplicate-member, nul (a \u0000 escape).
@@ -29,6 +30,10 @@
  *   too-many (a note): more than TASK_DIAGS_MAX diagnostics in the list; the
  *   rest are dropped.
  * Paths: "Name", "LoRaWAN.RfRegion", "Tags[3].Key", "" for the document.
+ *
+ * Threads: the functions keep no state of their own and may run on several
+ * threads at once, except that cJSON records the position of its last parse
+ * failure in a global (a benign race: fuota never reads it).
  */
 
 #include <stdbool.h>
