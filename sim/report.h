@@ -63,7 +63,8 @@ char *report_to_text(const struct fleet_params *p, const struct fleet_result *r,
 
 /* A human summary table. Returns false on a write error. */
 bool report_print_table(FILE *out, const struct fleet_params *p,
-                        const struct fleet_result *r);
+                        const struct fleet_result *r)
+    __attribute__((warn_unused_result));
 
 /*
  * Per-device CSV with a header line:
@@ -72,6 +73,7 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
  * Returns false on a write error.
  */
 bool report_write_csv(FILE *out, const struct fleet_params *p,
-                      const struct fleet_result *r);
+                      const struct fleet_result *r)
+    __attribute__((warn_unused_result));
 
 #endif
