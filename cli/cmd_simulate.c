@@ -223,6 +223,11 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
                        "--image-size N");
         return cli_usage_error(CMD);
     }
+    if (a->image && strcmp(a->image, "-") == 0 && strcmp(a->file, "-") == 0) {
+        cli_error(CMD, "--image: the request FILE already reads standard "
+                       "input ('-'); give the image as a file");
+        return cli_usage_error(CMD);
+    }
     if (a->devices < 0) {
         cli_error(CMD, "--devices: the number of devices is required "
                        "(at least 1)");

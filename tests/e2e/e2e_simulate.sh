@@ -111,6 +111,10 @@ else
     pass "progress bar on a terminal # SKIP script(1) not installed"
 fi
 
+# The request from standard input.
+expect_exit 0 "request on stdin" sim - --image-size 160 --devices 2 <"$T10"
+contains "request on stdin: simulated" "$out" "Completed 2 of 2"
+
 # Device limits fail as devices do.
 expect_exit 0 "max frags" sim "$T10" --image-size 160 --devices 2 --max-frags 15 --json
 contains "max frags: Not_enough_memory" "$(flat "$out")" '"by_status":{"Not_enough_memory":2}'
@@ -163,6 +167,7 @@ bad "zero device memory" "--device-memory: 0 is outside" "$T10" --image-size 160
 bad "max frag size over 255" "--max-frag-size: 256 is outside 1..255" "$T10" --image-size 160 --devices 2 --max-frag-size 256
 bad "negative sample" "--sample: -1 is outside 0..100" "$T10" --image-size 160 --devices 2 --sample -1
 bad "two request files" "unexpected argument" "$T10" "$T10" --image-size 160 --devices 2
+bad "stdin twice" "--image: the request FILE already reads standard input" - --image - --devices 2
 bad "no request file" "no request FILE" --image-size 160 --devices 2
 bad "report not writable" "--report: $TMP/no/dir.json" "$T10" --image-size 160 --devices 2 --report "$TMP/no/dir.json"
 
