@@ -215,14 +215,15 @@ void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
  * loss), in rank mode with the default sample. Writes each device's
  * FuotaDeviceStatus to status[i] and, when done_ms is not NULL, the time
  * since the session start at which it reached it (completion, failure, or
- * the end of the session for MissingFrag) in ms. Returns false (message in
+ * the end of the session for MissingFrag) in ms, and when session_ms is
+ * not NULL the session's wall time in ms. Returns false (message in
  * msg) when the task cannot be played (invalid request, session the
  * region cannot carry, out of memory).
  */
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
                      enum backend_device_status *status, int64_t *done_ms,
-                     char *msg, size_t size)
+                     int64_t *session_ms, char *msg, size_t size)
     __attribute__((warn_unused_result));
 
 /*
@@ -234,7 +235,31 @@ bool fleet_play_backend_task(const struct backend_task *task,
                              uint64_t image_bytes, uint64_t seed,
                              size_t devices, const double *link_loss,
                              enum backend_device_status *status,
-                             int64_t *done_ms, char *msg, size_t size)
-    __attribute__((warn_unused_result));
+                             int64_t *done_ms, int64_t *session_ms, char *msg,
+                             size_t size) __attribute__((warn_unused_result));
+
+/*
+ * A ready-made sim/store on_session_start hook (the signature of
+ * store_options.on_session_start; hook_ctx = a struct fleet_hook_config, or
+ * NULL for no loss): plays the started task's session over its
+ * participating wireless devices with fleet_play_backend_task and reports
+ * each device's outcome with store_report_device_status() at the time the
+ * device reaches it, mapped linearly onto [session_start_ms,
+ * session_end_ms] (so the store's time_scale and its own duration estimate
+ * are honoured). Device `id`'s link loss is drawn once from (seed, a hash
+ * of id): loss + spread * N(0,1), clamped to 0..1, so a device keeps its
+ * link quality from session to session. A task that cannot be played
+ * leaves its devices as they are (Initial). Multicast groups carry no
+ * device ids in the simulator and are not played.
+ */
+struct fleet_hook_config {
+    double loss;   /* mean link loss, 0..1 */
+    double spread; /* standard deviation across devices, 0..1 */
+    uint64_t seed;
+};
+struct store;
+struct store_session;
+void fleet_store_hook(void *ctx, struct store *store,
+                      const struct store_session *session);
 
 #endif

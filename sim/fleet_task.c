@@ -70,7 +70,7 @@ bool fleet_session_from_task(const struct fuota_task *task,
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
                      enum backend_device_status *status, int64_t *done_ms,
-                     char *msg, size_t size)
+                     int64_t *session_ms, char *msg, size_t size)
 {
     struct diag_list diags;
     diag_list_init(&diags);
@@ -113,6 +113,8 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
     struct fleet_result r;
     ok = fleet_run(&p, &r, msg, size) == FLEET_OK;
     if (ok) {
+        if (session_ms)
+            *session_ms = (int64_t)(fleet_end_time_us(&s, r.sent) / 1000);
         for (size_t i = 0; i < devices; i++) {
             status[i] = r.dev[i].status;
             if (!done_ms)
@@ -133,7 +135,8 @@ bool fleet_play_backend_task(const struct backend_task *task,
                              uint64_t image_bytes, uint64_t seed,
                              size_t devices, const double *link_loss,
                              enum backend_device_status *status,
-                             int64_t *done_ms, char *msg, size_t size)
+                             int64_t *done_ms, int64_t *session_ms, char *msg,
+                             size_t size)
 {
     /* A request view over the backend task's strings: borrowed, read only,
      * never cleaned up. */
@@ -153,5 +156,5 @@ bool fleet_play_backend_task(const struct backend_task *task,
     t.has_lorawan = task->rf_region != NULL;
     t.rf_region = task->rf_region;
     return fleet_play_task(&t, image_bytes, seed, devices, link_loss, status,
-                           done_ms, msg, size);
+                           done_ms, session_ms, msg, size);
 }

@@ -14,6 +14,7 @@
 #include "sim/events.h"
 #include "sim/fleet.h"
 #include "sim/report.h"
+#include "sim/store.h"
 
 /* A session built by hand: no region needed. */
 static struct fleet_session session(uint64_t image_bytes, uint32_t s, int pct)
@@ -842,9 +843,10 @@ static void test_play_task(void **state)
     int64_t ms[6], ms2[6];
     char msg[256];
     assert_true(
-        fleet_play_task(&t, 4000, 7, 6, link, st, ms, msg, sizeof(msg)));
-    assert_true(
-        fleet_play_task(&t, 4000, 7, 6, link, st2, ms2, msg, sizeof(msg)));
+        fleet_play_task(&t, 4000, 7, 6, link, st, ms, NULL, msg, sizeof(msg)));
+    int64_t session_ms = 0;
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, st2, ms2, &session_ms,
+                                msg, sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
     assert_int_equal(st[0], BACKEND_DEVICE_SUCCESSFUL);
@@ -856,9 +858,10 @@ static void test_play_task(void **state)
     assert_true(ms[0] == ms[4] && ms[0] > 0);
     for (size_t i = 0; i < 6; i++)
         assert_true(ms[i] <= ms[2]);
+    assert_true(ms[2] == session_ms); /* MissingFrag: at the very end */
     /* Without link qualities: nobody loses anything. */
-    assert_true(
-        fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, NULL, msg,
+                                sizeof(msg)));
     assert_int_equal(st[2], BACKEND_DEVICE_SUCCESSFUL);
     /* The backend's view of the same task plays the same session. */
     struct backend_task bt;
@@ -872,22 +875,91 @@ static void test_play_task(void **state)
     bt.redundancy_percent = 30;
     bt.has_fragment_interval_ms = true;
     bt.fragment_interval_ms = 1000;
-    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, msg,
-                                        sizeof(msg)));
+    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, NULL,
+                                        msg, sizeof(msg)));
     assert_true(
-        fleet_play_task(&t, 4000, 7, 6, link, st, ms, msg, sizeof(msg)));
+        fleet_play_task(&t, 4000, 7, 6, link, st, ms, NULL, msg, sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
     bt.rf_region = NULL;
-    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, msg,
-                                         sizeof(msg)));
+    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, NULL,
+                                         msg, sizeof(msg)));
     task_cleanup(&t);
     /* A request that cannot be played says why. */
     assert_true(task_of(REQ(",\"FragmentSizeBytes\":10"), &t));
-    assert_false(
-        fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, msg, sizeof(msg)));
+    assert_false(fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, NULL, msg,
+                                 sizeof(msg)));
     assert_non_null(strstr(msg, "RfRegion"));
     task_cleanup(&t);
+}
+
+static int64_t test_now_ms;
+static int64_t test_clock(void *ctx)
+{
+    (void)ctx;
+    return test_now_ms;
+}
+
+/* Device statuses of task id, in association order. */
+static size_t statuses_of(struct store *st, const char *id,
+                          enum backend_device_status *out, size_t max)
+{
+    struct backend_page_req page = { 0 };
+    struct backend_device_page devs;
+    struct backend_error err;
+    assert_int_equal(store_list_devices(st, id, &page, &devs, &err),
+                     BACKEND_OK);
+    size_t n = devs.count < max ? devs.count : max;
+    for (size_t i = 0; i < n; i++)
+        out[i] = devs.items[i].status;
+    backend_device_page_cleanup(&devs);
+    return n;
+}
+
+static void test_store_hook(void **state)
+{
+    (void)state;
+    static const struct {
+        double loss;
+        enum backend_device_status want;
+    } cases[] = { { 0.0, BACKEND_DEVICE_SUCCESSFUL },
+                  { 1.0, BACKEND_DEVICE_MISSING_FRAG } };
+    for (size_t c = 0; c < 2; c++) {
+        struct fleet_hook_config cfg = { .loss = cases[c].loss, .seed = 3 };
+        struct store_options o;
+        memset(&o, 0, sizeof(o));
+        o.clock = test_clock;
+        o.image_bytes = 2000;
+        o.on_session_start = fleet_store_hook;
+        o.hook_ctx = &cfg;
+        test_now_ms = 1700000000000;
+        struct store *st = NULL;
+        struct backend_error err;
+        assert_int_equal(store_open(&o, &st, &err), BACKEND_OK);
+        struct fuota_task t;
+        assert_true(task_of(REQ(",\"FragmentSizeBytes\":40,"
+                                "\"RedundancyPercent\":30,"
+                                "\"LoRaWAN\":{\"RfRegion\":\"US915\"}"),
+                            &t));
+        struct backend_created made;
+        assert_int_equal(store_create_task(st, &t, &made, &err), BACKEND_OK);
+        const char *devs[] = { "dev-a", "dev-b", "dev-c" };
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal(store_associate_device(st, made.id, devs[i], &err),
+                             BACKEND_OK);
+        assert_int_equal(store_start_task(st, made.id, false, 0, &err),
+                         BACKEND_OK);
+        enum backend_device_status s[3];
+        assert_int_equal(statuses_of(st, made.id, s, 3), 3);
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal(s[i], BACKEND_DEVICE_INITIAL);
+        test_now_ms += 1000LL * 86400 * 30; /* long after the session */
+        assert_int_equal(statuses_of(st, made.id, s, 3), 3);
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal(s[i], cases[c].want);
+        task_cleanup(&t);
+        store_close(st);
+    }
 }
 
 int main(void)
@@ -910,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_report_and_csv),
         cmocka_unit_test(test_session_from_task),
         cmocka_unit_test(test_play_task),
+        cmocka_unit_test(test_store_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
