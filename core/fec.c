@@ -12,11 +12,14 @@
  *    and eliminated against a pivot-indexed basis (basis row p has its lowest
  *    set bit at p), so one push costs O(popcount * W) word operations and no
  *    allocation.
- *  - Payload work is deferred to the fragment that completes the image: the
- *    raw payload of the t-th kept equation waits in the image slot of lost
- *    column t, and the solve (received-row XORs, then Gauss-Jordan over the
- *    L kept equations) runs once, word-wide, with rows padded to a multiple
- *    of 8 bytes. Devices that never complete never pay for payloads.
+ *  - Payload work is deferred to the fragment that completes the image.
+ *    A kept equation's raw payload waits in the payload row of its pivot,
+ *    with the set of basis rows its reduction used (L bits). The solve then
+ *    replays the elimination on payloads only, in insertion order (received
+ *    rows XORed out, used basis payloads XORed in), and back-substitutes.
+ *    Every payload XOR is a gather into a register-held accumulator over
+ *    rows padded to a multiple of 8 bytes. Devices that never complete
+ *    never pay for payloads.
  */
 
 static const char *const status_messages[] = {
@@ -214,6 +217,66 @@ const uint64_t *fec_matrix_row(const struct fec_matrix *matrix, uint32_t k)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Word-wide gather: dst ^= XOR of the slots whose bit is set in row & mask */
+
+/*
+ * The slots are sw 64-bit words apart. Accumulating in a fixed block of at
+ * most 8 words lets the compiler keep the block in registers: one load and
+ * one XOR per source word instead of a read-modify-write of dst each time.
+ * Wider slots take ceil(sw / 8) passes over the row bits.
+ */
+static inline __attribute__((always_inline)) void
+gather_block(uint64_t *restrict dst, const uint64_t *restrict base,
+             size_t stride, const uint64_t *row, const uint64_t *mask,
+             bool invert, size_t mw, size_t width)
+{
+    uint64_t acc[8] = { 0 };
+    for (size_t i = 0; i < mw; i++) {
+        uint64_t x = row[i];
+        if (mask)
+            x &= invert ? ~mask[i] : mask[i];
+        for (; x; x &= x - 1) {
+            const uint64_t *src =
+                base + (i * 64 + (size_t)__builtin_ctzll(x)) * stride;
+#pragma GCC unroll 8
+            for (size_t k = 0; k < width; k++)
+                acc[k] ^= src[k];
+        }
+    }
+#pragma GCC unroll 8
+    for (size_t k = 0; k < width; k++)
+        dst[k] ^= acc[k];
+}
+
+static void gather_xor(uint64_t *dst, const uint64_t *base, size_t sw,
+                       const uint64_t *row, const uint64_t *mask, bool invert,
+                       size_t mw)
+{
+    for (size_t off = 0; off < sw; off += 8) {
+        size_t width = sw - off < 8 ? sw - off : 8;
+        uint64_t *d = dst + off;
+        const uint64_t *b = base + off;
+        switch (width) {
+#define GATHER_CASE(W)                                                         \
+    case W:                                                                    \
+        gather_block(d, b, sw, row, mask, invert, mw, W);                      \
+        break;
+            GATHER_CASE(1)
+            GATHER_CASE(2)
+            GATHER_CASE(3)
+            GATHER_CASE(4)
+            GATHER_CASE(5)
+            GATHER_CASE(6)
+            GATHER_CASE(7)
+            GATHER_CASE(8)
+#undef GATHER_CASE
+        default:
+            break;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
 /* Encoder */
 
 /* dst ^= src over n bytes, 8 at a time where possible. */
@@ -317,30 +380,32 @@ enum fec_status fec_encode(const struct fec_matrix *matrix,
 /* ---------------------------------------------------------------------- */
 /* Decoder */
 
-#define NO_INDEX 0xffffu
-
 struct fec_decoder {
     struct fec_decoder_opts opts;
     const struct fec_matrix *mx;
     uint32_t m;     /* uncoded fragments */
     uint32_t total; /* M + matrix rows: highest valid N */
     uint32_t s;     /* fragment size */
-    size_t sw;      /* slot stride in 64-bit words (S rounded up) */
+    size_t sw;      /* payload row stride in 64-bit words (S rounded up) */
 
     uint64_t *seen; /* bit n-1: fragment n accepted */
     size_t seen_words;
-    uint64_t *lost_mask; /* M bits: lost at fixing (full and rank mode) */
+    uint64_t *lost_mask; /* M bits: lost at fixing */
     uint16_t *lost_idx;  /* M entries: compact index of a lost column */
-    uint64_t *image;     /* full mode: M slots of sw words */
+    uint64_t *image;     /* full mode: M rows of sw words */
 
     /* Sized by cap (largest L so far), kept across resets. */
     size_t cap;
-    size_t cap_words;
-    uint16_t *lost_cols; /* L entries: column of compact index j */
-    uint16_t *kept;      /* rank entries: N of the t-th kept equation */
-    uint64_t *basis;     /* L rows of w words, pivot-indexed */
+    uint16_t *lost_cols; /* L: column of compact index j */
+    uint64_t *basis;     /* L rows of w words, row p has lowest bit p */
     uint64_t *pivots;    /* w words: basis row p present */
-    uint64_t *scratch;   /* w words */
+    uint64_t *scratch;   /* w words: the equation being reduced */
+    uint64_t *used_now;  /* w words: basis rows its reduction used */
+    /* full mode only */
+    uint64_t *used;  /* L rows of w words: used_now of the row at pivot p */
+    uint16_t *kept;  /* L: N of the equation that made pivot p */
+    uint16_t *order; /* L: pivots in insertion order */
+    uint64_t *pay;   /* L rows of sw words: payload of pivot p */
 
     /* Session state, cleared by reset. */
     uint32_t received, received_uncoded, received_redundancy;
@@ -430,41 +495,64 @@ void fec_decoder_free(struct fec_decoder *dec)
     free(dec->lost_idx);
     free(dec->image);
     free(dec->lost_cols);
-    free(dec->kept);
     free(dec->basis);
     free(dec->pivots);
     free(dec->scratch);
+    free(dec->used_now);
+    free(dec->used);
+    free(dec->kept);
+    free(dec->order);
+    free(dec->pay);
     free(dec);
 }
 
-static bool grow(struct fec_decoder *dec, size_t l, size_t w)
+size_t fec_decoder_footprint(const struct fec_decoder *dec)
 {
-    (void)w; /* cap >= l implies words_for(cap) >= w */
+    size_t b = sizeof(*dec);
+    b += dec->seen_words * sizeof(uint64_t);
+    b += words_for(dec->m) * sizeof(uint64_t) + dec->m * sizeof(uint16_t);
+    if (dec->image)
+        b += (size_t)dec->m * dec->sw * sizeof(uint64_t);
+    if (dec->cap) {
+        size_t cw = words_for(dec->cap), rows = dec->cap * cw;
+        b += dec->cap * sizeof(uint16_t) + rows * sizeof(uint64_t) +
+             3 * cw * sizeof(uint64_t);
+        if (dec->opts.mode == FEC_MODE_FULL)
+            b += rows * sizeof(uint64_t) + 2 * dec->cap * sizeof(uint16_t) +
+                 dec->cap * dec->sw * sizeof(uint64_t);
+    }
+    return b;
+}
+
+/* realloc that keeps the old block on failure; false then. */
+static bool resize(void **p, size_t bytes)
+{
+    void *q = realloc(*p, bytes ? bytes : 1);
+    if (!q)
+        return false;
+    *p = q;
+    return true;
+}
+
+/* Room for L = l lost columns (cap only grows, across resets). */
+static bool grow(struct fec_decoder *dec, size_t l)
+{
     if (l <= dec->cap)
         return true;
-    size_t cap = l;
-    size_t cw = words_for(cap);
-    size_t cap_words = cap * cw;
-    uint16_t *lc = realloc(dec->lost_cols, cap * sizeof(uint16_t));
-    if (lc)
-        dec->lost_cols = lc;
-    uint16_t *kp = realloc(dec->kept, cap * sizeof(uint16_t));
-    if (kp)
-        dec->kept = kp;
-    uint64_t *b = realloc(dec->basis, cap_words * sizeof(uint64_t));
-    if (b)
-        dec->basis = b;
-    uint64_t *pv = realloc(dec->pivots, cw * sizeof(uint64_t));
-    if (pv)
-        dec->pivots = pv;
-    uint64_t *sc = realloc(dec->scratch, cw * sizeof(uint64_t));
-    if (sc)
-        dec->scratch = sc;
-    if (!lc || !kp || !b || !pv || !sc)
-        return false;
-    dec->cap = cap;
-    dec->cap_words = cap_words;
-    return true;
+    size_t cw = words_for(l), rows = l * cw * sizeof(uint64_t);
+    bool ok = resize((void **)&dec->lost_cols, l * sizeof(uint16_t)) &&
+              resize((void **)&dec->basis, rows) &&
+              resize((void **)&dec->pivots, cw * sizeof(uint64_t)) &&
+              resize((void **)&dec->scratch, cw * sizeof(uint64_t)) &&
+              resize((void **)&dec->used_now, cw * sizeof(uint64_t));
+    if (ok && dec->opts.mode == FEC_MODE_FULL)
+        ok = resize((void **)&dec->used, rows) &&
+             resize((void **)&dec->kept, l * sizeof(uint16_t)) &&
+             resize((void **)&dec->order, l * sizeof(uint16_t)) &&
+             resize((void **)&dec->pay, l * dec->sw * sizeof(uint64_t));
+    if (ok)
+        dec->cap = l;
+    return ok;
 }
 
 static enum fec_push fail(struct fec_decoder *dec, enum fec_status why)
@@ -489,9 +577,9 @@ static enum fec_status fix_lost(struct fec_decoder *dec)
     dec->fixed = true;
     if (dec->opts.max_lost && l > dec->opts.max_lost)
         return FEC_ERR_TOO_MANY_LOST;
-    size_t w = words_for(l);
-    if (!grow(dec, l, w))
+    if (!grow(dec, l))
         return FEC_ERR_NOMEM;
+    size_t w = words_for(l);
     dec->w = w;
     memset(dec->pivots, 0, w * sizeof(uint64_t));
     size_t mw = words_for(dec->m);
@@ -537,11 +625,17 @@ static inline void xor_words(uint64_t *restrict dst,
         dst[i] ^= src[i];
 }
 
-/* Reduces row against the basis; inserts it and returns true if it adds
- * rank. */
-static bool reduce_insert(struct fec_decoder *dec, uint64_t *row)
+/*
+ * Reduces row against the basis. If something is left, it becomes basis
+ * row p (its lowest bit) and p is returned; else -1. used (w words, or
+ * NULL) collects the basis rows XORed in.
+ */
+static long reduce_insert(struct fec_decoder *dec, uint64_t *row,
+                          uint64_t *used)
 {
     size_t w = dec->w;
+    if (used)
+        memset(used, 0, w * sizeof(uint64_t));
     for (size_t i = 0; i < w; i++) {
         while (row[i]) {
             size_t p = i * 64 + (size_t)__builtin_ctzll(row[i]);
@@ -550,76 +644,46 @@ static bool reduce_insert(struct fec_decoder *dec, uint64_t *row)
             if (!(dec->pivots[i] & pbit)) {
                 memcpy(b, row, w * sizeof(uint64_t));
                 dec->pivots[i] |= pbit;
-                return true;
+                return (long)p;
             }
             xor_words(row + i, b + i, w - i);
+            if (used)
+                used[i] |= pbit;
         }
     }
-    return false;
-}
-
-static uint64_t *slot(const struct fec_decoder *dec, size_t col)
-{
-    return dec->image + col * dec->sw;
+    return -1;
 }
 
 /*
- * Full mode, rank reached L: kept equation t has its raw payload in the slot
- * of lost column t. Turn each into an equation over the lost columns only,
- * then Gauss-Jordan in place; row t ends as the unit row of column t, so
- * its slot holds the solution of lost column lost_cols[t].
+ * Full mode, rank reached L. Basis row p = (equation kept[p]) + the basis
+ * rows in used[p], all inserted before p. In insertion order: payload of p
+ * = raw payload + received rows of its parity line + payloads of used rows.
+ * Then back substitution from the highest pivot (basis row p has bits >= p
+ * only): x_p = payload_p + x_q for every other bit q. x_p is lost column
+ * lost_cols[p].
  */
 static void solve(struct fec_decoder *dec)
 {
     size_t l = dec->lost, w = dec->w, sw = dec->sw, mw = dec->mx->words;
-    uint64_t *rows = dec->basis; /* the basis is no longer needed */
     for (size_t t = 0; t < l; t++) {
-        uint32_t n = dec->kept[t];
-        uint64_t *dst = slot(dec, dec->lost_cols[t]);
-        restricted_row(dec, n, rows + t * w);
-        if (n <= dec->m)
-            continue;
-        const uint64_t *row = fec_matrix_row(dec->mx, n - dec->m);
-        for (size_t i = 0; i < mw; i++) {
-            for (uint64_t x = row[i] & ~dec->lost_mask[i]; x; x &= x - 1) {
-                size_t col = i * 64 + (size_t)__builtin_ctzll(x);
-                xor_words(dst, slot(dec, col), sw);
-            }
-        }
+        size_t p = dec->order[t];
+        uint32_t n = dec->kept[p];
+        uint64_t *dst = dec->pay + p * sw;
+        if (n > dec->m)
+            gather_xor(dst, dec->image, sw, fec_matrix_row(dec->mx, n - dec->m),
+                       dec->lost_mask, true, mw);
+        gather_xor(dst, dec->pay, sw, dec->used + p * w, NULL, false, w);
     }
-    for (size_t c = 0; c < l; c++) {
-        size_t cw = c / 64;
-        uint64_t cbit = (uint64_t)1 << (c % 64);
-        size_t r = c;
-        while (!(rows[r * w + cw] & cbit))
-            r++; /* exists: the rows are independent */
-        if (r != c) {
-            uint64_t *a = rows + r * w, *b = rows + c * w;
-            for (size_t i = 0; i < w; i++) {
-                uint64_t v = a[i];
-                a[i] = b[i];
-                b[i] = v;
-            }
-            uint64_t *pa = slot(dec, dec->lost_cols[r]);
-            uint64_t *pb = slot(dec, dec->lost_cols[c]);
-            for (size_t i = 0; i < sw; i++) {
-                uint64_t v = pa[i];
-                pa[i] = pb[i];
-                pb[i] = v;
-            }
-        }
-        const uint64_t *pr = rows + c * w;
-        const uint64_t *pp = slot(dec, dec->lost_cols[c]);
-        for (size_t q = 0; q < l; q++) {
-            if (q == c || !(rows[q * w + cw] & cbit))
-                continue;
-            xor_words(rows + q * w, pr, w);
-            xor_words(slot(dec, dec->lost_cols[q]), pp, sw);
-        }
+    for (size_t p = l; p-- > 0;) {
+        uint64_t *row = dec->basis + p * w; /* no longer needed: edit */
+        row[p / 64] &= ~((uint64_t)1 << (p % 64));
+        gather_xor(dec->pay + p * sw, dec->pay, sw, row, NULL, false, w);
+        memcpy(dec->image + (size_t)dec->lost_cols[p] * sw, dec->pay + p * sw,
+               sw * sizeof(uint64_t));
     }
 }
 
-/* Packs the slots to S bytes each: the caller sees plain bytes. */
+/* Packs the rows to S bytes each: the caller sees plain bytes. */
 static void pack(struct fec_decoder *dec)
 {
     uint8_t *bytes = (uint8_t *)dec->image;
@@ -643,17 +707,31 @@ static enum fec_push complete(struct fec_decoder *dec, uint32_t n)
     return FEC_PUSH_COMPLETED;
 }
 
+/* Copies S payload bytes into a row of sw words (tail zeroed). */
+static void store_row(uint64_t *dst, size_t sw, const uint8_t *payload,
+                      size_t s)
+{
+    dst[sw - 1] = 0;
+    memcpy(dst, payload, s);
+}
+
 /* One more equation over the lost columns (fragment n, payload). */
 static enum fec_push equation(struct fec_decoder *dec, uint32_t n,
                               const uint8_t *payload)
 {
+    bool full = dec->opts.mode == FEC_MODE_FULL;
     uint64_t *row = dec->scratch;
     restricted_row(dec, n, row);
-    if (!reduce_insert(dec, row))
+    long p = reduce_insert(dec, row, full ? dec->used_now : NULL);
+    if (p < 0)
         return FEC_PUSH_NO_RANK;
-    if (dec->opts.mode == FEC_MODE_FULL) {
-        dec->kept[dec->rank] = (uint16_t)n;
-        memcpy(slot(dec, dec->lost_cols[dec->rank]), payload, dec->s);
+    if (full) {
+        size_t pp = (size_t)p;
+        memcpy(dec->used + pp * dec->w, dec->used_now,
+               dec->w * sizeof(uint64_t));
+        dec->kept[pp] = (uint16_t)n;
+        dec->order[dec->rank] = (uint16_t)pp;
+        store_row(dec->pay + pp * dec->sw, dec->sw, payload, dec->s);
     }
     dec->rank++;
     if (dec->rank == dec->lost)
@@ -684,7 +762,8 @@ enum fec_push fec_decoder_push(struct fec_decoder *dec, uint32_t n,
         if (dec->fixed)
             return equation(dec, n, payload);
         if (dec->opts.mode == FEC_MODE_FULL)
-            memcpy(slot(dec, n - 1), payload, dec->s);
+            store_row(dec->image + (size_t)(n - 1) * dec->sw, dec->sw, payload,
+                      dec->s);
         if (n > dec->highest_uncoded)
             dec->highest_uncoded = n;
         dec->lost = dec->highest_uncoded - dec->received_uncoded;

@@ -229,13 +229,17 @@ enum fec_status fec_decoder_new(const struct fec_decoder_opts *opts,
 /* Accepts NULL. */
 void fec_decoder_free(struct fec_decoder *dec);
 
+/* Heap bytes this decoder holds now (not counting the shared matrix). */
+size_t fec_decoder_footprint(const struct fec_decoder *dec);
+
 /* Starts a new session with the same options: O(M / 64), no allocation,
  * keeps grown buffers. Invalidates the image pointer. */
 void fec_decoder_reset(struct fec_decoder *dec);
 
 /*
- * Feeds fragment n (any order). payload: S bytes in full mode, ignored (may
- * be NULL) in rank mode; it is copied, not kept.
+ * Feeds fragment n (any order). payload: S bytes in full mode (NULL there
+ * is ignored like an out-of-range number), ignored (may be NULL) in rank
+ * mode; it is copied, not kept.
  *  STORED       new uncoded fragment, or a redundancy fragment (or an
  *               uncoded one arriving after the lost set was fixed) that
  *               added rank;
