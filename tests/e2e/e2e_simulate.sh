@@ -105,7 +105,7 @@ ok_if "events: one outcome per device" \
 
 # A progress bar on stderr only when stderr is a terminal.
 if command -v script >/dev/null 2>&1; then
-    tty_out=$(script -qec "'$FUOTA' simulate '$T10' --image-size 160 --devices 40 --json" /dev/null 2>&1 | tr '\r' '\n')
+    tty_out=$(script -qec "'$FUOTA' simulate '$T10' --image-size 160 --devices 40 --json" /dev/null </dev/null 2>&1 | tr '\r' '\n')
     contains "progress bar on a terminal" "$tty_out" "] 100 % 40/40 devices"
 else
     pass "progress bar on a terminal # SKIP script(1) not installed"
