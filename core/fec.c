@@ -360,20 +360,28 @@ enum fec_status fec_encode(const struct fec_matrix *matrix,
     size_t total = (m + matrix->rows) * s;
     if (out_size < total)
         return FEC_ERR_BUFFER;
-    /* The uncoded part is the padded image; redundancy rows XOR from it. */
+    /* The uncoded part is the padded image. Redundancy rows gather from a
+     * copy with rows padded to whole 64-bit words. */
     memcpy(out, image, len);
     memset(out + len, 0, m * s - len);
-    for (uint32_t k = 1; k <= matrix->rows; k++) {
-        uint8_t *dst = out + (m + k - 1) * s;
-        const uint64_t *row = fec_matrix_row(matrix, k);
-        memset(dst, 0, s);
-        for (size_t w = 0; w < matrix->words; w++) {
-            for (uint64_t x = row[w]; x; x &= x - 1) {
-                size_t i = w * 64 + (size_t)__builtin_ctzll(x);
-                xor_bytes(dst, out + i * s, s);
-            }
-        }
+    if (matrix->rows == 0)
+        return FEC_OK;
+    size_t sw = (s + 7) / 8;
+    uint64_t *rows = malloc((m * sw + sw) * sizeof(uint64_t));
+    if (!rows)
+        return FEC_ERR_NOMEM;
+    uint64_t *acc = rows + m * sw;
+    for (size_t i = 0; i < m; i++) {
+        rows[i * sw + sw - 1] = 0;
+        memcpy(rows + i * sw, out + i * s, s);
     }
+    for (uint32_t k = 1; k <= matrix->rows; k++) {
+        memset(acc, 0, sw * sizeof(uint64_t));
+        gather_xor(acc, rows, sw, fec_matrix_row(matrix, k), NULL, false,
+                   matrix->words);
+        memcpy(out + (m + k - 1) * s, acc, s);
+    }
+    free(rows);
     return FEC_OK;
 }
 

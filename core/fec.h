@@ -162,7 +162,8 @@ void fec_matrix_line(uint32_t k, uint32_t m, enum fec_codec codec,
  * Writes the whole coded stream, fragments N = 1..M + rows, S bytes each,
  * back to back, into out (out_size >= (M + rows) * S, else FEC_ERR_BUFFER).
  * ceil(len / S) must equal the matrix's M (FEC_ERR_MISMATCH); S 1..255
- * (FEC_ERR_FRAG_SIZE); len 0 is FEC_ERR_EMPTY_IMAGE.
+ * (FEC_ERR_FRAG_SIZE); len 0 is FEC_ERR_EMPTY_IMAGE; FEC_ERR_NOMEM (a
+ * word-aligned copy of the image is made).
  */
 enum fec_status fec_encode(const struct fec_matrix *matrix,
                            const uint8_t *image, size_t len, uint32_t frag_size,
