@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "cli/util.h"
@@ -237,6 +238,12 @@ int cmd_fragments(int argc, char **argv)
     if (a.help) {
         fputs(usage, stdout);
         return EXIT_OK;
+    }
+    struct stat st_img;
+    if (strcmp(a.image, "-") != 0 && stat(a.image, &st_img) == 0 &&
+        S_ISDIR(st_img.st_mode)) {
+        cli_error(cmd, "%s: is a directory, not an image file", a.image);
+        return EXIT_USAGE;
     }
     size_t len = 0;
     char *data = cli_read_file(cmd, a.image, CLI_MAX_FILE, &len);

@@ -125,7 +125,7 @@ bad "empty image" "is empty" --image "$TMP/empty.img" \
     --fragment-size 10 --redundancy 1
 bad "missing image file" "No such file" --image "$TMP/nope.img" \
     --fragment-size 10 --redundancy 1
-bad "image is a directory" "$TMP" --image "$TMP" \
+bad "image is a directory" "is a directory" --image "$TMP" \
     --fragment-size 10 --redundancy 1
 bad "fragment size 0" "--fragment-size: 0 is outside 1..255" \
     --image "$img" --fragment-size 0 --redundancy 1
