@@ -29,7 +29,8 @@ wire_frames() {
          inarr && /\]/ { exit }
          inarr { gsub(/[", ]/, ""); print }' "$1"
 }
-# unhex HEX > FILE
+# unhex HEX > FILE (the format string is built on purpose: \xHH escapes)
+# shellcheck disable=SC2059
 unhex() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; }
 hexdump_flat() { od -An -v -tx1 | tr -d ' \n'; }
 

@@ -973,6 +973,47 @@ static void test_full_mode_null_payload(void **state)
     fixture_cleanup(&f);
 }
 
+/* Per-device memory grows with L x L bits (L lost), not M x M. */
+static void test_memory_scales_with_lost(void **state)
+{
+    (void)state;
+    uint32_t m = 2000, r = 1200;
+    struct fec_matrix *mx = matrix(m, r, FEC_CODEC_V1);
+    size_t fp[3] = { 0 };
+    uint32_t lost[3] = { 20, 200, 1000 };
+    for (int i = 0; i < 3; i++) {
+        struct fec_decoder_opts o = { .matrix = mx,
+                                      .mode = FEC_MODE_RANK,
+                                      .frag_size = 50 };
+        struct fec_decoder *d = NULL;
+        assert_int_equal(fec_decoder_new(&o, &d), FEC_OK);
+        size_t before = fec_decoder_footprint(d);
+        assert_true(before < 8 * 1024); /* O(M): bitmaps + 2 M index */
+        for (uint32_t n = lost[i] + 1; n <= m + 1; n++)
+            (void)fec_decoder_push(d, n, NULL);
+        struct fec_progress p;
+        fec_decoder_progress(d, &p);
+        assert_int_equal(p.lost, lost[i]);
+        fp[i] = fec_decoder_footprint(d) - before;
+        /* ~ L x L / 8 bytes of equations and O(L) besides */
+        size_t l = lost[i], bound = l * ((l + 63) / 64) * 8 + 64 * l + 256;
+        assert_true(fp[i] <= bound);
+        fec_decoder_free(d);
+    }
+    assert_true(fp[0] < fp[1] && fp[1] < fp[2]);
+    assert_true(fp[1] < (size_t)m * m / 8 / 10); /* far below M x M bits */
+    /* full mode adds the M x S image, padded to whole words */
+    struct fec_decoder_opts o = { .matrix = mx,
+                                  .mode = FEC_MODE_FULL,
+                                  .frag_size = 50 };
+    struct fec_decoder *d = NULL;
+    assert_int_equal(fec_decoder_new(&o, &d), FEC_OK);
+    size_t full = fec_decoder_footprint(d);
+    assert_true(full >= (size_t)m * 56 && full < (size_t)m * 56 + 8 * 1024);
+    fec_decoder_free(d);
+    fec_matrix_free(mx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -996,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_device_limits),
         cmocka_unit_test(test_reset_reuse),
         cmocka_unit_test(test_full_mode_null_payload),
+        cmocka_unit_test(test_memory_scales_with_lost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
