@@ -5,6 +5,7 @@
  * range, limits, the non-MDS behaviour, reset). The seeded property tests
  * live in test_fec_props.c.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1014,6 +1015,78 @@ static void test_memory_scales_with_lost(void **state)
     fec_matrix_free(mx);
 }
 
+/* One matrix, read by several threads' decoders at once (run under the
+ * sanitizers, a write to it would show; the results must not depend on
+ * the interleaving). */
+struct thread_job {
+    const struct fixture *f;
+    uint64_t seed;
+    uint32_t completed_at[16];
+    int ok;
+};
+
+static void *thread_decode(void *arg)
+{
+    struct thread_job *job = arg;
+    const struct fixture *f = job->f;
+    struct fec_decoder_opts o = { .matrix = f->mx,
+                                  .mode = FEC_MODE_FULL,
+                                  .frag_size = f->s,
+                                  .padding = f->pad };
+    struct fec_decoder *d = NULL;
+    if (fec_decoder_new(&o, &d) != FEC_OK)
+        return NULL;
+    uint64_t x = job->seed;
+    job->ok = 1;
+    for (int dev = 0; dev < 16; dev++) {
+        fec_decoder_reset(d);
+        for (uint32_t n = 1; n <= f->m + f->r; n++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            if ((x >> 33) % 100 < 15)
+                continue;
+            if (fec_decoder_push(d, n, f->stream + (size_t)(n - 1) * f->s) ==
+                FEC_PUSH_COMPLETED)
+                break;
+        }
+        struct fec_progress p;
+        fec_decoder_progress(d, &p);
+        job->completed_at[dev] = p.completed_at_fragment;
+        size_t len = 0;
+        const uint8_t *img = fec_decoder_image(d, &len);
+        if (p.completed &&
+            (!img || len != f->len || memcmp(img, f->img, len) != 0))
+            job->ok = 0;
+    }
+    fec_decoder_free(d);
+    return NULL;
+}
+
+static void test_shared_matrix_threads(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f, 400 * 20 - 3, 20, 120); /* M = 400 */
+    struct thread_job jobs[4], solo[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        memset(&jobs[i], 0, sizeof(jobs[i]));
+        jobs[i].f = &f;
+        jobs[i].seed = 100 + (uint64_t)i;
+        solo[i] = jobs[i];
+        assert_int_equal(pthread_create(&th[i], NULL, thread_decode, &jobs[i]),
+                         0);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        thread_decode(&solo[i]);
+        assert_true(jobs[i].ok);
+        assert_memory_equal(jobs[i].completed_at, solo[i].completed_at,
+                            sizeof(solo[i].completed_at));
+    }
+    fixture_cleanup(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1038,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_reset_reuse),
         cmocka_unit_test(test_full_mode_null_payload),
         cmocka_unit_test(test_memory_scales_with_lost),
+        cmocka_unit_test(test_shared_matrix_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
