@@ -51,23 +51,29 @@ static uint32_t ref_prbs23(uint32_t x)
     return (x >> 1) | ((((x >> 0) ^ (x >> 5)) & 1u) << 22);
 }
 
-static void ref_line(uint32_t k, uint32_t m, uint8_t *line)
+/* v2: fuota's TS004-2.0.0 reading (seed from the absolute N, distinct). */
+static void ref_line(uint32_t k, uint32_t m, int v2, uint8_t *line)
 {
     memset(line, 0, m);
     uint32_t mm = (m & (m - 1)) == 0 ? 1 : 0;
-    uint32_t x = 1 + 1001 * k;
-    for (uint32_t d = 0; d < m / 2; d++) {
+    uint32_t x = v2 ? 1 + 1001 * (m + k) : 1 + 1001 * k;
+    uint32_t d = 0;
+    while (d < m / 2) {
         uint32_t r = 1u << 16;
         while (r >= m) {
             x = ref_prbs23(x);
             r = x % (m + mm);
         }
+        if (v2 && line[r])
+            continue;
         line[r] = 1;
+        d++;
     }
 }
 
 struct model {
     uint32_t m, total;
+    int v2;
     uint8_t *seen;      /* total */
     uint8_t *is_lost;   /* m */
     uint32_t *lost_pos; /* column -> index among lost */
@@ -78,9 +84,10 @@ struct model {
     uint8_t *line, *eq;
 };
 
-static void model_init(struct model *md, uint32_t m, uint32_t total)
+static void model_init(struct model *md, uint32_t m, uint32_t total, int v2)
 {
     memset(md, 0, sizeof(*md));
+    md->v2 = v2;
     md->m = m;
     md->total = total;
     md->seen = calloc(total + 1, 1);
@@ -151,7 +158,7 @@ static int model_push(struct model *md, uint32_t n)
     if (n <= md->m) {
         md->eq[md->lost_pos[n - 1]] = 1;
     } else {
-        ref_line(n - md->m, md->m, md->line);
+        ref_line(n - md->m, md->m, md->v2, md->line);
         for (uint32_t i = 0; i < md->m; i++)
             if (md->line[i] && md->is_lost[i])
                 md->eq[md->lost_pos[i]] = 1;
@@ -245,7 +252,7 @@ static void play(const struct run *run, uint64_t seed, struct fec_matrix *mx)
     }
 
     struct model md;
-    model_init(&md, m, total);
+    model_init(&md, m, total, fec_matrix_codec(mx) == FEC_CODEC_V2);
     struct fec_decoder *full = NULL, *rank = NULL;
     struct fec_decoder_opts o = { .matrix = mx,
                                   .mode = FEC_MODE_FULL,
@@ -309,7 +316,8 @@ static uint32_t trials_for(uint32_t m)
     return t < 1 ? 1 : (uint32_t)t;
 }
 
-static void run_m(uint32_t m, uint64_t seed, uint32_t *patterns)
+static void run_m(uint32_t m, enum fec_codec codec, uint64_t seed,
+                  uint32_t *patterns)
 {
     rng_state = seed;
     /* redundancy from 10 % to 100 %, at least 4 */
@@ -317,7 +325,7 @@ static void run_m(uint32_t m, uint64_t seed, uint32_t *patterns)
     if (m + r > FEC_FRAGMENTS_MAX)
         r = FEC_FRAGMENTS_MAX - m;
     struct fec_matrix *mx = NULL;
-    assert_int_equal(fec_matrix_new(m, r, FEC_CODEC_V1, &mx), FEC_OK);
+    assert_int_equal(fec_matrix_new(m, r, codec, &mx), FEC_OK);
     uint32_t t = trials_for(m);
     for (uint32_t i = 0; i < t; i++) {
         rng_state = seed * 1000003u + i;
@@ -345,14 +353,22 @@ static void test_random_patterns(void **state)
                                    999, 1000, 1024, 1025, 2000 };
     uint32_t patterns = 0;
     for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
-        run_m(ms[i], 77 + i, &patterns);
+        run_m(ms[i], FEC_CODEC_V1, 77 + i, &patterns);
     /* and M drawn at random in 1..2000 */
     for (uint32_t i = 0; i < 20; i++) {
         rng_state = 991 + i;
-        run_m(1 + rng_below(i < 15 ? 300 : 2000), 5000 + i, &patterns);
+        run_m(1 + rng_below(i < 15 ? 300 : 2000), FEC_CODEC_V1, 5000 + i,
+              &patterns);
     }
-    print_message("# %u loss patterns checked\n", patterns);
+    print_message("# %u loss patterns checked (v1)\n", patterns);
     assert_true(patterns >= 2000);
+    /* the v2 reading decodes by the same rules */
+    uint32_t v2 = 0;
+    static const uint32_t m2[] = { 1, 2, 3, 16, 64, 100, 256, 1000 };
+    for (size_t i = 0; i < sizeof(m2) / sizeof(m2[0]); i++)
+        run_m(m2[i], FEC_CODEC_V2, 9000 + i, &v2);
+    print_message("# %u loss patterns checked (v2)\n", v2);
+    assert_true(v2 >= 300);
 }
 
 /*
