@@ -1,21 +1,18 @@
 #include "sim/store.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "core/plan.h"
+#include "sim/session_time.h"
+#include "sim/store_db.h"
+#include "sim/store_msg.h"
+#include "sim/store_page.h"
 
 /*
  * Sources for the semantics below (AWS IoT Wireless Developer Guide,
@@ -57,10 +54,14 @@
               " created_at, start_time, started_ms, session_start_ms,"         \
               " session_end_ms, delete_at_ms FROM tasks WHERE id = ?1"         \
               " AND (delete_at_ms IS NULL OR delete_at_ms > ?2)")              \
-    X(Q_UPDATE, "UPDATE tasks SET name = ?2, description = ?3,"                \
-                " rf_region = ?4, image = ?5, role = ?6, redundancy = ?7,"     \
-                " frag_size = ?8, frag_interval = ?9, descriptor = ?10"        \
-                " WHERE seq = ?1")                                             \
+    X(Q_UPDATE, "UPDATE tasks SET name = coalesce(?2, name),"                  \
+                " description = coalesce(?3, description),"                    \
+                " rf_region = coalesce(?4, rf_region),"                        \
+                " image = coalesce(?5, image), role = coalesce(?6, role),"     \
+                " redundancy = coalesce(?7, redundancy),"                      \
+                " frag_size = coalesce(?8, frag_size),"                        \
+                " frag_interval = coalesce(?9, frag_interval),"                \
+                " descriptor = coalesce(?10, descriptor) WHERE seq = ?1")      \
     X(Q_DELETE, "DELETE FROM tasks WHERE seq = ?1")                            \
     X(Q_MARK_DELETE, "UPDATE tasks SET delete_at_ms = ?2 WHERE seq = ?1")      \
     X(Q_START, "UPDATE tasks SET start_time = ?2, started_ms = ?3,"            \
@@ -113,58 +114,6 @@ static const char *const query_sql[] = {
 #undef X
 };
 
-static const char schema_v1[] =
-    "CREATE TABLE tasks("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " id TEXT NOT NULL UNIQUE,"
-    " arn TEXT NOT NULL,"
-    " name TEXT, description TEXT, rf_region TEXT,"
-    " image TEXT NOT NULL, role TEXT NOT NULL,"
-    " redundancy INTEGER, frag_size INTEGER, frag_interval INTEGER,"
-    " descriptor TEXT,"
-    " created_at INTEGER NOT NULL,"
-    " client_token TEXT UNIQUE,"
-    " request_json TEXT,"
-    " start_time INTEGER, started_ms INTEGER,"
-    " session_start_ms INTEGER, session_end_ms INTEGER,"
-    " delete_at_ms INTEGER);"
-    "CREATE TABLE task_tags("
-    " task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,"
-    " pos INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-    " PRIMARY KEY(task_seq, pos));"
-    "CREATE TABLE devices(id TEXT PRIMARY KEY, created_at INTEGER NOT NULL);"
-    "CREATE TABLE multicast_groups(id TEXT PRIMARY KEY,"
-    " created_at INTEGER NOT NULL);"
-    "CREATE TABLE task_devices("
-    " pos INTEGER PRIMARY KEY,"
-    " task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,"
-    " device_id TEXT NOT NULL REFERENCES devices(id),"
-    " status TEXT NOT NULL DEFAULT 'Initial',"
-    " prev_status TEXT NOT NULL DEFAULT 'Initial',"
-    " status_at_ms INTEGER NOT NULL DEFAULT 0,"
-    " UNIQUE(task_seq, device_id));"
-    "CREATE INDEX task_devices_device ON task_devices(device_id);"
-    "CREATE TABLE task_groups("
-    " pos INTEGER PRIMARY KEY,"
-    " task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,"
-    " group_id TEXT NOT NULL REFERENCES multicast_groups(id),"
-    " UNIQUE(task_seq, group_id));";
-
-/* v2: the purge run by every write finds expired deletions by index. */
-static const char schema_v2[] =
-    "CREATE INDEX tasks_delete_at ON tasks(delete_at_ms)"
-    " WHERE delete_at_ms IS NOT NULL;";
-
-/* migrations[v] upgrades a schema of version v to v + 1. */
-static const char *const migrations[] = {
-    schema_v1,
-    schema_v2,
-};
-
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-                   STORE_SCHEMA_VERSION,
-               "one migration per schema version");
-
 struct store {
     sqlite3 *db;
     pthread_mutex_t mu;
@@ -192,15 +141,10 @@ struct row {
     int64_t seq;
     struct backend_task task;
     bool started;
-    int64_t started_ms;
     int64_t session_start_ms;
     int64_t session_end_ms;
     bool deleting;
-    int64_t delete_at_ms;
 };
-
-static const char internal_message[] =
-    "We encountered an internal error. Please try again.";
 
 /* --- small helpers -------------------------------------------------------- */
 
@@ -224,9 +168,7 @@ static int64_t scaled(const struct store *s, int64_t ms)
 
 static enum backend_status db_error(struct store *s, struct backend_error *err)
 {
-    return backend_error_set(err, BACKEND_INTERNAL,
-                             "%s (simulator database: %s)", internal_message,
-                             sqlite3_errmsg(s->db));
+    return store_db_error(s->db, err);
 }
 
 static enum backend_status no_memory(struct backend_error *err)
@@ -265,6 +207,29 @@ static void bind_opt_int(sqlite3_stmt *st, int i, bool has, int32_t v)
         sqlite3_bind_int(st, i, v);
     else
         sqlite3_bind_null(st, i);
+}
+
+/*
+ * Binds a request's stored members, in the column order of Q_INSERT and
+ * Q_UPDATE (name, description, rf_region, image, role, redundancy,
+ * frag_size, frag_interval, descriptor), from parameter `first` on; members
+ * not given are NULL.
+ */
+static void bind_members(sqlite3_stmt *st, int first,
+                         const struct fuota_task *t)
+{
+    bind_text(st, first, t->name);
+    bind_text(st, first + 1, t->description);
+    bind_text(st, first + 2, t->rf_region);
+    bind_text(st, first + 3, t->firmware_update_image);
+    bind_text(st, first + 4, t->firmware_update_role);
+    bind_opt_int(st, first + 5, t->has_redundancy_percent,
+                 t->redundancy_percent);
+    bind_opt_int(st, first + 6, t->has_fragment_size_bytes,
+                 t->fragment_size_bytes);
+    bind_opt_int(st, first + 7, t->has_fragment_interval_ms,
+                 t->fragment_interval_ms);
+    bind_text(st, first + 8, t->descriptor);
 }
 
 /* Runs a statement that returns no rows; true on success. */
@@ -307,422 +272,8 @@ static enum backend_status inject(struct store *s, struct backend_error *err)
     if (u < s->throttle_rate)
         return backend_error_set(err, BACKEND_THROTTLED, "Rate exceeded");
     if (u < s->throttle_rate + s->error_rate)
-        return backend_error_set(err, BACKEND_INTERNAL, "%s", internal_message);
-    return BACKEND_OK;
-}
-
-/* --- validation messages in AWS's form ------------------------------------ */
-
-enum rule_kind { R_STRING, R_INT, R_ENUM, R_LIST };
-
-struct member_rule {
-    const char *path; /* core/task diagnostics path (Tags[n] folded) */
-    const char *wire; /* AWS's name in validation messages */
-    enum rule_kind kind;
-    bool required;
-    long min, max; /* length (strings, lists) or value (ints); -1 = none */
-    const char *pattern;
-};
-
-static const struct member_rule member_rules[] = {
-    { "FirmwareUpdateImage", "firmwareUpdateImage", R_STRING, true, 1, 4096,
-      NULL },
-    { "FirmwareUpdateRole", "firmwareUpdateRole", R_STRING, true, 1, 2048,
-      NULL },
-    { "ClientRequestToken", "clientRequestToken", R_STRING, false, 1, 64,
-      "^[a-zA-Z0-9-_]+$" },
-    { "Name", "name", R_STRING, false, -1, 256, NULL },
-    { "Description", "description", R_STRING, false, -1, 2048, NULL },
-    { "Descriptor", "descriptor", R_STRING, false, -1, 332,
-      "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$" },
-    { "LoRaWAN.RfRegion", "loRaWAN.rfRegion", R_ENUM, false, -1, -1, NULL },
-    { "FragmentIntervalMS", "fragmentIntervalMS", R_INT, false, 1, -1, NULL },
-    { "FragmentSizeBytes", "fragmentSizeBytes", R_INT, false, 1, -1, NULL },
-    { "RedundancyPercent", "redundancyPercent", R_INT, false, 0, 100, NULL },
-    { "Tags", "tags", R_LIST, false, 0, 200, NULL },
-    { "Tags[].Key", "key", R_STRING, true, 1, 128, NULL },
-    { "Tags[].Value", "value", R_STRING, true, 0, 256, NULL },
-};
-
-static bool token_chars_ok(const char *v)
-{
-    for (; *v; v++) {
-        char c = *v;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    }
-    return true;
-}
-
-static bool b64_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
-
-static bool base64_ok(const char *v)
-{
-    size_t n = strlen(v);
-    if (n % 4)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (b64_char(v[i]))
-            continue;
-        /* '=' only as the last one or two characters of the last quad */
-        if (v[i] != '=' || i < n - 2)
-            return false;
-        if (i == n - 2 && v[n - 1] != '=')
-            return false;
-    }
-    return true;
-}
-
-/* Appends printf text to buf at *used, never overflowing. */
-static void append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-{
-    if (*used >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + *used, size - *used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *used = *used + (size_t)n >= size ? size - 1 : *used + (size_t)n;
-}
-
-/* The quoted value for a message, cut at 64 characters (UTF-8 safe). */
-static void quote_value(const char *v, char *out, size_t size)
-{
-    size_t cut = 0, chars = 0, len = strlen(v);
-    while (cut < len && chars < 64) {
-        cut++;
-        while (cut < len && ((unsigned char)v[cut] & 0xC0) == 0x80)
-            cut++;
-        chars++;
-    }
-    snprintf(out, size, "'%.*s%s'", (int)cut, v, cut < len ? "..." : "");
-}
-
-/* Finds the rule and value for a diagnostics path like "Tags[3].Key". */
-static const struct member_rule *lookup(const struct fuota_task *t,
-                                        const char *path, char *wire,
-                                        size_t wire_size, const char **str,
-                                        bool *has_int, long *ival,
-                                        size_t *list_len)
-{
-    *str = NULL;
-    *has_int = false;
-    *list_len = 0;
-    unsigned long idx = 0;
-    const char *member = path;
-    char folded[64];
-    if (strncmp(path, "Tags[", 5) == 0) {
-        char *end;
-        idx = strtoul(path + 5, &end, 10);
-        if (*end != ']')
-            return NULL;
-        snprintf(folded, sizeof(folded), "Tags[]%s", end + 1);
-        member = folded;
-    }
-    for (size_t i = 0; i < sizeof(member_rules) / sizeof(member_rules[0]);
-         i++) {
-        const struct member_rule *r = &member_rules[i];
-        if (strcmp(r->path, member) != 0)
-            continue;
-        if (member == folded)
-            snprintf(wire, wire_size, "tags.%lu.member.%s", idx + 1, r->wire);
-        else
-            snprintf(wire, wire_size, "%s", r->wire);
-        if (strcmp(r->path, "FirmwareUpdateImage") == 0)
-            *str = t->firmware_update_image;
-        else if (strcmp(r->path, "FirmwareUpdateRole") == 0)
-            *str = t->firmware_update_role;
-        else if (strcmp(r->path, "ClientRequestToken") == 0)
-            *str = t->client_request_token;
-        else if (strcmp(r->path, "Name") == 0)
-            *str = t->name;
-        else if (strcmp(r->path, "Description") == 0)
-            *str = t->description;
-        else if (strcmp(r->path, "Descriptor") == 0)
-            *str = t->descriptor;
-        else if (strcmp(r->path, "LoRaWAN.RfRegion") == 0)
-            *str = t->rf_region;
-        else if (strcmp(r->path, "FragmentIntervalMS") == 0) {
-            *has_int = t->has_fragment_interval_ms;
-            *ival = t->fragment_interval_ms;
-        } else if (strcmp(r->path, "FragmentSizeBytes") == 0) {
-            *has_int = t->has_fragment_size_bytes;
-            *ival = t->fragment_size_bytes;
-        } else if (strcmp(r->path, "RedundancyPercent") == 0) {
-            *has_int = t->has_redundancy_percent;
-            *ival = t->redundancy_percent;
-        } else if (strcmp(r->path, "Tags") == 0) {
-            *list_len = t->tag_count;
-        } else if (idx < t->tag_count) {
-            *str = strcmp(r->path, "Tags[].Key") == 0 ? t->tags[idx].key
-                                                      : t->tags[idx].value;
-        }
-        return r;
-    }
-    return NULL;
-}
-
-/*
- * One "Value ... at '...' failed to satisfy constraint: ..." clause; false
- * when the value breaks none of the rules we know (caller words it from the
- * diagnostic instead).
- */
-static bool clause(const struct fuota_task *t, const struct diag *d, char *out,
-                   size_t size)
-{
-    char wire[96], q[96];
-    const char *str;
-    bool has_int;
-    long ival = 0;
-    size_t list_len;
-    const struct member_rule *r = lookup(t, d->path, wire, sizeof(wire), &str,
-                                         &has_int, &ival, &list_len);
-    if (!r)
-        return false;
-    const char *pre = "failed to satisfy constraint: Member must";
-    if (r->kind == R_INT) {
-        if (!has_int)
-            return false;
-        if (r->min >= 0 && ival < r->min)
-            snprintf(out, size,
-                     "Value '%ld' at '%s' %s have value greater than or "
-                     "equal to %ld",
-                     ival, wire, pre, r->min);
-        else if (r->max >= 0 && ival > r->max)
-            snprintf(out, size,
-                     "Value '%ld' at '%s' %s have value less than or equal "
-                     "to %ld",
-                     ival, wire, pre, r->max);
-        else
-            return false;
-        return true;
-    }
-    if (r->kind == R_LIST) {
-        if ((long)list_len <= r->max)
-            return false;
-        snprintf(out, size,
-                 "Value '[%zu tags]' at '%s' %s have length less than or "
-                 "equal to %ld",
-                 list_len, wire, pre, r->max);
-        return true;
-    }
-    if (!str) {
-        if (!r->required)
-            return false;
-        snprintf(out, size, "Value null at '%s' %s not be null", wire, pre);
-        return true;
-    }
-    quote_value(str, q, sizeof(q));
-    if (r->kind == R_ENUM) {
-        if (task_rf_region_valid(str))
-            return false;
-        size_t used = 0;
-        append(out, size, &used,
-               "Value %s at '%s' %s satisfy enum value set: [", q, wire, pre);
-        for (size_t i = 0; i < task_rf_region_count; i++)
-            append(out, size, &used, "%s%s", i ? ", " : "", task_rf_regions[i]);
-        append(out, size, &used, "]");
-        return true;
-    }
-    long len = task_utf8_length(str, strlen(str));
-    if (len >= 0 && r->min > 0 && len < r->min) {
-        snprintf(out, size,
-                 "Value %s at '%s' %s have length greater than or equal to "
-                 "%ld",
-                 q, wire, pre, r->min);
-        return true;
-    }
-    if (len >= 0 && r->max >= 0 && len > r->max) {
-        snprintf(out, size,
-                 "Value %s at '%s' %s have length less than or equal to %ld", q,
-                 wire, pre, r->max);
-        return true;
-    }
-    if (r->pattern) {
-        bool ok = strcmp(r->path, "Descriptor") == 0 ? base64_ok(str)
-                                                     : token_chars_ok(str);
-        if (!ok) {
-            snprintf(out, size,
-                     "Value %s at '%s' %s satisfy regular expression "
-                     "pattern: %s",
-                     q, wire, pre, r->pattern);
-            return true;
-        }
-    }
-    return false;
-}
-
-const char *store_validation_message(const struct fuota_task *task,
-                                     const struct diag_list *diags, char *buf,
-                                     size_t size)
-{
-    char clauses[16][640];
-    size_t n = 0, errors = 0;
-    if (size == 0)
-        return buf;
-    for (size_t i = 0; i < diags->count; i++) {
-        const struct diag *d = &diags->items[i];
-        if (d->severity != DIAG_ERROR)
-            continue;
-        char one[640];
-        if (!clause(task, d, one, sizeof(one))) {
-            /* A rule we cannot word as AWS does: its own message. */
-            char wire[DIAG_PATH_MAX + 32];
-            const char *str;
-            bool has_int;
-            long ival;
-            size_t list_len;
-            if (!lookup(task, d->path, wire, sizeof(wire), &str, &has_int,
-                        &ival, &list_len))
-                snprintf(wire, sizeof(wire), "%s", d->path);
-            if (wire[0])
-                snprintf(one, sizeof(one),
-                         "Value at '%s' failed to satisfy constraint: %s", wire,
-                         d->message);
-            else
-                snprintf(one, sizeof(one), "%s", d->message);
-        }
-        bool dup = false;
-        for (size_t j = 0; j < n && !dup; j++)
-            dup = strcmp(clauses[j], one) == 0;
-        if (dup)
-            continue;
-        errors++;
-        if (n < sizeof(clauses) / sizeof(clauses[0]))
-            memcpy(clauses[n++], one, sizeof(one));
-    }
-    size_t used = 0;
-    buf[0] = '\0';
-    append(buf, size, &used, "%zu validation error%s detected: ", errors,
-           errors == 1 ? "" : "s");
-    for (size_t j = 0; j < n; j++)
-        append(buf, size, &used, "%s%s", j ? "; " : "", clauses[j]);
-    return buf;
-}
-
-/* ValidationException from task_validate(); BACKEND_OK when valid. */
-static enum backend_status validate(const struct fuota_task *t,
-                                    struct backend_error *err)
-{
-    struct diag_list diags;
-    diag_list_init(&diags);
-    enum backend_status st = BACKEND_OK;
-    if (!task_validate(t, &diags)) {
-        backend_error_set(err, BACKEND_VALIDATION, "%s", "");
-        store_validation_message(t, &diags, err->message, sizeof(err->message));
-        st = BACKEND_VALIDATION;
-    }
-    diag_list_cleanup(&diags);
-    return st;
-}
-
-/* Checks an id from the URI (FuotaTaskId, WirelessDeviceId, ...). */
-static enum backend_status check_id(const char *v, const char *wire,
-                                    struct backend_error *err)
-{
-    if (!v)
-        return backend_error_set(err, BACKEND_VALIDATION,
-                                 "1 validation error detected: Value null at "
-                                 "'%s' failed to satisfy constraint: Member "
-                                 "must not be null",
-                                 wire);
-    long len = task_utf8_length(v, strlen(v));
-    if (len < 0 || len > BACKEND_ID_MAX) {
-        char q[96];
-        quote_value(v, q, sizeof(q));
-        return backend_error_set(
-            err, BACKEND_VALIDATION,
-            "1 validation error detected: Value %s at '%s' failed to "
-            "satisfy constraint: Member must have length less than or "
-            "equal to %d",
-            q, wire, BACKEND_ID_MAX);
-    }
-    if (len == 0)
-        return backend_error_set(err, BACKEND_VALIDATION,
-                                 "1 validation error detected: Value '' at "
-                                 "'%s' failed to satisfy constraint: Member "
-                                 "must have length greater than or equal to 1",
-                                 wire);
-    return BACKEND_OK;
-}
-
-/* --- paging tokens ----------------------------------------------------------
- */
-
-/* Tokens are base64url("<kind>:<scope>:<after>"), opaque to clients. */
-static char *token_encode(char kind, int64_t scope, int64_t after)
-{
-    char raw[64];
-    int n = snprintf(raw, sizeof(raw), "%c:%" PRId64 ":%" PRId64, kind, scope,
-                     after);
-    size_t cap = sodium_base64_ENCODED_LEN(
-        (size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = malloc(cap);
-    if (out)
-        sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return out;
-}
-
-/* A decimal >= 0 ending at `end`; strtoll with its checks. */
-static bool parse_i64(const char *p, char end, int64_t *out)
-{
-    if (*p < '0' || *p > '9')
-        return false;
-    char *stop;
-    errno = 0;
-    long long v = strtoll(p, &stop, 10);
-    if (errno || *stop != end)
-        return false;
-    *out = v;
-    return true;
-}
-
-static enum backend_status page_args(const struct backend_page_req *page,
-                                     char kind, int64_t scope, int64_t *after,
-                                     int *limit, struct backend_error *err)
-{
-    int max = page ? page->max_results : 0;
-    const char *token = page ? page->next_token : NULL;
-    *after = 0;
-    if (max < 0 || max > BACKEND_MAX_RESULTS_MAX)
-        return backend_error_set(
-            err, BACKEND_VALIDATION,
-            "1 validation error detected: Value '%d' at 'maxResults' failed "
-            "to satisfy constraint: Member must have value %s %d",
-            max, max < 0 ? "greater than or equal to" : "less than or equal to",
-            max < 0 ? 0 : BACKEND_MAX_RESULTS_MAX);
-    *limit = max ? max : BACKEND_MAX_RESULTS_DEFAULT;
-    if (!token || !*token)
-        return BACKEND_OK;
-    size_t tlen = strlen(token);
-    unsigned char raw[64];
-    size_t raw_len = 0;
-    bool ok =
-        tlen <= BACKEND_NEXT_TOKEN_MAX &&
-        sodium_base642bin(raw, sizeof(raw) - 1, token, tlen, NULL, &raw_len,
-                          NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
-    if (ok) {
-        raw[raw_len] = '\0';
-        const char *p = (const char *)raw;
-        int64_t sc, af;
-        ok = raw_len > 2 && p[0] == kind && p[1] == ':' &&
-             parse_i64(p + 2, ':', &sc) && sc == scope &&
-             parse_i64(strchr(p + 2, ':') + 1, '\0', &af);
-        if (ok)
-            *after = af;
-    }
-    if (!ok)
-        return backend_error_set(err, BACKEND_VALIDATION,
-                                 "The nextToken is invalid.");
+        return backend_error_set(err, BACKEND_INTERNAL, "%s",
+                                 STORE_MSG_INTERNAL);
     return BACKEND_OK;
 }
 
@@ -743,11 +294,14 @@ static enum backend_task_status derive_status(const struct row *r, int64_t now)
 }
 
 /*
- * Loads a live task by id into *r. BACKEND_NOT_FOUND when there is none
- * (err filled), BACKEND_INTERNAL / NO_MEMORY on failure.
+ * Loads a live task by id into *r: seq and status always, the rest of
+ * r->task only when `full` (else r->task owns no memory; the calls that only
+ * need the state skip copying the strings). BACKEND_NOT_FOUND when there is
+ * none (err filled), BACKEND_INTERNAL / NO_MEMORY on failure.
  */
 static enum backend_status load(struct store *s, const char *id, int64_t now,
-                                struct row *r, struct backend_error *err)
+                                bool full, struct row *r,
+                                struct backend_error *err)
 {
     memset(r, 0, sizeof(*r));
     sqlite3_stmt *st = stmt(s, Q_LOAD);
@@ -771,6 +325,16 @@ static enum backend_status load(struct store *s, const char *id, int64_t now,
     bool oom = false;
     struct backend_task *t = &r->task;
     r->seq = sqlite3_column_int64(st, 0);
+    if ((r->started = sqlite3_column_type(st, 14) != SQLITE_NULL)) {
+        r->session_start_ms = sqlite3_column_int64(st, 15);
+        r->session_end_ms = sqlite3_column_int64(st, 16);
+    }
+    r->deleting = sqlite3_column_type(st, 17) != SQLITE_NULL;
+    t->status = derive_status(r, now);
+    if (!full) {
+        done(st);
+        return BACKEND_OK;
+    }
     t->id = col_strdup(st, 1, &oom);
     t->arn = col_strdup(st, 2, &oom);
     t->name = col_strdup(st, 3, &oom);
@@ -790,19 +354,11 @@ static enum backend_status load(struct store *s, const char *id, int64_t now,
     t->created_at = sqlite3_column_int64(st, 12);
     if ((t->has_start_time = sqlite3_column_type(st, 13) != SQLITE_NULL))
         t->start_time = sqlite3_column_int64(st, 13);
-    if ((r->started = sqlite3_column_type(st, 14) != SQLITE_NULL)) {
-        r->started_ms = sqlite3_column_int64(st, 14);
-        r->session_start_ms = sqlite3_column_int64(st, 15);
-        r->session_end_ms = sqlite3_column_int64(st, 16);
-    }
-    if ((r->deleting = sqlite3_column_type(st, 17) != SQLITE_NULL))
-        r->delete_at_ms = sqlite3_column_int64(st, 17);
     done(st);
     if (oom) {
         backend_task_cleanup(t);
         return no_memory(err);
     }
-    t->status = derive_status(r, now);
     return BACKEND_OK;
 }
 
@@ -843,6 +399,34 @@ static enum backend_status finish(struct store *s, enum backend_status st,
         run(s, Q_ROLLBACK);
     }
     pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/*
+ * The checks every call naming a task makes before touching the database:
+ * one fault-injection draw, then the task id.
+ */
+static enum backend_status admit(struct store *s, const char *id,
+                                 struct backend_error *err)
+{
+    enum backend_status st = inject(s, err);
+    if (st == BACKEND_OK)
+        st = store_msg_check_id(id, "id", err);
+    return st;
+}
+
+/*
+ * begin() and load() for a call that changes task `id`. On failure nothing
+ * is left open: the transaction is rolled back and the mutex released.
+ */
+static enum backend_status begin_task(struct store *s, const char *id,
+                                      int64_t now, bool full, struct row *r,
+                                      struct backend_error *err)
+{
+    memset(r, 0, sizeof(*r));
+    enum backend_status st = begin(s, now, err);
+    if (st == BACKEND_OK && (st = load(s, id, now, full, r, err)) != BACKEND_OK)
+        finish(s, st, err);
     return st;
 }
 
@@ -940,16 +524,7 @@ static enum backend_status insert(struct store *s, const struct fuota_task *req,
     }
     bind_text(st, 1, out->id);
     bind_text(st, 2, out->arn);
-    bind_text(st, 3, req->name);
-    bind_text(st, 4, req->description);
-    bind_text(st, 5, req->rf_region);
-    bind_text(st, 6, req->firmware_update_image);
-    bind_text(st, 7, req->firmware_update_role);
-    bind_opt_int(st, 8, req->has_redundancy_percent, req->redundancy_percent);
-    bind_opt_int(st, 9, req->has_fragment_size_bytes, req->fragment_size_bytes);
-    bind_opt_int(st, 10, req->has_fragment_interval_ms,
-                 req->fragment_interval_ms);
-    bind_text(st, 11, req->descriptor);
+    bind_members(st, 3, req);
     sqlite3_bind_int64(st, 12, now / 1000);
     bind_text(st, 13, req->client_request_token);
     bind_text(st, 14, json);
@@ -983,7 +558,7 @@ enum backend_status store_create_task(struct store *s,
     memset(out, 0, sizeof(*out));
     enum backend_status st = inject(s, err);
     if (st == BACKEND_OK)
-        st = validate(req, err);
+        st = store_msg_check_task(req, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
@@ -1010,15 +585,13 @@ enum backend_status store_get_task(struct store *s, const char *id,
                                    struct backend_error *err)
 {
     backend_task_init(out);
-    enum backend_status st = inject(s, err);
-    if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
+    enum backend_status st = admit(s, id, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
     struct row r;
     pthread_mutex_lock(&s->mu);
-    st = load(s, id, now, &r, err);
+    st = load(s, id, now, true, &r, err);
     pthread_mutex_unlock(&s->mu);
     if (st == BACKEND_OK)
         *out = r.task;
@@ -1035,7 +608,7 @@ enum backend_status store_list_tasks(struct store *s,
     int limit;
     enum backend_status st = inject(s, err);
     if (st == BACKEND_OK)
-        st = page_args(page, 'T', 0, &after, &limit, err);
+        st = store_page_args(page, 'T', 0, &after, &limit, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
@@ -1069,7 +642,7 @@ enum backend_status store_list_tasks(struct store *s,
         st = db_error(s, err);
     done(q);
     if (st == BACKEND_OK && more &&
-        !(out->next_token = token_encode('T', 0, last)))
+        !(out->next_token = store_page_token('T', 0, last)))
         oom = true;
     if (st == BACKEND_OK && oom)
         st = no_memory(err);
@@ -1087,23 +660,20 @@ static enum backend_status list_members(struct store *s, const char *id,
                                         struct backend_device_page *devs,
                                         struct backend_error *err)
 {
-    enum backend_status st = inject(s, err);
-    if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
+    enum backend_status st = admit(s, id, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
     pthread_mutex_lock(&s->mu);
     struct row r;
-    st = load(s, id, now, &r, err);
+    st = load(s, id, now, false, &r, err);
     if (st != BACKEND_OK) {
         pthread_mutex_unlock(&s->mu);
         return st;
     }
-    backend_task_cleanup(&r.task);
     int64_t after;
     int limit;
-    st = page_args(page, kind, r.seq, &after, &limit, err);
+    st = store_page_args(page, kind, r.seq, &after, &limit, err);
     if (st != BACKEND_OK) {
         pthread_mutex_unlock(&s->mu);
         return st;
@@ -1149,7 +719,8 @@ static enum backend_status list_members(struct store *s, const char *id,
     done(q);
     pthread_mutex_unlock(&s->mu);
     char **next = kind == 'G' ? &ids->next_token : &devs->next_token;
-    if (st == BACKEND_OK && more && !(*next = token_encode(kind, r.seq, last)))
+    if (st == BACKEND_OK && more &&
+        !(*next = store_page_token(kind, r.seq, last)))
         oom = true;
     if (st == BACKEND_OK && oom)
         st = no_memory(err);
@@ -1183,25 +754,11 @@ enum backend_status store_list_devices(struct store *s, const char *id,
 /* --- update
  * ------------------------------------------------------------------- */
 
-static bool set_str(char **dst, const char *src)
-{
-    if (!src)
-        return true;
-    char *c = strdup(src);
-    if (!c)
-        return false;
-    free(*dst);
-    *dst = c;
-    return true;
-}
-
 enum backend_status store_update_task(struct store *s, const char *id,
                                       const struct fuota_task *changes,
                                       struct backend_error *err)
 {
-    enum backend_status st = inject(s, err);
-    if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
+    enum backend_status st = admit(s, id, err);
     if (st != BACKEND_OK)
         return st;
     /*
@@ -1227,65 +784,27 @@ enum backend_status store_update_task(struct store *s, const char *id,
     probe.fragment_size_bytes = changes->fragment_size_bytes;
     probe.has_redundancy_percent = changes->has_redundancy_percent;
     probe.redundancy_percent = changes->redundancy_percent;
-    st = validate(&probe, err); /* probe borrows: no task_cleanup */
+    st = store_msg_check_task(&probe, err); /* probe borrows: no task_cleanup */
     if (st != BACKEND_OK)
         return st;
 
     int64_t now = store_now_ms(s);
-    st = begin(s, now, err);
+    struct row r;
+    st = begin_task(s, id, now, false, &r, err);
     if (st != BACKEND_OK)
         return st;
-    struct row r;
-    st = load(s, id, now, &r, err);
-    if (st != BACKEND_OK)
-        return finish(s, st, err);
-    struct backend_task *t = &r.task;
-    if (t->status != BACKEND_TASK_PENDING) {
-        conflict(err, id, t->status, "UpdateFuotaTask");
-        backend_task_cleanup(t);
-        return finish(s, BACKEND_CONFLICT, err);
-    }
-    bool ok =
-        set_str(&t->name, changes->name) &&
-        set_str(&t->description, changes->description) &&
-        set_str(&t->rf_region, changes->rf_region) &&
-        set_str(&t->firmware_update_image, changes->firmware_update_image) &&
-        set_str(&t->firmware_update_role, changes->firmware_update_role) &&
-        set_str(&t->descriptor, changes->descriptor);
-    if (changes->has_redundancy_percent) {
-        t->has_redundancy_percent = true;
-        t->redundancy_percent = changes->redundancy_percent;
-    }
-    if (changes->has_fragment_size_bytes) {
-        t->has_fragment_size_bytes = true;
-        t->fragment_size_bytes = changes->fragment_size_bytes;
-    }
-    if (changes->has_fragment_interval_ms) {
-        t->has_fragment_interval_ms = true;
-        t->fragment_interval_ms = changes->fragment_interval_ms;
-    }
-    sqlite3_stmt *q = ok ? stmt(s, Q_UPDATE) : NULL;
-    if (!ok) {
-        st = no_memory(err);
-    } else if (!q) {
+    if (r.task.status != BACKEND_TASK_PENDING)
+        return finish(s, conflict(err, id, r.task.status, "UpdateFuotaTask"),
+                      err);
+    /* Members not given keep their value (coalesce in Q_UPDATE). */
+    sqlite3_stmt *q = stmt(s, Q_UPDATE);
+    if (!q)
+        return finish(s, db_error(s, err), err);
+    sqlite3_bind_int64(q, 1, r.seq);
+    bind_members(q, 2, changes);
+    if (sqlite3_step(q) != SQLITE_DONE)
         st = db_error(s, err);
-    } else {
-        sqlite3_bind_int64(q, 1, r.seq);
-        bind_text(q, 2, t->name);
-        bind_text(q, 3, t->description);
-        bind_text(q, 4, t->rf_region);
-        bind_text(q, 5, t->firmware_update_image);
-        bind_text(q, 6, t->firmware_update_role);
-        bind_opt_int(q, 7, t->has_redundancy_percent, t->redundancy_percent);
-        bind_opt_int(q, 8, t->has_fragment_size_bytes, t->fragment_size_bytes);
-        bind_opt_int(q, 9, t->has_fragment_interval_ms,
-                     t->fragment_interval_ms);
-        bind_text(q, 10, t->descriptor);
-        if (sqlite3_step(q) != SQLITE_DONE)
-            st = db_error(s, err);
-        done(q);
-    }
-    backend_task_cleanup(t);
+    done(q);
     return finish(s, st, err);
 }
 
@@ -1295,21 +814,15 @@ enum backend_status store_update_task(struct store *s, const char *id,
 enum backend_status store_delete_task(struct store *s, const char *id,
                                       struct backend_error *err)
 {
-    enum backend_status st = inject(s, err);
-    if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
+    enum backend_status st = admit(s, id, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
-    st = begin(s, now, err);
+    struct row r;
+    st = begin_task(s, id, now, false, &r, err);
     if (st != BACKEND_OK)
         return st;
-    struct row r;
-    st = load(s, id, now, &r, err);
-    if (st != BACKEND_OK)
-        return finish(s, st, err);
     enum backend_task_status status = r.task.status;
-    backend_task_cleanup(&r.task);
     if (status == BACKEND_TASK_DELETE_WAITING)
         return finish(s, BACKEND_OK, err);
     bool immediate =
@@ -1324,66 +837,6 @@ enum backend_status store_delete_task(struct store *s, const char *id,
         st = db_error(s, err);
     done(q);
     return finish(s, st, err);
-}
-
-/* --- start -----------------------------------------------------------------
- */
-
-static int64_t ceil_div(int64_t a, int64_t b)
-{
-    return (a + b - 1) / b;
-}
-
-/* The simple estimate, for tasks core/plan cannot plan (no region). */
-static int64_t estimate_ms(const struct store *s, const struct backend_task *t)
-{
-    int64_t size = t->has_fragment_size_bytes && t->fragment_size_bytes > 0
-                       ? t->fragment_size_bytes
-                       : STORE_DEFAULT_FRAGMENT_SIZE;
-    int64_t interval = t->has_fragment_interval_ms ? t->fragment_interval_ms
-                                                   : STORE_DEFAULT_INTERVAL_MS;
-    int64_t red = t->has_redundancy_percent ? t->redundancy_percent : 0;
-    int64_t m = ceil_div(s->image_bytes, size);
-    int64_t r = ceil_div(m * red, 100);
-    /* "rounded to the nearest second" (FragmentIntervalMS, service model) */
-    int64_t step = (interval + 500) / 1000 * 1000;
-    if (step < 1000)
-        step = 1000;
-    return (m + r) * step;
-}
-
-/*
- * Session duration in ms: core/plan's session wall time (fragments x
- * max(rounded interval, time on air, duty-cycle slot) at the region's
- * default Class C data rate) when it can plan the task, else the estimate.
- */
-static int64_t session_ms(const struct store *s, const struct backend_task *t)
-{
-    if (!t->rf_region)
-        return estimate_ms(s, t);
-    struct fuota_task req;
-    task_init(&req);
-    req.firmware_update_image = t->firmware_update_image;
-    req.firmware_update_role = t->firmware_update_role;
-    req.has_lorawan = true;
-    req.rf_region = t->rf_region;
-    req.has_fragment_size_bytes = t->has_fragment_size_bytes;
-    req.fragment_size_bytes = t->fragment_size_bytes;
-    req.has_redundancy_percent = t->has_redundancy_percent;
-    req.redundancy_percent = t->redundancy_percent;
-    req.has_fragment_interval_ms = t->has_fragment_interval_ms;
-    req.fragment_interval_ms = t->fragment_interval_ms;
-    struct plan_input in = { .task = &req,
-                             .image_bytes = (uint64_t)s->image_bytes,
-                             .dr = -1 };
-    struct plan plan;
-    struct diag_list diags;
-    diag_list_init(&diags);
-    enum plan_status ps = plan_compute(&in, &plan, &diags);
-    diag_list_cleanup(&diags); /* req borrows: no task_cleanup */
-    if (ps != PLAN_OK || !plan.airtime_known || plan.session_wall_time_s <= 0)
-        return estimate_ms(s, t);
-    return (int64_t)(plan.session_wall_time_s * 1000.0 + 0.5);
 }
 
 /* Fetches one text column of every row of q (bound to seq) into *out. */
@@ -1449,19 +902,14 @@ enum backend_status store_start_task(struct store *s, const char *id,
                                      bool has_start_time, int64_t start_time,
                                      struct backend_error *err)
 {
-    enum backend_status st = inject(s, err);
-    if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
+    enum backend_status st = admit(s, id, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
-    st = begin(s, now, err);
+    struct row r;
+    st = begin_task(s, id, now, true, &r, err);
     if (st != BACKEND_OK)
         return st;
-    struct row r;
-    st = load(s, id, now, &r, err);
-    if (st != BACKEND_OK)
-        return finish(s, st, err);
     struct backend_task *t = &r.task;
     if (t->status != BACKEND_TASK_PENDING) {
         conflict(err, id, t->status, "StartFuotaTask");
@@ -1471,8 +919,8 @@ enum backend_status store_start_task(struct store *s, const char *id,
     int64_t begin_ms = now + scaled(s, s->setup_ms);
     if (has_start_time)
         begin_ms = start_time * 1000 > now ? start_time * 1000 : now;
-    int64_t end_ms = begin_ms + scaled(s, session_ms(s, t));
-    int64_t shown = has_start_time ? start_time : ceil_div(begin_ms, 1000);
+    int64_t end_ms = begin_ms + scaled(s, session_time_ms(t, s->image_bytes));
+    int64_t shown = has_start_time ? start_time : (begin_ms + 999) / 1000;
 
     char **devices = NULL, **groups = NULL;
     size_t ndev = 0, ngrp = 0, nplay = 0;
@@ -1552,23 +1000,17 @@ static enum backend_status associate(struct store *s, const char *id,
                                      struct backend_error *err)
 {
     const char *wire = device ? "wirelessDeviceId" : "multicastGroupId";
-    enum backend_status st = inject(s, err);
+    enum backend_status st = admit(s, id, err);
     if (st == BACKEND_OK)
-        st = check_id(id, "id", err);
-    if (st == BACKEND_OK)
-        st = check_id(member, wire, err);
+        st = store_msg_check_id(member, wire, err);
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
-    st = begin(s, now, err);
+    struct row r;
+    st = begin_task(s, id, now, false, &r, err);
     if (st != BACKEND_OK)
         return st;
-    struct row r;
-    st = load(s, id, now, &r, err);
-    if (st != BACKEND_OK)
-        return finish(s, st, err);
     enum backend_task_status status = r.task.status;
-    backend_task_cleanup(&r.task);
     if (status != BACKEND_TASK_PENDING) {
         char what[64];
         snprintf(what, sizeof(what), "%s a %s",
@@ -1644,23 +1086,19 @@ enum backend_status store_report_device_status(
     enum backend_device_status status, int64_t at_ms, struct backend_error *err)
 {
     backend_error_clear(err);
-    enum backend_status st = check_id(id, "id", err);
+    enum backend_status st = store_msg_check_id(id, "id", err);
     if (st == BACKEND_OK)
-        st = check_id(device_id, "wirelessDeviceId", err);
+        st = store_msg_check_id(device_id, "wirelessDeviceId", err);
     if (st != BACKEND_OK)
         return st;
     if ((unsigned)status >= BACKEND_DEVICE_STATUS_COUNT)
         return backend_error_set(err, BACKEND_VALIDATION,
                                  "unknown device status %d", (int)status);
     int64_t now = store_now_ms(s);
-    st = begin(s, now, err);
+    struct row r;
+    st = begin_task(s, id, now, false, &r, err);
     if (st != BACKEND_OK)
         return st;
-    struct row r;
-    st = load(s, id, now, &r, err);
-    if (st != BACKEND_OK)
-        return finish(s, st, err);
-    backend_task_cleanup(&r.task);
     if (!report(s, r.seq, device_id, status, now, at_ms))
         return finish(s, db_error(s, err), err);
     if (sqlite3_changes(s->db) == 0) {
@@ -1672,205 +1110,6 @@ enum backend_status store_report_device_status(
         return finish(s, BACKEND_NOT_FOUND, err);
     }
     return finish(s, BACKEND_OK, err);
-}
-
-/* --- open / close / quarantine
- * ------------------------------------------------ */
-
-enum file_kind { FILE_OURS, FILE_EMPTY, FILE_FOREIGN, FILE_CORRUPT };
-
-static bool pragma_int(sqlite3 *db, const char *sql, int64_t *out, int *rc)
-{
-    sqlite3_stmt *q;
-    *rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
-    if (*rc != SQLITE_OK)
-        return false;
-    *rc = sqlite3_step(q);
-    bool ok = *rc == SQLITE_ROW;
-    if (ok) {
-        *out = sqlite3_column_int64(q, 0);
-        *rc = SQLITE_OK;
-    }
-    sqlite3_finalize(q);
-    return ok;
-}
-
-static bool is_corruption(int rc)
-{
-    rc &= 0xFF;
-    return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
-}
-
-/* What is this file? Errors other than corruption are returned in *rc. */
-static bool classify(sqlite3 *db, enum file_kind *kind, int64_t *version,
-                     int *rc)
-{
-    int64_t app = 0, tables = 0;
-    if (!pragma_int(db, "PRAGMA application_id", &app, rc) ||
-        !pragma_int(db, "PRAGMA user_version", version, rc) ||
-        !pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables, rc)) {
-        if (is_corruption(*rc)) {
-            *kind = FILE_CORRUPT;
-            *rc = SQLITE_OK;
-            return true;
-        }
-        return false;
-    }
-    sqlite3_stmt *q;
-    *rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, NULL);
-    if (*rc == SQLITE_OK) {
-        *rc = sqlite3_step(q);
-        bool fine = *rc == SQLITE_ROW &&
-                    strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
-        if (*rc == SQLITE_ROW)
-            *rc = SQLITE_OK;
-        sqlite3_finalize(q);
-        if (*rc == SQLITE_OK && !fine) {
-            *kind = FILE_CORRUPT;
-            return true;
-        }
-    }
-    if (*rc != SQLITE_OK) {
-        if (is_corruption(*rc)) {
-            *kind = FILE_CORRUPT;
-            *rc = SQLITE_OK;
-            return true;
-        }
-        return false;
-    }
-    if (app == STORE_APPLICATION_ID)
-        *kind = FILE_OURS;
-    else if (app == 0 && tables == 0)
-        *kind = FILE_EMPTY;
-    else
-        *kind = FILE_FOREIGN;
-    return true;
-}
-
-/* Moves src to dst without ever replacing an existing dst. */
-static int move_aside(const char *src, const char *dst)
-{
-    if (link(src, dst) == 0)
-        return unlink(src) == 0 ? 0 : -1;
-    if (errno == EEXIST)
-        return -1;
-    /* No hard links here (some filesystems): check, then rename. */
-    struct stat sb;
-    if (stat(dst, &sb) == 0) {
-        errno = EEXIST;
-        return -1;
-    }
-    return rename(src, dst);
-}
-
-static enum backend_status quarantine(struct store *s, const char *path,
-                                      struct backend_error *err)
-{
-    int64_t now = store_now_ms(s);
-    time_t t = (time_t)(now / 1000);
-    struct tm tm;
-    char stamp[32];
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-    size_t cap = strlen(path) + 64;
-    char *dst = malloc(cap), *side = malloc(cap + 8), *from = malloc(cap);
-    if (!dst || !side || !from) {
-        free(dst);
-        free(side);
-        free(from);
-        return no_memory(err);
-    }
-    int rc = -1;
-    for (int n = 0; n < 1000; n++) {
-        if (n == 0)
-            snprintf(dst, cap, "%s.corrupt-%s", path, stamp);
-        else
-            snprintf(dst, cap, "%s.corrupt-%s-%d", path, stamp, n);
-        rc = move_aside(path, dst);
-        if (rc == 0 || errno != EEXIST)
-            break;
-    }
-    if (rc != 0) {
-        backend_error_set(err, BACKEND_INTERNAL,
-                          "%s is not a fuota simulator database and could "
-                          "not be moved aside: %s",
-                          path, strerror(errno));
-        free(dst);
-        free(side);
-        free(from);
-        return BACKEND_INTERNAL;
-    }
-    /* The journal files belong to the old file: keep them with it. */
-    static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(from, cap, "%s%s", path, suffixes[i]);
-        snprintf(side, cap + 8, "%s%s", dst, suffixes[i]);
-        if (access(from, F_OK) == 0 && move_aside(from, side) != 0)
-            unlink(from);
-    }
-    free(side);
-    free(from);
-    s->quarantined = dst;
-    return BACKEND_OK;
-}
-
-static enum backend_status migrate(struct store *s, struct backend_error *err)
-{
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(s, err);
-    int64_t version = 0;
-    int rc;
-    if (!pragma_int(s->db, "PRAGMA user_version", &version, &rc)) {
-        enum backend_status e = db_error(s, err);
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return e;
-    }
-    if (version > STORE_SCHEMA_VERSION) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return backend_error_set(err, BACKEND_INTERNAL,
-                                 "the simulator database has schema version "
-                                 "%" PRId64 ", newer than this fuota "
-                                 "supports (%d); it was left untouched",
-                                 version, STORE_SCHEMA_VERSION);
-    }
-    for (; version < STORE_SCHEMA_VERSION; version++) {
-        if (sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL) !=
-            SQLITE_OK) {
-            enum backend_status e = db_error(s, err);
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return e;
-        }
-    }
-    char sql[96];
-    snprintf(sql, sizeof(sql),
-             "PRAGMA user_version = %d; PRAGMA application_id = %d",
-             STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        enum backend_status e = db_error(s, err);
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return e;
-    }
-    return BACKEND_OK;
-}
-
-static enum backend_status open_db(struct store *s, const char *path,
-                                   bool memory, struct backend_error *err)
-{
-    int flags =
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(memory ? ":memory:" : path, &s->db, flags, NULL) !=
-        SQLITE_OK) {
-        enum backend_status e =
-            s->db
-                ? backend_error_set(err, BACKEND_INTERNAL, "cannot open %s: %s",
-                                    path, sqlite3_errmsg(s->db))
-                : no_memory(err);
-        sqlite3_close(s->db);
-        s->db = NULL;
-        return e;
-    }
-    return BACKEND_OK;
 }
 
 static bool region_ok(const char *r)
@@ -1950,56 +1189,15 @@ enum backend_status store_open(const struct store_options *opts,
         return no_memory(err);
     }
 
-    const char *path = opts->path;
-    bool memory = !path || strcmp(path, ":memory:") == 0;
-    enum backend_status st = open_db(s, path, memory, err);
-    int busy = opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
-                                         : STORE_DEFAULT_BUSY_MS;
-    if (st == BACKEND_OK)
-        sqlite3_busy_timeout(s->db, busy);
-    if (st == BACKEND_OK && !memory) {
-        enum file_kind kind;
-        int64_t version = 0;
-        int rc;
-        if (!classify(s->db, &kind, &version, &rc)) {
-            st = backend_error_set(err, BACKEND_INTERNAL, "cannot read %s: %s",
-                                   path, sqlite3_errstr(rc));
-        } else if (kind == FILE_CORRUPT || kind == FILE_FOREIGN) {
-            sqlite3_close(s->db);
-            s->db = NULL;
-            st = quarantine(s, path, err);
-            if (st == BACKEND_OK)
-                st = open_db(s, path, false, err);
-            if (st == BACKEND_OK)
-                sqlite3_busy_timeout(s->db, busy);
-        }
-    }
-    if (st == BACKEND_OK && !memory) {
-        /* WAL + FULL: a commit is on disk before we answer. */
-        char *mode = NULL;
-        sqlite3_stmt *q;
-        if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &q,
-                               NULL) == SQLITE_OK) {
-            if (sqlite3_step(q) == SQLITE_ROW)
-                mode = strdup((const char *)sqlite3_column_text(q, 0));
-            sqlite3_finalize(q);
-        }
-        if (!mode || strcmp(mode, "wal") != 0)
-            st = backend_error_set(err, BACKEND_INTERNAL,
-                                   "cannot switch %s to WAL mode: %s", path,
-                                   sqlite3_errmsg(s->db));
-        free(mode);
-    }
-    if (st == BACKEND_OK &&
-        sqlite3_exec(
-            s->db,
-            opts->sync_normal
-                ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"
-                : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-            NULL, NULL, NULL) != SQLITE_OK)
-        st = db_error(s, err);
-    if (st == BACKEND_OK)
-        st = migrate(s, err);
+    struct store_db_options dbo = {
+        .path = opts->path,
+        .busy_timeout_ms = opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
+                                                     : STORE_DEFAULT_BUSY_MS,
+        .sync_normal = opts->sync_normal,
+        .clock = s->clock,
+        .clock_ctx = s->clock_ctx,
+    };
+    enum backend_status st = store_db_open(&dbo, &s->db, &s->quarantined, err);
     if (st != BACKEND_OK) {
         store_close(s);
         return st;
@@ -2027,4 +1225,11 @@ void store_close(struct store *s)
 const char *store_quarantined(const struct store *s)
 {
     return s->quarantined;
+}
+
+const char *store_validation_message(const struct fuota_task *task,
+                                     const struct diag_list *diags, char *buf,
+                                     size_t size)
+{
+    return store_msg_validation(task, diags, buf, size);
 }

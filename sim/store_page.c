@@ -1,0 +1,78 @@
+#include "sim/store_page.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+char *store_page_token(char kind, int64_t scope, int64_t after)
+{
+    char raw[64];
+    int n = snprintf(raw, sizeof(raw), "%c:%" PRId64 ":%" PRId64, kind, scope,
+                     after);
+    size_t cap = sodium_base64_ENCODED_LEN(
+        (size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = malloc(cap);
+    if (out)
+        sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+/* A decimal >= 0 ending at `end`; strtoll with its checks. */
+static bool parse_i64(const char *p, char end, int64_t *out)
+{
+    if (*p < '0' || *p > '9')
+        return false;
+    char *stop;
+    errno = 0;
+    long long v = strtoll(p, &stop, 10);
+    if (errno || *stop != end)
+        return false;
+    *out = v;
+    return true;
+}
+
+enum backend_status store_page_args(const struct backend_page_req *page,
+                                    char kind, int64_t scope, int64_t *after,
+                                    int *limit, struct backend_error *err)
+{
+    int max = page ? page->max_results : 0;
+    const char *token = page ? page->next_token : NULL;
+    *after = 0;
+    if (max < 0 || max > BACKEND_MAX_RESULTS_MAX)
+        return backend_error_set(
+            err, BACKEND_VALIDATION,
+            "1 validation error detected: Value '%d' at 'maxResults' failed "
+            "to satisfy constraint: Member must have value %s %d",
+            max, max < 0 ? "greater than or equal to" : "less than or equal to",
+            max < 0 ? 0 : BACKEND_MAX_RESULTS_MAX);
+    *limit = max ? max : BACKEND_MAX_RESULTS_DEFAULT;
+    if (!token || !*token)
+        return BACKEND_OK;
+    size_t tlen = strlen(token);
+    unsigned char raw[64];
+    size_t raw_len = 0;
+    bool ok =
+        tlen <= BACKEND_NEXT_TOKEN_MAX &&
+        sodium_base642bin(raw, sizeof(raw) - 1, token, tlen, NULL, &raw_len,
+                          NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
+    if (ok) {
+        raw[raw_len] = '\0';
+        const char *p = (const char *)raw;
+        int64_t sc, af;
+        ok = raw_len > 2 && p[0] == kind && p[1] == ':' &&
+             parse_i64(p + 2, ':', &sc) && sc == scope &&
+             parse_i64(strchr(p + 2, ':') + 1, '\0', &af);
+        if (ok)
+            *after = af;
+    }
+    if (!ok)
+        return backend_error_set(err, BACKEND_VALIDATION,
+                                 "The nextToken is invalid.");
+    return BACKEND_OK;
+}

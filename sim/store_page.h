@@ -1,0 +1,37 @@
+#ifndef FUOTA_SIM_STORE_PAGE_H
+#define FUOTA_SIM_STORE_PAGE_H
+
+/*
+ * Paging of the store's List* calls. A page is the rows after a position
+ * (a row number, increasing in creation order) in one listing: `kind` names
+ * the listing ('T' tasks, 'G' a task's multicast groups, 'D' a task's
+ * devices) and `scope` the task it is about (0 for tasks). NextToken is
+ * base64url("<kind>:<scope>:<after>"), opaque to clients; a token from
+ * another listing, another task or a forger is refused. Pure functions, safe
+ * from any thread.
+ */
+
+#include <stdint.h>
+
+#include "core/backend.h"
+
+/*
+ * Reads a page request (NULL = first page, default size): *limit gets
+ * max_results or BACKEND_MAX_RESULTS_DEFAULT for 0, *after the position
+ * decoded from next_token (0 without one). BACKEND_VALIDATION with AWS's
+ * message for max_results outside 0..BACKEND_MAX_RESULTS_MAX or a token that
+ * is not one of ours for (kind, scope).
+ */
+enum backend_status store_page_args(const struct backend_page_req *page,
+                                    char kind, int64_t scope, int64_t *after,
+                                    int *limit, struct backend_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * The NextToken for the rows after `after` in listing (kind, scope): a heap
+ * string the caller frees, NULL when out of memory.
+ */
+char *store_page_token(char kind, int64_t scope, int64_t after)
+    __attribute__((warn_unused_result));
+
+#endif
