@@ -13,10 +13,15 @@
 #include "aws/credentials.h"
 #include "cli/commands.h"
 #include "cli/util.h"
+#include "sim/fleet.h"
 #include "sim/server.h"
 #include "sim/store.h"
 
 #define CMD "serve"
+
+/* Mean link loss of the virtual devices when --device-loss is not given:
+ * a typical urban LoRaWAN downlink. */
+#define DEFAULT_DEVICE_LOSS 5.0
 
 /* How long in-flight requests may take to finish at shutdown. */
 #define GRACE_MS 10000
@@ -48,8 +53,14 @@ static const char usage_text[] =
     "  --profile NAME       with --require-auth: accept this profile's key\n"
     "  --throttle-rate X    share of requests answered 429 Throttling (0..1)\n"
     "  --error-rate X       share answered 500 InternalServer (0..1)\n"
-    "  --seed S             seed of the fault injection (default 1)\n"
+    "  --seed S             seed of the fault injection and of the devices'\n"
+    "                       links (default 1)\n"
     "  --time-scale X       run simulated session time X times faster\n"
+    "  --device-loss PCT    mean downlink loss of the virtual devices that\n"
+    "                       play a started task's session, 0..100\n"
+    "                       (default 5)\n"
+    "  --device-spread PCT  spread of the loss across devices (standard\n"
+    "                       deviation, 0..100, default 0)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --threads N          worker threads (default 2 per CPU)\n"
     "  --quiet              no access log (one line per request on stderr)\n"
@@ -72,6 +83,8 @@ struct serve_args {
     double error_rate;
     long long seed;
     double time_scale;
+    double device_loss;
+    double device_spread;
     long long max_body;
     long long threads;
     bool quiet;
@@ -103,6 +116,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->seed = 1;
+    a->device_loss = DEFAULT_DEVICE_LOSS;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         bool missing = false;
@@ -147,6 +161,14 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         } else if (opt_value(argc, argv, &i, "--time-scale", &v, &missing)) {
             if (!missing && !cli_parse_double(CMD, "--time-scale", v, 0.001,
                                               1e6, &a->time_scale))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--device-loss", &v, &missing)) {
+            if (!missing && !cli_parse_double(CMD, "--device-loss", v, 0, 100,
+                                              &a->device_loss))
+                return EXIT_USAGE;
+        } else if (opt_value(argc, argv, &i, "--device-spread", &v, &missing)) {
+            if (!missing && !cli_parse_double(CMD, "--device-spread", v, 0, 100,
+                                              &a->device_spread))
                 return EXIT_USAGE;
         } else if (opt_value(argc, argv, &i, "--max-body", &v, &missing)) {
             if (!missing && !cli_parse_int(CMD, "--max-body", v, 1,
@@ -308,6 +330,12 @@ int cmd_serve(int argc, char **argv)
         aws_keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
+    /* Lives until store_close(): the store calls the hook with it. */
+    struct fleet_hook_config fleet = {
+        .loss = a.device_loss / 100.0,
+        .spread = a.device_spread / 100.0,
+        .seed = (uint64_t)a.seed,
+    };
     struct store_options so = {
         .path = state,
         .region = region,
@@ -316,6 +344,8 @@ int cmd_serve(int argc, char **argv)
         .throttle_rate = a.throttle_rate,
         .error_rate = a.error_rate,
         .seed = (uint64_t)a.seed,
+        .on_session_start = fleet_store_hook,
+        .hook_ctx = &fleet,
     };
     struct store *store = NULL;
     struct backend_error berr;
@@ -372,6 +402,10 @@ int cmd_serve(int argc, char **argv)
                 a.require_auth ? "" : " and without authentication");
     fprintf(stderr, "fuota serve: state %s, region %s%s\n", state, region,
             a.require_auth ? ", SigV4 on" : ", no authentication");
+    fprintf(stderr,
+            "fuota serve: virtual devices: %g %% mean loss, %g %% spread, "
+            "seed %lld\n",
+            a.device_loss, a.device_spread, a.seed);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);
 

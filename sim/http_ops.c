@@ -408,6 +408,187 @@ static void op_list_groups(struct store *s, const struct http_route_match *m,
         set_body(r, NULL);
 }
 
+/* A ListWirelessDevices filter the simulator's virtual devices never match
+ * when given (they have no destination or profiles). */
+struct device_filter {
+    const char *name; /* query locationName */
+    size_t max;       /* the model's length limit */
+};
+
+static const struct device_filter never_matching[] = {
+    { .name = "destinationName", .max = 128 },
+    { .name = "deviceProfileId", .max = 256 },
+    { .name = "serviceProfileId", .max = 256 },
+    { .name = "multicastGroupId", .max = 256 },
+};
+
+/* Reads query parameter NAME (at most MAX characters) into dst; 1 present
+ * and non-empty, 0 absent or empty, -1 with *r filled. */
+static int device_filter_param(const char *query, const char *name, size_t max,
+                               char *dst, size_t size, struct http_reply *r)
+{
+    int got = http_routes_query_param(query, name, dst, size);
+    if (got > 0 && strlen(dst) > max)
+        got = -1;
+    if (got < 0) {
+        http_reply_error(r, 400, "ValidationException",
+                         "1 validation error detected: Value at '%s' failed "
+                         "to satisfy constraint: Member must have length "
+                         "less than or equal to %zu",
+                         name, max);
+        return -1;
+    }
+    return got > 0 && dst[0] != '\0';
+}
+
+/* A DevEui (16 hex digits), as the id of a virtual device may be one. */
+static bool is_dev_eui(const char *id)
+{
+    size_t n = 0;
+    for (; id[n] != '\0'; n++) {
+        char c = id[n];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+              (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return n == 16;
+}
+
+/* One WirelessDeviceStatistics of a task's device; arn_prefix is
+ * "arn:aws:iotwireless:REGION:ACCOUNT" (no trailing ':'). */
+static bool device_json(cJSON *list, const char *arn_prefix,
+                        const struct backend_device *d)
+{
+    cJSON *e = cJSON_CreateObject();
+    if (e == NULL || !cJSON_AddItemToArray(list, e))
+        return false;
+    size_t n = strlen(arn_prefix) + strlen(d->id) + sizeof(":WirelessDevice/");
+    char *arn = malloc(n);
+    if (arn == NULL)
+        return false;
+    snprintf(arn, n, "%s:WirelessDevice/%s", arn_prefix, d->id);
+    bool ok = add_str(e, "Arn", arn) && add_str(e, "Id", d->id) &&
+              add_str(e, "Type", "LoRaWAN");
+    free(arn);
+    if (ok && is_dev_eui(d->id)) {
+        cJSON *lw = cJSON_AddObjectToObject(e, "LoRaWAN");
+        ok = lw != NULL && add_str(lw, "DevEui", d->id);
+    }
+    return ok && add_str(e, "FuotaDeviceStatus",
+                         backend_device_status_name(d->status));
+}
+
+/* The response body: WirelessDeviceList (maybe empty) and NextToken. */
+static cJSON *devices_json(const char *arn_prefix,
+                           const struct backend_device_page *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *list = o ? cJSON_AddArrayToObject(o, "WirelessDeviceList") : NULL;
+    bool ok = list != NULL;
+    for (size_t i = 0; ok && p != NULL && i < p->count; i++)
+        ok = device_json(list, arn_prefix, &p->items[i]);
+    ok = ok && (p == NULL || add_str(o, "NextToken", p->next_token));
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void reply_devices(struct http_reply *r,
+                          const struct http_route_match *m,
+                          const char *arn_prefix,
+                          const struct backend_device_page *p)
+{
+    cJSON *o = devices_json(arn_prefix, p);
+    reply_ok(r, m->op, o);
+    if (o == NULL)
+        set_body(r, NULL);
+}
+
+static void op_list_devices(struct store *s, const struct http_route_match *m,
+                            const char *query, struct http_reply *r)
+{
+    /* Input first, as AWS checks it before any state. */
+    struct backend_page_req page;
+    char token[BACKEND_NEXT_TOKEN_MAX + 1];
+    if (!parse_page(query, &page, token, sizeof(token), r))
+        return;
+    char task_id[HTTP_LABEL_MAX + 1];
+    char value[HTTP_LABEL_MAX + 1];
+    int has_task = device_filter_param(query, "fuotaTaskId", BACKEND_ID_MAX,
+                                       task_id, sizeof(task_id), r);
+    if (has_task < 0)
+        return;
+    bool matches_none = false;
+    for (size_t i = 0; i < sizeof(never_matching) / sizeof(never_matching[0]);
+         i++) {
+        int got =
+            device_filter_param(query, never_matching[i].name,
+                                never_matching[i].max, value, sizeof(value), r);
+        if (got < 0)
+            return;
+        matches_none = matches_none || got > 0;
+    }
+    int got = device_filter_param(query, "wirelessDeviceType", 64, value,
+                                  sizeof(value), r);
+    if (got < 0)
+        return;
+    if (got > 0 && strcmp(value, "LoRaWAN") != 0) {
+        if (strcmp(value, "Sidewalk") != 0) {
+            http_reply_error(r, 400, "ValidationException",
+                             "1 validation error detected: Value '%.64s' at "
+                             "'wirelessDeviceType' failed to satisfy "
+                             "constraint: Member must satisfy enum value set: "
+                             "[Sidewalk, LoRaWAN]",
+                             value);
+            return;
+        }
+        matches_none = true; /* every virtual device is a LoRaWAN one */
+    }
+    if (!has_task && !matches_none) {
+        http_reply_error(r, 400, "ValidationException",
+                         "The simulator has no device registry: list "
+                         "wireless devices by FUOTA task (fuotaTaskId)");
+        return;
+    }
+    if (matches_none) {
+        reply_devices(r, m, "", NULL);
+        return;
+    }
+
+    /* The ARN of the task names the region and account of its devices. */
+    struct backend_task t;
+    struct backend_error err;
+    backend_task_init(&t);
+    backend_error_clear(&err);
+    enum backend_status st = store_get_task(s, task_id, &t, &err);
+    char prefix[BACKEND_ARN_MAX + 1] = "";
+    if (st == BACKEND_OK && t.arn != NULL) {
+        const char *cut = strstr(t.arn, ":FuotaTask/");
+        size_t n = cut ? (size_t)(cut - t.arn) : strlen(t.arn);
+        if (n >= sizeof(prefix))
+            n = sizeof(prefix) - 1;
+        memcpy(prefix, t.arn, n);
+        prefix[n] = '\0';
+    }
+    backend_task_cleanup(&t);
+    struct backend_device_page p;
+    backend_device_page_init(&p);
+    if (st == BACKEND_OK)
+        st = store_list_devices(s, task_id, &page, &p, &err);
+    if (st == BACKEND_NOT_FOUND) {
+        /* ListWirelessDevices has no ResourceNotFoundException: a filter
+         * on a task that does not exist matches no device. */
+        reply_devices(r, m, "", NULL);
+    } else if (st != BACKEND_OK) {
+        reply_backend_error(r, &err);
+    } else {
+        reply_devices(r, m, prefix, &p);
+    }
+    backend_device_page_cleanup(&p);
+}
+
 static void op_update(struct store *s, const struct http_route_match *m,
                       const char *body, size_t len, struct http_reply *r)
 {
@@ -545,6 +726,9 @@ void http_ops_run(struct store *store, const struct http_route_match *m,
         break;
     case HTTP_OP_LIST_GROUPS:
         op_list_groups(store, m, query, r);
+        break;
+    case HTTP_OP_LIST_DEVICES:
+        op_list_devices(store, m, query, r);
         break;
     case HTTP_OP_DELETE_TASK:
     case HTTP_OP_ASSOCIATE_DEVICE:

@@ -17,6 +17,21 @@
  *    is 400 SerializationException; a member that breaks a rule of the
  *    model is 400 ValidationException worded as AWS does.
  *
+ * ListWirelessDevices (GET /wireless-devices) lists the devices of a FUOTA
+ * task (?fuotaTaskId=ID) with each device's FuotaDeviceStatus, paged like
+ * the store (maxResults, nextToken). Each entry is a
+ * WirelessDeviceStatistics: Arn (arn:aws:iotwireless:REGION:ACCOUNT:
+ * WirelessDevice/ID, region and account those of the task's ARN), Id,
+ * Type "LoRaWAN", LoRaWAN.DevEui when the id is 16 hex digits, and
+ * FuotaDeviceStatus at the top level, as the model has it. The operation
+ * declares no ResourceNotFoundException, so an unknown task matches no
+ * device (200, empty list). Filters virtual devices never match
+ * (multicastGroupId: simulated groups have no members; destinationName,
+ * deviceProfileId, serviceProfileId; wirelessDeviceType=Sidewalk) give an
+ * empty list; an unknown wirelessDeviceType or an over-long filter is a
+ * ValidationException. Without fuotaTaskId (and no such filter) the call
+ * is a ValidationException: the simulator has no device registry to list.
+ *
  * Threads: http_ops_run() may run on many threads at once (the store
  * serialises itself). No I/O besides the store; never prints.
  */

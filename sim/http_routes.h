@@ -4,9 +4,10 @@
 /*
  * The REST routes of the FUOTA task operations of AWS IoT Wireless, exactly
  * as the service model (shared/reference/iotwireless-service-2.json,
- * operations *FuotaTask*) declares them, and matching of a request target
- * against them. Pure computation: no I/O, no globals that change; safe from
- * any number of threads.
+ * operations *FuotaTask*, plus ListWirelessDevices for the devices of a
+ * task and their FuotaDeviceStatus) declares them, and matching of a request
+ * target against them. Pure computation: no I/O, no globals that change; safe
+ * from any number of threads.
  *
  * Paths are matched as they arrive on the wire (still %-encoded), one
  * segment at a time, so an encoded '/' ("%2F") inside an id stays inside
@@ -36,7 +37,9 @@
     X(HTTP_OP_DISASSOCIATE_GROUP, "DisassociateMulticastGroupFromFuotaTask",   \
       "DELETE", "/fuota-tasks/{Id}/multicast-groups/{MulticastGroupId}", 204)  \
     X(HTTP_OP_LIST_GROUPS, "ListMulticastGroupsByFuotaTask", "GET",            \
-      "/fuota-tasks/{Id}/multicast-groups", 200)
+      "/fuota-tasks/{Id}/multicast-groups", 200)                               \
+    X(HTTP_OP_LIST_DEVICES, "ListWirelessDevices", "GET", "/wireless-devices", \
+      200)
 
 enum http_op {
 #define X(id, name, method, path, status) id,
