@@ -25,12 +25,15 @@
  * Type "LoRaWAN", LoRaWAN.DevEui when the id is 16 hex digits, and
  * FuotaDeviceStatus at the top level, as the model has it. The operation
  * declares no ResourceNotFoundException, so an unknown task matches no
- * device (200, empty list). Filters virtual devices never match
- * (multicastGroupId: simulated groups have no members; destinationName,
- * deviceProfileId, serviceProfileId; wirelessDeviceType=Sidewalk) give an
- * empty list; an unknown wirelessDeviceType or an over-long filter is a
- * ValidationException. Without fuotaTaskId (and no such filter) the call
- * is a ValidationException: the simulator has no device registry to list.
+ * device (200, empty list). Without fuotaTaskId it lists, as AWS lists
+ * every device of the account, every virtual device the simulator knows
+ * (associated with a task that still exists), each once, ordered by id,
+ * without FuotaDeviceStatus (it belongs to a task); its next tokens are its
+ * own. Filters virtual devices never match (multicastGroupId: simulated
+ * groups have no members; destinationName, deviceProfileId,
+ * serviceProfileId; wirelessDeviceType=Sidewalk) give an empty list; an
+ * unknown wirelessDeviceType or an over-long filter is a
+ * ValidationException.
  *
  * Threads: http_ops_run() may run on many threads at once (the store
  * serialises itself). No I/O besides the store; never prints.

@@ -149,9 +149,35 @@ contains "second page has the second device" "$body" '"Id":"dev-x"'
 req GET "/wireless-devices?fuotaTaskId=no-such-task"
 status_is "unknown task: no ResourceNotFound in the model" 200
 contains "unknown task matches no device" "$body" '{"WirelessDeviceList":[]}'
+# without fuotaTaskId: every virtual device, once, by id, no task status
+FIRST=$ID
+ok_if "a second task" new_task ',"RedundancyPercent":10'
+jreq PUT "/fuota-tasks/$ID/wireless-device" '{"WirelessDeviceId":"dev-x"}'
+jreq PUT "/fuota-tasks/$ID/wireless-device" '{"WirelessDeviceId":"a-first"}'
 req GET "/wireless-devices"
-error_is "no fuotaTaskId" 400 ValidationException
-contains "says to give fuotaTaskId" "$body" "fuotaTaskId"
+status_is "ListWirelessDevices without a task" 200
+ids=$(printf '%s' "$body" | grep -o '"Id":"[^"]*"' | tr '\n' ' ')
+ok_if "every device once, ordered by id ($ids)" test "$ids" = \
+    '"Id":"00112233AABBCCDD" "Id":"a-first" "Id":"dev-x" '
+lacks "no FuotaDeviceStatus outside a task" "$body" FuotaDeviceStatus
+contains "unfiltered entries have an Arn" "$body" \
+    '"Arn":"arn:aws:iotwireless:us-east-1:123456789012:WirelessDevice/a-first"'
+req GET "/wireless-devices?maxResults=2"
+TOKEN=$(json_str NextToken)
+ok_if "unfiltered first page of two has a NextToken" test -n "$TOKEN"
+lacks "first page stops before dev-x" "$body" '"Id":"dev-x"'
+req GET /wireless-devices -G --data-urlencode "nextToken=$TOKEN" \
+    --data-urlencode "maxResults=2"
+status_is "unfiltered second page" 200
+ok_if "second page is dev-x alone" test \
+    "$(printf '%s' "$body" | grep -o '"Id":"[^"]*"')" = '"Id":"dev-x"'
+lacks "unfiltered last page has no NextToken" "$body" NextToken
+req GET "/wireless-devices?nextToken=RDoxOjE"
+error_is "a task-listing token on the unfiltered listing" 400 \
+    ValidationException
+req GET "/wireless-devices?maxResults=-1"
+error_is "unfiltered maxResults -1" 400 ValidationException
+ID=$FIRST
 req GET "/wireless-devices?fuotaTaskId=$ID&maxResults=251"
 error_is "maxResults 251" 400 ValidationException
 req GET "/wireless-devices?fuotaTaskId=$ID&nextToken=garbage"
@@ -197,11 +223,18 @@ else
     contains "aws sees a played status" "$out" \
         '"FuotaDeviceStatus": "Successful"'
     contains "aws gets a NextToken" "$out" '"NextToken"'
+    expect_exit 0 "aws list-wireless-devices without a filter" cli \
+        list-wireless-devices
+    contains "aws lists every virtual device" "$out" '"Id": "a-first"'
+    expect_exit 0 "aws list-wireless-devices --wireless-device-type" cli \
+        list-wireless-devices --wireless-device-type Sidewalk
+    contains "aws: no Sidewalk devices" "$out" '"WirelessDeviceList": []'
     # AWS CLI v1 exits 255 on a service error, v2 254.
-    cli list-wireless-devices >"$TMP/out" 2>"$TMP/err"
+    cli list-wireless-devices --fuota-task-id "$ID" \
+        --next-token not-a-token >"$TMP/out" 2>"$TMP/err"
     rc=$?
     err=$(cat "$TMP/err")
-    ok_if "aws list-wireless-devices without a task fails (exit $rc)" \
+    ok_if "aws with a bad token fails (exit $rc)" \
         test "$rc" = 254 -o "$rc" = 255
     contains "aws shows the ValidationException" "$err" ValidationException
 fi
