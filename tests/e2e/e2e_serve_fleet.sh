@@ -87,6 +87,7 @@ run_session() {
     ok_if "$name: task reaches FuotaDone" wait_until 60 task_done
     STATES=$(statuses)
     stop_server
+    ok_if "$name: server stopped cleanly" test "$SRV_RC" = 0
 }
 
 # ---- 0 % loss: every device completes --------------------------------------
