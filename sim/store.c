@@ -277,8 +277,7 @@ static enum backend_status inject(struct store *s, struct backend_error *err)
     return BACKEND_OK;
 }
 
-/* --- rows and statuses
- * -------------------------------------------------------- */
+/* --- rows and statuses ---------------------------------------------------- */
 
 static enum backend_task_status derive_status(const struct row *r, int64_t now)
 {
@@ -442,8 +441,7 @@ static enum backend_status conflict(struct backend_error *err, const char *id,
     return BACKEND_CONFLICT;
 }
 
-/* --- ids -------------------------------------------------------------------
- */
+/* --- ids ------------------------------------------------------------------ */
 
 static void new_uuid(char out[37])
 {
@@ -458,8 +456,7 @@ static void new_uuid(char out[37])
              b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* --- create ------------------------------------------------------------------
- */
+/* --- create --------------------------------------------------------------- */
 
 /* Same token seen before: BACKEND_OK (same task) or CONFLICT; NOT_FOUND = new.
  */
@@ -577,8 +574,7 @@ enum backend_status store_create_task(struct store *s,
     return finish(s, st, err);
 }
 
-/* --- get / list
- * ---------------------------------------------------------------- */
+/* --- get / list ----------------------------------------------------------- */
 
 enum backend_status store_get_task(struct store *s, const char *id,
                                    struct backend_task *out,
@@ -751,8 +747,7 @@ enum backend_status store_list_devices(struct store *s, const char *id,
     return st;
 }
 
-/* --- update
- * ------------------------------------------------------------------- */
+/* --- update --------------------------------------------------------------- */
 
 enum backend_status store_update_task(struct store *s, const char *id,
                                       const struct fuota_task *changes,
@@ -808,8 +803,7 @@ enum backend_status store_update_task(struct store *s, const char *id,
     return finish(s, st, err);
 }
 
-/* --- delete ----------------------------------------------------------------
- */
+/* --- delete --------------------------------------------------------------- */
 
 enum backend_status store_delete_task(struct store *s, const char *id,
                                       struct backend_error *err)
@@ -838,6 +832,8 @@ enum backend_status store_delete_task(struct store *s, const char *id,
     done(q);
     return finish(s, st, err);
 }
+
+/* --- start ---------------------------------------------------------------- */
 
 /* Fetches one text column of every row of q (bound to seq) into *out. */
 static bool collect(struct store *s, enum store_query which, int64_t seq,
@@ -992,8 +988,7 @@ enum backend_status store_start_task(struct store *s, const char *id,
     return st;
 }
 
-/* --- associations ------------------------------------------------------------
- */
+/* --- associations --------------------------------------------------------- */
 
 static enum backend_status associate(struct store *s, const char *id,
                                      const char *member, bool device, bool add,
@@ -1111,6 +1106,8 @@ enum backend_status store_report_device_status(
     }
     return finish(s, BACKEND_OK, err);
 }
+
+/* --- open / close --------------------------------------------------------- */
 
 static bool region_ok(const char *r)
 {

@@ -50,6 +50,10 @@
  * it fails with ThrottlingException "Rate exceeded", below throttle_rate +
  * error_rate with InternalServerException; no state changes then. The
  * sequence of outcomes is a pure function of the seed.
+ *
+ * Parts: sim/store_db.h (the SQLite file, quarantine, schema upgrades),
+ * sim/store_msg.h (AWS's error wording), sim/store_page.h (List* paging and
+ * tokens), sim/session_time.h (how long a session lasts).
  */
 
 #include <stdbool.h>
@@ -250,7 +254,8 @@ enum backend_status store_report_device_status(
  * Formats task_validate()'s errors in AWS's ValidationException form into
  * buf ("N validation error(s) detected: ..."); returns buf. Quoted values
  * longer than 64 characters are cut with "...". Exposed for sim/server.c,
- * which must word errors found while parsing the same way.
+ * which must word errors found while parsing the same way; the same as
+ * store_msg_validation() in sim/store_msg.h, where the wording lives.
  */
 const char *store_validation_message(const struct fuota_task *task,
                                      const struct diag_list *diags, char *buf,

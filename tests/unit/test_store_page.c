@@ -1,0 +1,178 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "sim/store_page.h"
+
+/* max_results on both sides of 0..BACKEND_MAX_RESULTS_MAX. */
+static void test_max_results_boundaries(void **state)
+{
+    (void)state;
+    static const struct {
+        int max;
+        enum backend_status want;
+        int limit;
+        const char *says;
+    } rows[] = {
+        { -1, BACKEND_VALIDATION, 0, "greater than or equal to 0" },
+        { 0, BACKEND_OK, BACKEND_MAX_RESULTS_DEFAULT, NULL },
+        { 1, BACKEND_OK, 1, NULL },
+        { BACKEND_MAX_RESULTS_MAX, BACKEND_OK, BACKEND_MAX_RESULTS_MAX, NULL },
+        { BACKEND_MAX_RESULTS_MAX + 1, BACKEND_VALIDATION, 0,
+          "less than or equal to 250" },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct backend_page_req page = { .max_results = rows[i].max };
+        struct backend_error err;
+        backend_error_clear(&err);
+        int64_t after = -1;
+        int limit = -1;
+        assert_int_equal(store_page_args(&page, 'T', 0, &after, &limit, &err),
+                         rows[i].want);
+        if (rows[i].want == BACKEND_OK) {
+            assert_int_equal(limit, rows[i].limit);
+            assert_int_equal(after, 0);
+        } else {
+            assert_non_null(strstr(err.message, "'maxResults'"));
+            assert_non_null(strstr(err.message, rows[i].says));
+        }
+    }
+    /* no page request at all: the first page, default size */
+    struct backend_error err;
+    int64_t after = -1;
+    int limit = 0;
+    assert_int_equal(store_page_args(NULL, 'T', 0, &after, &limit, &err),
+                     BACKEND_OK);
+    assert_int_equal(after, 0);
+    assert_int_equal(limit, BACKEND_MAX_RESULTS_DEFAULT);
+}
+
+/* A token reads back as the position it was made for, in its own listing. */
+static void test_token_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        char kind;
+        int64_t scope, after;
+    } rows[] = {
+        { 'T', 0, 0 },
+        { 'T', 0, 1 },
+        { 'G', 7, 123456789 },
+        { 'D', INT64_MAX, INT64_MAX },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *tok =
+            store_page_token(rows[i].kind, rows[i].scope, rows[i].after);
+        assert_non_null(tok);
+        /* opaque: base64url without padding, no raw position inside */
+        assert_null(strchr(tok, '='));
+        assert_null(strchr(tok, ':'));
+        struct backend_page_req page = { .next_token = tok };
+        struct backend_error err;
+        int64_t after = -1;
+        int limit = 0;
+        assert_int_equal(store_page_args(&page, rows[i].kind, rows[i].scope,
+                                         &after, &limit, &err),
+                         BACKEND_OK);
+        assert_int_equal(after, rows[i].after);
+        free(tok);
+    }
+}
+
+static char *b64url(const char *raw)
+{
+    size_t n = strlen(raw);
+    size_t cap =
+        sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = malloc(cap);
+    assert_non_null(out);
+    sodium_bin2base64(out, cap, (const unsigned char *)raw, n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+/* Tokens from another listing, another task, or forged are refused. */
+static void test_foreign_and_forged_tokens(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *raw; /* encoded before use; NULL = `token` as is */
+        const char *token;
+        enum backend_status want;
+    } rows[] = {
+        { "G:7:5", NULL, BACKEND_OK },          /* the reference */
+        { "D:7:5", NULL, BACKEND_VALIDATION },  /* other listing */
+        { "G:8:5", NULL, BACKEND_VALIDATION },  /* other task */
+        { "G:7:-5", NULL, BACKEND_VALIDATION }, /* negative */
+        { "G:-7:5", NULL, BACKEND_VALIDATION }, /* negative scope */
+        { "G:7:5x", NULL, BACKEND_VALIDATION }, /* trailing junk */
+        { "G:7:", NULL, BACKEND_VALIDATION },   /* no position */
+        { "G:7", NULL, BACKEND_VALIDATION },    /* one part */
+        { "G:", NULL, BACKEND_VALIDATION },     /* too short */
+        { "G:7:99999999999999999999", NULL, BACKEND_VALIDATION }, /* range */
+        { NULL, "not base64!", BACKEND_VALIDATION },
+        { NULL, "", BACKEND_OK }, /* empty = first page */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *tok = rows[i].raw ? b64url(rows[i].raw) : NULL;
+        struct backend_page_req page = { .next_token =
+                                             tok ? tok : rows[i].token };
+        struct backend_error err;
+        backend_error_clear(&err);
+        int64_t after = -1;
+        int limit = 0;
+        enum backend_status st =
+            store_page_args(&page, 'G', 7, &after, &limit, &err);
+        assert_int_equal(st, rows[i].want);
+        if (st == BACKEND_VALIDATION)
+            assert_string_equal(err.message, "The nextToken is invalid.");
+        else
+            assert_int_equal(after, rows[i].raw ? 5 : 0);
+        free(tok);
+    }
+}
+
+/* Over-long tokens are refused as invalid, never read past. */
+static void test_overlong_token(void **state)
+{
+    (void)state;
+    char *good = store_page_token('T', 0, 42);
+    assert_non_null(good);
+    size_t n = strlen(good);
+    static const size_t lens[] = { BACKEND_NEXT_TOKEN_MAX,
+                                   BACKEND_NEXT_TOKEN_MAX + 1 };
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        char *padded = calloc(lens[i] + 1, 1);
+        assert_non_null(padded);
+        memcpy(padded, good, n);
+        memset(padded + n, 'A', lens[i] - n);
+        struct backend_page_req page = { .next_token = padded };
+        struct backend_error err;
+        int64_t after;
+        int limit;
+        assert_int_equal(store_page_args(&page, 'T', 0, &after, &limit, &err),
+                         BACKEND_VALIDATION);
+        assert_string_equal(err.message, "The nextToken is invalid.");
+        free(padded);
+    }
+    free(good);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_max_results_boundaries),
+        cmocka_unit_test(test_token_round_trip),
+        cmocka_unit_test(test_foreign_and_forged_tokens),
+        cmocka_unit_test(test_overlong_token),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
