@@ -990,6 +990,18 @@ enum backend_status store_start_task(struct store *s, const char *id,
 
 /* --- associations --------------------------------------------------------- */
 
+/* ResourceNotFoundException for a member `type` not associated with task. */
+static enum backend_status not_associated(struct backend_error *err,
+                                          const char *type, const char *member,
+                                          const char *task)
+{
+    backend_error_set(err, BACKEND_NOT_FOUND,
+                      "%s %s is not associated with FuotaTask %s.", type,
+                      member, task);
+    backend_error_set_resource(err, type, member);
+    return BACKEND_NOT_FOUND;
+}
+
 static enum backend_status associate(struct store *s, const char *id,
                                      const char *member, bool device, bool add,
                                      struct backend_error *err)
@@ -1036,15 +1048,9 @@ static enum backend_status associate(struct store *s, const char *id,
     done(q);
     if (!ok)
         return finish(s, db_error(s, err), err);
-    if (!add && sqlite3_changes(s->db) == 0) {
-        backend_error_set(err, BACKEND_NOT_FOUND,
-                          "%s %s is not associated with FuotaTask %s.",
-                          device ? "WirelessDevice" : "MulticastGroup", member,
-                          id);
-        backend_error_set_resource(
-            err, device ? "WirelessDevice" : "MulticastGroup", member);
-        return finish(s, BACKEND_NOT_FOUND, err);
-    }
+    const char *type = device ? "WirelessDevice" : "MulticastGroup";
+    if (!add && sqlite3_changes(s->db) == 0)
+        return finish(s, not_associated(err, type, member, id), err);
     return finish(s, BACKEND_OK, err);
 }
 
@@ -1096,14 +1102,9 @@ enum backend_status store_report_device_status(
         return st;
     if (!report(s, r.seq, device_id, status, now, at_ms))
         return finish(s, db_error(s, err), err);
-    if (sqlite3_changes(s->db) == 0) {
-        backend_error_set(err, BACKEND_NOT_FOUND,
-                          "WirelessDevice %s is not associated with FuotaTask "
-                          "%s.",
-                          device_id, id);
-        backend_error_set_resource(err, "WirelessDevice", device_id);
-        return finish(s, BACKEND_NOT_FOUND, err);
-    }
+    if (sqlite3_changes(s->db) == 0)
+        return finish(s, not_associated(err, "WirelessDevice", device_id, id),
+                      err);
     return finish(s, BACKEND_OK, err);
 }
 

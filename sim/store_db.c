@@ -96,42 +96,40 @@ static bool is_corruption(int rc)
     return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
 }
 
+/* PRAGMA quick_check: true when it answers "ok"; SQLite's errors in *rc. */
+static bool quick_check_ok(sqlite3 *db, int *rc)
+{
+    sqlite3_stmt *q;
+    *rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, NULL);
+    if (*rc != SQLITE_OK)
+        return false;
+    *rc = sqlite3_step(q);
+    const unsigned char *v =
+        *rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
+    bool ok = v && strcmp((const char *)v, "ok") == 0;
+    if (*rc == SQLITE_ROW)
+        *rc = SQLITE_OK;
+    sqlite3_finalize(q);
+    return ok;
+}
+
 /* What is this file? Errors other than corruption are returned in *rc. */
 static bool classify(sqlite3 *db, enum file_kind *kind, int *rc)
 {
     int64_t app = 0, tables = 0;
-    if (!pragma_int(db, "PRAGMA application_id", &app, rc) ||
-        !pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables, rc)) {
-        if (is_corruption(*rc)) {
-            *kind = FILE_CORRUPT;
-            *rc = SQLITE_OK;
-            return true;
-        }
-        return false;
-    }
-    sqlite3_stmt *q;
-    *rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, NULL);
-    if (*rc == SQLITE_OK) {
-        *rc = sqlite3_step(q);
-        bool fine = *rc == SQLITE_ROW &&
-                    strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
-        if (*rc == SQLITE_ROW)
-            *rc = SQLITE_OK;
-        sqlite3_finalize(q);
-        if (*rc == SQLITE_OK && !fine) {
-            *kind = FILE_CORRUPT;
-            return true;
-        }
-    }
+    bool fine =
+        pragma_int(db, "PRAGMA application_id", &app, rc) &&
+        pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables, rc) &&
+        quick_check_ok(db, rc);
     if (*rc != SQLITE_OK) {
-        if (is_corruption(*rc)) {
-            *kind = FILE_CORRUPT;
-            *rc = SQLITE_OK;
-            return true;
-        }
-        return false;
+        if (!is_corruption(*rc))
+            return false;
+        *rc = SQLITE_OK;
+        fine = false;
     }
-    if (app == STORE_APPLICATION_ID)
+    if (!fine)
+        *kind = FILE_CORRUPT;
+    else if (app == STORE_APPLICATION_ID)
         *kind = FILE_OURS;
     else if (app == 0 && tables == 0)
         *kind = FILE_EMPTY;
