@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "core/fec.h"
 
@@ -53,30 +54,7 @@ struct frag_args {
     enum format format;
     long long frag_index;
     enum fec_codec codec;
-    bool help;
 };
-
-/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
-static bool opt_value(int argc, char **argv, int *i, const char *name,
-                      const char **value, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return false;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return true;
-    }
-    if (a[n] != '\0')
-        return false;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return true;
-    }
-    *value = argv[++*i];
-    return true;
-}
 
 static bool parse_format(const char *text, enum format *out)
 {
@@ -97,8 +75,8 @@ static bool parse_format(const char *text, enum format *out)
     return false;
 }
 
-/* Returns EXIT_OK when the arguments are usable, else EXIT_USAGE (after
- * saying why). */
+/* Returns -1 when the arguments are usable, else the exit status (after
+ * the usage, or after saying why and pointing at --help). */
 static int parse_args(int argc, char **argv, struct frag_args *a)
 {
     memset(a, 0, sizeof(*a));
@@ -107,91 +85,66 @@ static int parse_args(int argc, char **argv, struct frag_args *a)
     a->percent = -1;
     a->format = FORMAT_HEX;
     a->codec = FEC_CODEC_V1;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *v = NULL;
-        bool missing = false;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            a->help = true;
-            return EXIT_OK;
-        }
-        if (opt_value(argc, argv, &i, "--image", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            a->image = v;
-        } else if (opt_value(argc, argv, &i, "--fragment-size", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            if (!cli_parse_int(cmd, "--fragment-size", v, 1, FEC_FRAG_SIZE_MAX,
-                               &a->frag_size))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--redundancy-percent", &v,
-                             &missing)) {
-            if (missing)
-                goto no_value;
-            if (!cli_parse_int(cmd, "--redundancy-percent", v, 0, 100,
-                               &a->percent))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--redundancy", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            if (!cli_parse_int(cmd, "--redundancy", v, 0, FEC_FRAGMENTS_MAX - 1,
-                               &a->redundancy))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--format", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            if (!parse_format(v, &a->format)) {
-                cli_error(cmd,
-                          "--format: unknown format '%s' (hex, bin or "
-                          "frames)",
-                          v);
-                return EXIT_USAGE;
-            }
-        } else if (opt_value(argc, argv, &i, "--frag-index", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            if (!cli_parse_int(cmd, "--frag-index", v, 0, FEC_FRAG_INDEX_MAX,
-                               &a->frag_index))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--codec", &v, &missing)) {
-            if (missing)
-                goto no_value;
-            if (!fec_codec_parse(v, &a->codec)) {
-                cli_error(cmd, "--codec: unknown codec '%s' (v1 or v2)", v);
-                return EXIT_USAGE;
-            }
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            cli_error(cmd, "unknown option '%s'", arg);
-            return EXIT_USAGE;
-        } else {
-            cli_error(cmd, "unexpected argument '%s'", arg);
-            return EXIT_USAGE;
-        }
-        continue;
-    no_value:
-        cli_error(cmd, "%s needs a value", arg);
-        return EXIT_USAGE;
+    const char *format = NULL, *codec = NULL;
+    const struct opts_spec specs[] = {
+        { .name = "--image", .kind = OPTS_STRING, .string = &a->image },
+        { .name = "--fragment-size",
+          .kind = OPTS_INT,
+          .integer = &a->frag_size,
+          .imin = 1,
+          .imax = FEC_FRAG_SIZE_MAX },
+        { .name = "--redundancy",
+          .kind = OPTS_INT,
+          .integer = &a->redundancy,
+          .imax = FEC_FRAGMENTS_MAX - 1 },
+        { .name = "--redundancy-percent",
+          .kind = OPTS_INT,
+          .integer = &a->percent,
+          .imax = 100 },
+        { .name = "--format", .kind = OPTS_STRING, .string = &format },
+        { .name = "--frag-index",
+          .kind = OPTS_INT,
+          .integer = &a->frag_index,
+          .imax = FEC_FRAG_INDEX_MAX },
+        { .name = "--codec", .kind = OPTS_STRING, .string = &codec },
+    };
+    const struct opts_cmd line = {
+        .cmd = cmd,
+        .usage = usage,
+        .specs = specs,
+        .count = sizeof(specs) / sizeof(specs[0]),
+    };
+    enum opts_status st = opts_parse(&line, argc, argv, NULL);
+    if (st != OPTS_OK)
+        return opts_exit_status(st);
+    if (format && !parse_format(format, &a->format)) {
+        cli_error(cmd, "--format: unknown format '%s' (hex, bin or frames)",
+                  format);
+        return cli_usage_error(cmd);
+    }
+    if (codec && !fec_codec_parse(codec, &a->codec)) {
+        cli_error(cmd, "--codec: unknown codec '%s' (v1 or v2)", codec);
+        return cli_usage_error(cmd);
     }
     if (!a->image) {
         cli_error(cmd, "--image FILE is required");
-        return EXIT_USAGE;
+        return cli_usage_error(cmd);
     }
     if (a->frag_size < 0) {
         cli_error(cmd, "--fragment-size S is required");
-        return EXIT_USAGE;
+        return cli_usage_error(cmd);
     }
     if (a->redundancy >= 0 && a->percent >= 0) {
         cli_error(cmd, "give either --redundancy or --redundancy-percent, "
                        "not both");
-        return EXIT_USAGE;
+        return cli_usage_error(cmd);
     }
     if (a->redundancy < 0 && a->percent < 0) {
         cli_error(cmd, "one of --redundancy N or --redundancy-percent P is "
                        "required");
-        return EXIT_USAGE;
+        return cli_usage_error(cmd);
     }
-    return EXIT_OK;
+    return -1;
 }
 
 static void put_hex(FILE *out, const uint8_t *p, size_t n)
@@ -233,12 +186,8 @@ int cmd_fragments(int argc, char **argv)
 {
     struct frag_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc != EXIT_OK)
-        return cli_usage_error(cmd);
-    if (a.help) {
-        fputs(usage, stdout);
-        return EXIT_OK;
-    }
+    if (rc >= 0)
+        return rc;
     struct stat st_img;
     if (strcmp(a.image, "-") != 0 && stat(a.image, &st_img) == 0 &&
         S_ISDIR(st_img.st_mode)) {

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "core/diag.h"
 #include "core/plan.h"
@@ -65,92 +66,39 @@ struct plan_args {
     bool json;
 };
 
-/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
-static bool option_value(int argc, char **argv, int *i, const char *name,
-                         const char **value, bool *error)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return false;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return true;
-    }
-    if (a[n] != '\0')
-        return false;
-    if (*i + 1 >= argc) {
-        cli_error(CMD, "%s needs a value", name);
-        *error = true;
-        return true;
-    }
-    *value = argv[++*i];
-    return true;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, struct plan_args *a)
 {
-    bool options = true, has_dr = false;
-    a->dr = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v = NULL;
-        bool error = false;
-        long long n;
-        if (options && strcmp(arg, "--") == 0) {
-            options = false;
-        } else if (options &&
-                   (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        } else if (options && strcmp(arg, "--json") == 0) {
-            a->json = true;
-        } else if (options &&
-                   option_value(argc, argv, &i, "--image-size", &v, &error)) {
-            if (error || a->has_image_size)
-                goto repeated;
-            if (!cli_parse_int(CMD, "--image-size", v, 1,
-                               (long long)PLAN_IMAGE_MAX, &n))
-                return cli_usage_error(CMD);
-            a->has_image_size = true;
-            a->image_size = (uint64_t)n;
-        } else if (options &&
-                   option_value(argc, argv, &i, "--image", &v, &error)) {
-            if (error || a->image_path)
-                goto repeated;
-            a->image_path = v;
-        } else if (options &&
-                   option_value(argc, argv, &i, "--dr", &v, &error)) {
-            if (error || has_dr)
-                goto repeated;
-            /* DlDr of the service model is 0..15. */
-            if (!cli_parse_int(CMD, "--dr", v, 0, 15, &n))
-                return cli_usage_error(CMD);
-            has_dr = true;
-            a->dr = (int)n;
-        } else if (options && option_value(argc, argv, &i, "--expected-loss",
-                                           &v, &error)) {
-            if (error || a->has_loss)
-                goto repeated;
-            if (!cli_parse_double(CMD, "--expected-loss", v, 0.0, 100.0,
-                                  &a->loss))
-                return cli_usage_error(CMD);
-            a->has_loss = true;
-        } else if (options && arg[0] == '-' && arg[1] != '\0') {
-            cli_error(CMD, "unknown option '%s'", arg);
-            return cli_usage_error(CMD);
-        } else if (a->request_path) {
-            cli_error(CMD, "one FILE only ('%s' is extra)", arg);
-            return cli_usage_error(CMD);
-        } else {
-            a->request_path = arg;
-        }
-        continue;
-    repeated:
-        if (!error)
-            cli_error(CMD, "'%s' is given twice", arg);
-        return cli_usage_error(CMD);
-    }
+    long long size = 0, dr = -1;
+    const struct opts_spec specs[] = {
+        { .name = "--image", .kind = OPTS_STRING, .string = &a->image_path },
+        { .name = "--image-size",
+          .kind = OPTS_INT,
+          .integer = &size,
+          .imin = 1,
+          .imax = (long long)PLAN_IMAGE_MAX,
+          .given = &a->has_image_size },
+        /* DlDr of the service model is 0..15. */
+        { .name = "--dr", .kind = OPTS_INT, .integer = &dr, .imax = 15 },
+        { .name = "--expected-loss",
+          .kind = OPTS_DOUBLE,
+          .number = &a->loss,
+          .dmax = 100.0,
+          .given = &a->has_loss },
+        { .name = "--json", .kind = OPTS_FLAG, .flag = &a->json },
+    };
+    const struct opts_cmd line = {
+        .cmd = CMD,
+        .usage = usage,
+        .operand = "FILE",
+        .specs = specs,
+        .count = sizeof(specs) / sizeof(specs[0]),
+    };
+    enum opts_status st = opts_parse(&line, argc, argv, &a->request_path);
+    if (st != OPTS_OK)
+        return opts_exit_status(st);
+    a->image_size = (uint64_t)size;
+    a->dr = (int)dr;
     if (!a->request_path) {
         cli_error(CMD, "missing FILE (the request; '-' for stdin)");
         return cli_usage_error(CMD);

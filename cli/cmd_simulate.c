@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "core/task.h"
 #include "sim/events.h"
@@ -91,37 +92,8 @@ struct sim_args {
     const char *report, *events, *csv;
 };
 
-/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
-static bool opt_value(int argc, char **argv, int *i, const char *name,
-                      const char **value, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return false;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return true;
-    }
-    if (a[n] != '\0')
-        return false;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return true;
-    }
-    *value = argv[++*i];
-    return true;
-}
-
-/* Options taking a number: name, where it goes, range. */
-struct num_opt {
-    const char *name;
-    bool is_double;
-    long long *ival;
-    double *dval;
-    double min, max;
-};
-
+/* Returns EXIT_OK when the arguments are usable, -1 after the help, else
+ * EXIT_USAGE (after saying why and pointing at --help). */
 static int parse_args(int argc, char **argv, struct sim_args *a)
 {
     memset(a, 0, sizeof(*a));
@@ -130,89 +102,51 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
     a->dr = -1;
     a->seed = 1;
     a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
-    const struct num_opt nums[] = {
-        { "--image-size", false, &a->image_size, NULL, 1, IMAGE_MAX },
-        { "--devices", false, &a->devices, NULL, 1, DEVICES_MAX },
-        { "--dr", false, &a->dr, NULL, 0, 15 },
-        { "--loss", true, NULL, &a->loss, 0, 100 },
-        { "--burst", true, NULL, &a->burst, 1, 1e6 },
-        { "--spread", true, NULL, &a->spread, 0, 100 },
-        { "--shared-loss", true, NULL, &a->shared, 0, 100 },
-        { "--late-join", false, &a->late_join, NULL, 0, LOSS_FRAGMENT_MAX },
-        { "--seed", false, &a->seed, NULL, 0, (double)SEED_MAX },
-        { "--sample", true, NULL, &a->sample, 0, 100 },
-        { "--threads", false, &a->threads, NULL, 1, FLEET_THREADS_MAX },
-        { "--max-frags", false, &a->max_frags, NULL, 1, LOSS_FRAGMENT_MAX },
-        { "--max-frag-size", false, &a->max_frag_size, NULL, 1, 255 },
-        { "--max-lost", false, &a->max_lost, NULL, 1, LOSS_FRAGMENT_MAX },
-        { "--device-memory", false, &a->device_memory, NULL, 1,
-          1099511627776.0 },
+    const char *mode = NULL;
+    const struct opts_spec specs[] = {
+        OPTS_STRING_OPT("--image", &a->image),
+        OPTS_INT_OPT("--image-size", &a->image_size, 1, IMAGE_MAX),
+        OPTS_INT_OPT("--devices", &a->devices, 1, DEVICES_MAX),
+        OPTS_INT_OPT("--dr", &a->dr, 0, 15),
+        OPTS_DOUBLE_OPT("--loss", &a->loss, 0, 100),
+        OPTS_DOUBLE_OPT("--burst", &a->burst, 1, 1e6),
+        OPTS_DOUBLE_OPT("--spread", &a->spread, 0, 100),
+        OPTS_DOUBLE_OPT("--shared-loss", &a->shared, 0, 100),
+        OPTS_INT_OPT("--late-join", &a->late_join, 0, LOSS_FRAGMENT_MAX),
+        OPTS_STRING_OPT("--drop", &a->drop),
+        OPTS_STRING_OPT("--mode", &mode),
+        OPTS_DOUBLE_OPT("--sample", &a->sample, 0, 100),
+        OPTS_INT_OPT("--max-frags", &a->max_frags, 1, LOSS_FRAGMENT_MAX),
+        OPTS_INT_OPT("--max-frag-size", &a->max_frag_size, 1, 255),
+        OPTS_INT_OPT("--max-lost", &a->max_lost, 1, LOSS_FRAGMENT_MAX),
+        OPTS_INT_OPT("--device-memory", &a->device_memory, 1, 1LL << 40),
+        OPTS_INT_OPT("--seed", &a->seed, 0, SEED_MAX),
+        OPTS_INT_OPT("--threads", &a->threads, 1, FLEET_THREADS_MAX),
+        OPTS_FLAG_OPT("--early-stop", &a->early_stop),
+        OPTS_FLAG_OPT("--json", &a->json),
+        OPTS_STRING_OPT("--report", &a->report),
+        OPTS_STRING_OPT("--events", &a->events),
+        OPTS_STRING_OPT("--csv", &a->csv),
     };
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        bool missing = false, done = false;
-        const char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(usage_text, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "--early-stop") == 0) {
-            a->early_stop = true;
-            continue;
-        }
-        if (strcmp(arg, "--json") == 0) {
-            a->json = true;
-            continue;
-        }
-        for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]) && !done; k++) {
-            if (!opt_value(argc, argv, &i, nums[k].name, &v, &missing))
-                continue;
-            done = true;
-            if (missing)
-                break;
-            bool ok = nums[k].is_double
-                          ? cli_parse_double(CMD, nums[k].name, v, nums[k].min,
-                                             nums[k].max, nums[k].dval)
-                          : cli_parse_int(CMD, nums[k].name, v,
-                                          (long long)nums[k].min,
-                                          (long long)nums[k].max, nums[k].ival);
-            if (!ok)
-                return EXIT_USAGE;
-        }
-        if (done) {
-        } else if (opt_value(argc, argv, &i, "--image", &v, &missing)) {
-            a->image = v;
-        } else if (opt_value(argc, argv, &i, "--drop", &v, &missing)) {
-            a->drop = v;
-        } else if (opt_value(argc, argv, &i, "--report", &v, &missing)) {
-            a->report = v;
-        } else if (opt_value(argc, argv, &i, "--events", &v, &missing)) {
-            a->events = v;
-        } else if (opt_value(argc, argv, &i, "--csv", &v, &missing)) {
-            a->csv = v;
-        } else if (opt_value(argc, argv, &i, "--mode", &v, &missing)) {
-            if (!missing && strcmp(v, "full") == 0) {
-                a->mode = FLEET_MODE_FULL;
-            } else if (!missing && strcmp(v, "rank") == 0) {
-                a->mode = FLEET_MODE_RANK;
-            } else if (!missing) {
-                cli_error(CMD, "--mode: '%s' is not a mode: use full or rank",
-                          v);
-                return cli_usage_error(CMD);
-            }
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            cli_error(CMD, "unknown option '%s'", arg);
-            return cli_usage_error(CMD);
-        } else if (!a->file) {
-            a->file = arg;
-        } else {
-            cli_error(CMD, "unexpected argument '%s'", arg);
-            return cli_usage_error(CMD);
-        }
-        if (missing) {
-            cli_error(CMD, "%s needs a value", arg);
-            return cli_usage_error(CMD);
-        }
+    const struct opts_cmd line = {
+        .cmd = CMD,
+        .usage = usage_text,
+        .operand = "FILE",
+        .specs = specs,
+        .count = sizeof(specs) / sizeof(specs[0]),
+    };
+    enum opts_status st = opts_parse(&line, argc, argv, &a->file);
+    if (st == OPTS_HELP)
+        return -1;
+    if (st != OPTS_OK)
+        return EXIT_USAGE;
+    if (mode && strcmp(mode, "full") == 0) {
+        a->mode = FLEET_MODE_FULL;
+    } else if (mode && strcmp(mode, "rank") == 0) {
+        a->mode = FLEET_MODE_RANK;
+    } else if (mode) {
+        cli_error(CMD, "--mode: '%s' is not a mode: use full or rank", mode);
+        return cli_usage_error(CMD);
     }
     if (!a->file) {
         cli_error(CMD, "no request FILE given");

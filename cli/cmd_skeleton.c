@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "core/task.h"
 
@@ -22,22 +23,19 @@ static const char *const usage =
 
 int cmd_skeleton(int argc, char **argv)
 {
-    bool pretty = true;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        if (strcmp(argv[i], "--compact") == 0) {
-            pretty = false;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            cli_error("skeleton", "unknown option '%s'", argv[i]);
-        else
-            cli_error("skeleton", "unexpected argument '%s'", argv[i]);
-        return cli_usage_error("skeleton");
-    }
+    bool compact = false;
+    const struct opts_spec specs[] = {
+        OPTS_FLAG_OPT("--compact", &compact),
+    };
+    const struct opts_cmd line = {
+        .cmd = "skeleton",
+        .usage = usage,
+        .specs = specs,
+        .count = sizeof(specs) / sizeof(specs[0]),
+    };
+    enum opts_status st = opts_parse(&line, argc, argv, NULL);
+    if (st != OPTS_OK)
+        return opts_exit_status(st);
 
     /* Example values: EU868, 50-byte fragments, 20 % redundancy, 1 s. */
     struct fuota_tag tags[] = {
@@ -64,7 +62,7 @@ int cmd_skeleton(int argc, char **argv)
         .fragment_interval_ms = 1000,
         .descriptor = (char *)"AAIEAQ==",
     };
-    char *json = task_to_json(&example, pretty);
+    char *json = task_to_json(&example, !compact);
     if (!json) {
         cli_error("skeleton", "out of memory");
         return EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "core/diag.h"
 #include "core/task.h"
@@ -121,31 +122,25 @@ static bool print_json(const struct diag_list *diags, bool valid)
 
 int cmd_validate(int argc, char **argv)
 {
-    bool json = false, quiet = false, options = true;
+    bool json = false, quiet = false;
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options && strcmp(a, "--") == 0) {
-            options = false;
-        } else if (options &&
-                   (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        } else if (options && strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (options &&
-                   (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)) {
-            quiet = true;
-        } else if (options && a[0] == '-' && a[1] != '\0') {
-            cli_error("validate", "unknown option '%s'", a);
-            return cli_usage_error("validate");
-        } else if (path) {
-            cli_error("validate", "one FILE only ('%s' is extra)", a);
-            return cli_usage_error("validate");
-        } else {
-            path = a;
-        }
-    }
+    const struct opts_spec specs[] = {
+        OPTS_FLAG_OPT("--json", &json),
+        { .name = "--quiet",
+          .short_name = 'q',
+          .kind = OPTS_FLAG,
+          .flag = &quiet },
+    };
+    const struct opts_cmd line = {
+        .cmd = "validate",
+        .usage = usage,
+        .operand = "FILE",
+        .specs = specs,
+        .count = sizeof(specs) / sizeof(specs[0]),
+    };
+    enum opts_status st = opts_parse(&line, argc, argv, &path);
+    if (st != OPTS_OK)
+        return opts_exit_status(st);
     if (!path) {
         cli_error("validate", "missing FILE (use '-' for stdin)");
         return cli_usage_error("validate");

@@ -166,7 +166,7 @@ bad "zero max lost" "--max-lost: 0 is outside" "$T10" --image-size 160 --devices
 bad "zero device memory" "--device-memory: 0 is outside" "$T10" --image-size 160 --devices 2 --device-memory 0
 bad "max frag size over 255" "--max-frag-size: 256 is outside 1..255" "$T10" --image-size 160 --devices 2 --max-frag-size 256
 bad "negative sample" "--sample: -1 is outside 0..100" "$T10" --image-size 160 --devices 2 --sample -1
-bad "two request files" "unexpected argument" "$T10" "$T10" --image-size 160 --devices 2
+bad "two request files" "one FILE only ('$T10' is extra)" "$T10" "$T10" --image-size 160 --devices 2
 bad "stdin twice" "--image: the request FILE already reads standard input" - --image - --devices 2
 bad "no request file" "no request FILE" --image-size 160 --devices 2
 bad "report not writable" "--report: $TMP/no/dir.json" "$T10" --image-size 160 --devices 2 --report "$TMP/no/dir.json"

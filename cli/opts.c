@@ -1,0 +1,195 @@
+#include "cli/opts.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/util.h"
+
+/* getopt_long returns a long option as OPT_BASE + its index in the table,
+ * clear of the short option characters; operands come back as 1. */
+enum { OPT_OPERAND = 1, OPT_BASE = 256 };
+
+static const struct opts_spec help_spec = {
+    .name = "--help",
+    .short_name = 'h',
+    .kind = OPTS_FLAG,
+};
+
+static const char *const status_names[] = {
+#define OPTS_NAME(id, text) [id] = text,
+    OPTS_STATUS(OPTS_NAME)
+#undef OPTS_NAME
+};
+
+const char *opts_status_name(enum opts_status st)
+{
+    return (size_t)st < sizeof(status_names) / sizeof(status_names[0])
+               ? status_names[st]
+               : "unknown status";
+}
+
+int opts_exit_status(enum opts_status st)
+{
+    return st == OPTS_USAGE ? EXIT_USAGE : EXIT_OK;
+}
+
+static enum opts_status usage_error(const struct opts_cmd *c)
+{
+    (void)cli_usage_error(c->cmd);
+    return OPTS_USAGE;
+}
+
+/* The spec getopt_long's VAL stands for, or NULL. */
+static const struct opts_spec *spec_of(const struct opts_cmd *c, int val)
+{
+    if (val >= OPT_BASE && (size_t)(val - OPT_BASE) < c->count)
+        return &c->specs[val - OPT_BASE];
+    if (val == help_spec.short_name)
+        return &help_spec;
+    for (size_t i = 0; val > 0 && i < c->count; i++)
+        if (c->specs[i].short_name == val)
+            return &c->specs[i];
+    return NULL;
+}
+
+/* getopt_long also takes an unambiguous abbreviation ("--imag"); we want
+ * the name in full. ELEM is the argv element the option came from. */
+static bool spelled_out(const char *elem, const char *name)
+{
+    if (strncmp(elem, "--", 2) != 0)
+        return true; /* a short option */
+    size_t n = strcspn(elem, "=");
+    return strlen(name) == n && strncmp(elem, name, n) == 0;
+}
+
+static bool store(const char *cmd, const struct opts_spec *s, const char *v)
+{
+    switch (s->kind) {
+    case OPTS_FLAG:
+        *s->flag = true;
+        return true;
+    case OPTS_STRING:
+        *s->string = v;
+        return true;
+    case OPTS_INT:
+        return cli_parse_int(cmd, s->name, v, s->imin, s->imax, s->integer);
+    case OPTS_DOUBLE:
+        return cli_parse_double(cmd, s->name, v, s->dmin, s->dmax, s->number);
+    }
+    return false;
+}
+
+static bool take_operand(const struct opts_cmd *c, const char *arg,
+                         const char **found)
+{
+    if (!c->operand) {
+        cli_error(c->cmd, "unexpected argument '%s'", arg);
+        return false;
+    }
+    if (*found) {
+        cli_error(c->cmd, "one %s only ('%s' is extra)", c->operand, arg);
+        return false;
+    }
+    *found = arg;
+    return true;
+}
+
+/* One option from ELEM: checks it, then stores its value. */
+static enum opts_status take_option(const struct opts_cmd *c, int ch,
+                                    const char *elem, const char *value,
+                                    bool *seen)
+{
+    const struct opts_spec *s =
+        spec_of(c, ch == '?' || ch == ':' ? optopt : ch);
+    if (!s || !spelled_out(elem, s->name)) {
+        cli_error(c->cmd, "unknown option '%s'", elem);
+        return usage_error(c);
+    }
+    if (ch == '?') { /* the only '?' left: "--json=yes" */
+        cli_error(c->cmd, "%s takes no value", s->name);
+        return usage_error(c);
+    }
+    if (ch == ':') {
+        cli_error(c->cmd, "%s needs a value", s->name);
+        return usage_error(c);
+    }
+    if (s == &help_spec) {
+        fputs(c->usage, stdout);
+        return OPTS_HELP;
+    }
+    if (s->kind != OPTS_FLAG && value[0] == '\0') {
+        cli_error(c->cmd, "%s needs a value (an empty one was given)", s->name);
+        return usage_error(c);
+    }
+    /* A value given twice is a slip (which one is meant?); a flag is not. */
+    size_t k = (size_t)(s - c->specs);
+    if (s->kind != OPTS_FLAG && seen[k]) {
+        cli_error(c->cmd, "'%s' is given twice", s->name);
+        return usage_error(c);
+    }
+    seen[k] = true;
+    if (s->given)
+        *s->given = true;
+    return store(c->cmd, s, value) ? OPTS_OK : usage_error(c);
+}
+
+enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
+                            const char **operand)
+{
+    struct option longopts[OPTS_MAX + 2];
+    /* "-": operands in order, whatever POSIXLY_CORRECT says; ":": a
+     * missing value comes back as ':'. Then "h" and each "x" or "x:". */
+    char shorts[3 + 2 * OPTS_MAX + 1] = "-:h";
+    size_t ns = strlen(shorts);
+    bool seen[OPTS_MAX] = { false };
+    if (c->count > OPTS_MAX) {
+        cli_error(c->cmd, "internal error: more than %d options", OPTS_MAX);
+        return usage_error(c);
+    }
+    for (size_t i = 0; i < c->count; i++) {
+        const struct opts_spec *s = &c->specs[i];
+        bool valued = s->kind != OPTS_FLAG;
+        longopts[i] = (struct option){
+            .name = s->name + 2,
+            .has_arg = valued ? required_argument : no_argument,
+            .flag = NULL,
+            .val = OPT_BASE + (int)i,
+        };
+        if (s->short_name) {
+            shorts[ns++] = s->short_name;
+            if (valued)
+                shorts[ns++] = ':';
+        }
+    }
+    shorts[ns] = '\0';
+    longopts[c->count] = (struct option){ .name = "help", .val = 'h' };
+    longopts[c->count + 1] = (struct option){ 0 };
+
+    const char *found = NULL;
+    opterr = 0;
+    optind = 0; /* a full reset of GNU getopt, for callers that parse again */
+    for (;;) {
+        /* In order mode getopt_long never skips or permutes: the element it
+         * reads next is argv[optind] (1 on the first call). */
+        int at = optind > 0 ? optind : 1;
+        int ch = getopt_long(argc, argv, shorts, longopts, NULL);
+        if (ch == -1)
+            break;
+        if (ch == OPT_OPERAND) {
+            if (!take_operand(c, optarg, &found))
+                return usage_error(c);
+            continue;
+        }
+        enum opts_status st = take_option(c, ch, argv[at], optarg, seen);
+        if (st != OPTS_OK)
+            return st;
+    }
+    /* What follows "--" is operands, even "-x". */
+    for (int i = optind; i < argc; i++)
+        if (!take_operand(c, argv[i], &found))
+            return usage_error(c);
+    if (found && operand)
+        *operand = found;
+    return OPTS_OK;
+}
