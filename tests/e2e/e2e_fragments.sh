@@ -186,4 +186,41 @@ fi
 expect_exit 0 "--help" "$FUOTA" fragments --help
 contains "--help shows the usage" "$out" "Usage: fuota fragments"
 contains "--help lists formats" "$out" "--format frames"
+# The option parser (getopt_long, full names only): every form and slip.
+in_tmp() { (cd "$TMP" && "$@"); }
+cp "$img" "$TMP/-x"
+expect_exit 0 "an image named -x as the value of --image" in_tmp "$FUOTA" \
+    fragments --image -x --fragment-size 10 --redundancy 10
+ok_if "image -x: same stream" cmp -s "$TMP/out" "$TMP/v1_c1.want"
+expect_exit 0 "--opt=value everywhere" "$FUOTA" fragments --image="$img" \
+    --fragment-size=10 --redundancy=10
+ok_if "--opt=value: same stream" cmp -s "$TMP/out" "$TMP/v1_c1.want"
+expect_exit 0 "-h" "$FUOTA" fragments -h
+contains "-h shows the usage" "$out" "Usage: fuota fragments"
+bad "an operand after --" "unexpected argument '-x'" \
+    --image "$img" --fragment-size 10 --redundancy 1 -- -x
+bad "a short option" "unknown option '-x'" \
+    --image "$img" --fragment-size 10 --redundancy 1 -x
+bad "--image= (empty)" "--image needs a value" \
+    --image= --fragment-size 10 --redundancy 1
+bad "--fragment-size= (empty)" "--fragment-size needs a value" \
+    --image "$img" --fragment-size= --redundancy 1
+bad "--format= (empty)" "--format needs a value" \
+    --image "$img" --fragment-size 10 --redundancy 1 --format=
+bad "--codec at the end" "--codec needs a value" \
+    --image "$img" --fragment-size 10 --redundancy 1 --codec
+bad "--redundancy twice" "'--redundancy' is given twice" \
+    --image "$img" --fragment-size 10 --redundancy 1 --redundancy=2
+bad "--image twice" "'--image' is given twice" \
+    --image "$img" --image "$img" --fragment-size 10 --redundancy 1
+bad "--format twice" "'--format' is given twice" \
+    --image "$img" --fragment-size 10 --redundancy 1 --format hex \
+    --format bin
+bad "abbreviation --red (ambiguous)" "unknown option '--red'" \
+    --image "$img" --fragment-size 10 --red 1
+bad "abbreviation --redundancy-p (unique)" "unknown option '--redundancy-p'" \
+    --image "$img" --fragment-size 10 --redundancy-p 1
+bad "abbreviation --frag" "unknown option '--frag=10'" \
+    --image "$img" --frag=10 --redundancy 1
+bad "--help=x" "--help takes no value" --help=x
 done_testing

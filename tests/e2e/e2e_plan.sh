@@ -160,4 +160,44 @@ contains "empty image: message" "$err" "the image is empty"
 expect_exit 2 "image is a directory" "$FUOTA" plan "$D/aws-example.json" --image "$TMP"
 expect_exit 2 "request and image both stdin" "$FUOTA" plan - --image -
 
+# The option parser (getopt_long, full names only): every form and slip.
+in_tmp() { (cd "$TMP" && "$@"); }
+cp "$D/aws-example.json" "$TMP/-x"
+expect_exit 0 "options before FILE, --opt=value" "$FUOTA" plan --image-size=100 --dr=5 "$D/aws-example.json"
+contains "options before FILE: the DR is used" "$out" "DR5"
+expect_exit 0 "-h" "$FUOTA" plan -h
+contains "-h shows the usage" "$out" "Usage: fuota plan"
+expect_exit 0 "POSIXLY_CORRECT: options after FILE still count" env POSIXLY_CORRECT=1 "$FUOTA" plan "$D/aws-example.json" --image-size 100
+expect_exit 0 "-- before a file named -x" in_tmp "$FUOTA" plan --image-size 100 -- -x
+expect_exit 2 "a file named -x without --" in_tmp "$FUOTA" plan --image-size 100 -x
+contains "-x without --: an unknown option" "$err" "unknown option '-x'"
+expect_exit 2 "--image-size= (empty)" "$FUOTA" plan "$D/aws-example.json" --image-size=
+contains "--image-size=: message" "$err" "--image-size needs a value"
+expect_exit 2 "--image= (empty)" "$FUOTA" plan "$D/aws-example.json" --image=
+contains "--image=: message" "$err" "--image needs a value"
+expect_exit 2 "--image '' (empty)" "$FUOTA" plan "$D/aws-example.json" --image ""
+contains "--image '': message" "$err" "--image needs a value"
+expect_exit 2 "--dr at the end" "$FUOTA" plan "$D/aws-example.json" --image-size 5 --dr
+contains "--dr at the end: message" "$err" "--dr needs a value"
+contains "--dr at the end: points at help" "$err" "Try 'fuota plan --help'."
+contains "--image-size without a value: message" "$("$FUOTA" plan "$D/aws-example.json" --image-size 2>&1)" "--image-size needs a value"
+expect_exit 2 "--image twice" "$FUOTA" plan "$D/aws-example.json" --image a --image=b
+contains "--image twice: message" "$err" "'--image' is given twice"
+"$FUOTA" plan "$D/aws-example.json" --image-size 5 --image-size 6 2>"$TMP/err2"
+contains "--image-size twice: message" "$(cat "$TMP/err2")" "'--image-size' is given twice"
+expect_exit 2 "--dr twice" "$FUOTA" plan "$D/aws-example.json" --image-size 5 --dr 5 --dr 5
+contains "--dr twice: message" "$err" "'--dr' is given twice"
+expect_exit 0 "--json twice is harmless" "$FUOTA" plan "$D/aws-example.json" --image-size 5 --json --json
+contains "unknown option: message" "$("$FUOTA" plan "$D/aws-example.json" --image-size 5 --fast 2>&1)" "unknown option '--fast'"
+expect_exit 2 "abbreviation --imag" "$FUOTA" plan "$D/aws-example.json" --imag 5
+contains "abbreviation: an unknown option" "$err" "unknown option '--imag'"
+expect_exit 2 "abbreviation --image-s" "$FUOTA" plan "$D/aws-example.json" --image-s=5
+contains "abbreviation --image-s: an unknown option" "$err" "unknown option '--image-s=5'"
+expect_exit 2 "--json=yes" "$FUOTA" plan "$D/aws-example.json" --image-size 5 --json=yes
+contains "--json=yes: message" "$err" "--json takes no value"
+expect_exit 2 "two FILEs: message" "$FUOTA" plan "$D/aws-example.json" --image-size 5 "$D/minimal.json"
+contains "two FILEs: names the extra one" "$err" "one FILE only ('$D/minimal.json' is extra)"
+expect_exit 2 "an error before --help wins" "$FUOTA" plan --dr x --help
+contains "error before --help: message" "$err" "--dr: 'x' is not a whole number"
+
 done_testing

@@ -171,4 +171,30 @@ bad "stdin twice" "--image: the request FILE already reads standard input" - --i
 bad "no request file" "no request FILE" --image-size 160 --devices 2
 bad "report not writable" "--report: $TMP/no/dir.json" "$T10" --image-size 160 --devices 2 --report "$TMP/no/dir.json"
 
+# The option parser (getopt_long, full names only): every form and slip.
+in_tmp() { (cd "$TMP" && "$@"); }
+cp "$T10" "$TMP/-x"
+expect_exit 0 "-- before a request named -x" in_tmp "$FUOTA" simulate --image-size 160 --devices 2 -- -x
+expect_exit 0 "options first, --opt=value" sim --image-size=160 --devices=2 --loss=10 --json "$T10"
+contains "--opt=value: the device count is used" "$(flat "$out")" '"devices":{"total":2'
+expect_exit 0 "POSIXLY_CORRECT: options after FILE still count" env POSIXLY_CORRECT=1 "$FUOTA" simulate "$T10" --image-size 160 --devices 2
+expect_exit 0 "-h" sim -h
+contains "-h shows the usage" "$out" "Usage: fuota simulate"
+bad "request -x without --" "unknown option '-x'" --image-size 160 --devices 2 -x
+bad "--devices= (empty)" "--devices needs a value" "$T10" --image-size 160 --devices=
+bad "--report= (empty)" "--report needs a value" "$T10" --image-size 160 --devices 2 --report=
+bad "--mode= (empty)" "--mode needs a value" "$T10" --image-size 160 --devices 2 --mode=
+bad "--drop '' (empty)" "--drop needs a value" "$T10" --image-size 160 --devices 2 --drop ""
+bad "--csv at the end" "--csv needs a value" "$T10" --image-size 160 --devices 2 --csv
+bad "--devices twice" "'--devices' is given twice" "$T10" --image-size 160 --devices 2 --devices=3
+bad "--loss twice" "'--loss' is given twice" "$T10" --image-size 160 --devices 2 --loss 1 --loss 1
+bad "--seed twice" "'--seed' is given twice" "$T10" --image-size 160 --devices 2 --seed 1 --seed 2
+expect_exit 0 "--json twice is harmless" sim "$T10" --image-size 160 --devices 2 --json --json
+bad "abbreviation --max-frag (ambiguous)" "unknown option '--max-frag'" "$T10" --image-size 160 --devices 2 --max-frag 5
+bad "abbreviation --dev (unique)" "unknown option '--dev'" "$T10" --image-size 160 --dev 2
+bad "abbreviation --early" "unknown option '--early'" "$T10" --image-size 160 --devices 2 --early
+bad "--early-stop=1" "--early-stop takes no value" "$T10" --image-size 160 --devices 2 --early-stop=1
+contains "usage errors point to --help" "$err" "Try 'fuota simulate --help'."
+bad "number errors point to --help" "Try 'fuota simulate --help'." "$T10" --image-size 160 --devices 0
+
 done_testing

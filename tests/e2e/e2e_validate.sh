@@ -159,4 +159,40 @@ expect_exit 0 "compact skeleton passes validate" "$FUOTA" validate - <"$TMP/comp
 expect_exit 2 "skeleton unknown option" "$FUOTA" skeleton --frobnicate
 contains "skeleton unknown option named" "$err" "unknown option '--frobnicate'"
 expect_exit 2 "skeleton extra argument" "$FUOTA" skeleton extra
+# ---- the option parser (getopt_long, full names only) ----------------------
+in_tmp() { (cd "$TMP" && "$@"); }
+cp "$REQ/valid-full.json" "$TMP/-x"
+expect_exit 0 "validate -- before a file named -x" in_tmp "$FUOTA" validate --quiet -- -x
+ok_if "validate -- -x: quiet" test -z "$out$err"
+expect_exit 2 "validate a file named -x without --" in_tmp "$FUOTA" validate -x
+contains "validate -x: an unknown option" "$err" "unknown option '-x'"
+expect_exit 0 "validate options after FILE" "$FUOTA" validate "$REQ/valid-full.json" --json -q
+contains "validate options after FILE: JSON" "$(tr -d ' \t' <<<"$out")" '"valid":true'
+ok_if "validate options after FILE: quiet" test -z "$err"
+expect_exit 0 "validate -q -- FILE" "$FUOTA" validate -q -- "$REQ/valid-full.json"
+expect_exit 0 "validate -h" "$FUOTA" validate -h
+contains "validate -h shows usage" "$out" "Usage: fuota validate"
+expect_exit 0 "validate --json twice is harmless" "$FUOTA" validate --json --json "$REQ/valid-full.json"
+expect_exit 2 "validate --json=yes" "$FUOTA" validate --json=yes "$REQ/valid-full.json"
+contains "validate --json=yes: message" "$err" "--json takes no value"
+expect_exit 2 "validate abbreviation --qu" "$FUOTA" validate --qu "$REQ/valid-full.json"
+contains "validate --qu: an unknown option" "$err" "unknown option '--qu'"
+expect_exit 2 "validate -qx" "$FUOTA" validate -qx "$REQ/valid-full.json"
+contains "validate -qx: the whole word is named" "$err" "unknown option '-qx'"
+expect_exit 2 "validate extra file after --" "$FUOTA" validate -- "$REQ/valid-full.json" -x
+contains "validate extra file after --: named" "$err" "one FILE only ('-x' is extra)"
+expect_exit 2 "skeleton -- then an argument" "$FUOTA" skeleton -- -x
+contains "skeleton -- -x: unexpected argument" "$err" "unexpected argument '-x'"
+expect_exit 0 "skeleton --" "$FUOTA" skeleton --compact --
+ok_if "skeleton --compact --: one line" test "$(printf '%s\n' "$out" | wc -l)" = 1
+expect_exit 0 "skeleton -h" "$FUOTA" skeleton -h
+contains "skeleton -h shows usage" "$out" "Usage: fuota skeleton"
+expect_exit 2 "skeleton abbreviation --comp" "$FUOTA" skeleton --comp
+contains "skeleton --comp: an unknown option" "$err" "unknown option '--comp'"
+expect_exit 2 "skeleton --compact=1" "$FUOTA" skeleton --compact=1
+contains "skeleton --compact=1: message" "$err" "--compact takes no value"
+contains "skeleton --compact=1: points at help" "$err" "Try 'fuota skeleton --help'."
+expect_exit 2 "skeleton -" "$FUOTA" skeleton -
+contains "skeleton -: unexpected argument" "$err" "unexpected argument '-'"
+contains "skeleton extra argument named" "$("$FUOTA" skeleton extra 2>&1)" "unexpected argument 'extra'"
 done_testing
