@@ -111,10 +111,9 @@ static int parse_args(int argc, char **argv, struct frag_args *a)
     const struct opts_cmd line = {
         .cmd = cmd,
         .usage = usage,
-        .specs = specs,
-        .count = sizeof(specs) / sizeof(specs[0]),
     };
-    enum opts_status st = opts_parse(&line, argc, argv, NULL);
+    enum opts_status st =
+        opts_parse(&line, specs, OPTS_COUNT(specs), argc, argv, NULL);
     if (st != OPTS_OK)
         return opts_exit_status(st);
     if (format && !parse_format(format, &a->format)) {

@@ -91,10 +91,9 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
         .cmd = CMD,
         .usage = usage,
         .operand = "FILE",
-        .specs = specs,
-        .count = sizeof(specs) / sizeof(specs[0]),
     };
-    enum opts_status st = opts_parse(&line, argc, argv, &a->request_path);
+    enum opts_status st = opts_parse(&line, specs, OPTS_COUNT(specs), argc,
+                                     argv, &a->request_path);
     if (st != OPTS_OK)
         return opts_exit_status(st);
     a->image_size = (uint64_t)size;

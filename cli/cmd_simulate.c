@@ -132,10 +132,9 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         .cmd = CMD,
         .usage = usage_text,
         .operand = "FILE",
-        .specs = specs,
-        .count = sizeof(specs) / sizeof(specs[0]),
     };
-    enum opts_status st = opts_parse(&line, argc, argv, &a->file);
+    enum opts_status st =
+        opts_parse(&line, specs, OPTS_COUNT(specs), argc, argv, &a->file);
     if (st == OPTS_HELP)
         return -1;
     if (st != OPTS_OK)

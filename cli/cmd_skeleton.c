@@ -30,10 +30,9 @@ int cmd_skeleton(int argc, char **argv)
     const struct opts_cmd line = {
         .cmd = "skeleton",
         .usage = usage,
-        .specs = specs,
-        .count = sizeof(specs) / sizeof(specs[0]),
     };
-    enum opts_status st = opts_parse(&line, argc, argv, NULL);
+    enum opts_status st =
+        opts_parse(&line, specs, OPTS_COUNT(specs), argc, argv, NULL);
     if (st != OPTS_OK)
         return opts_exit_status(st);
 

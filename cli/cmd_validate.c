@@ -135,10 +135,9 @@ int cmd_validate(int argc, char **argv)
         .cmd = "validate",
         .usage = usage,
         .operand = "FILE",
-        .specs = specs,
-        .count = sizeof(specs) / sizeof(specs[0]),
     };
-    enum opts_status st = opts_parse(&line, argc, argv, &path);
+    enum opts_status st =
+        opts_parse(&line, specs, OPTS_COUNT(specs), argc, argv, &path);
     if (st != OPTS_OK)
         return opts_exit_status(st);
     if (!path) {

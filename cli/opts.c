@@ -40,16 +40,17 @@ static enum opts_status usage_error(const struct opts_cmd *c)
     return OPTS_USAGE;
 }
 
-/* The spec getopt_long's VAL stands for, or NULL. */
-static const struct opts_spec *spec_of(const struct opts_cmd *c, int val)
+/* The row getopt_long's VAL stands for, or NULL. */
+static const struct opts_spec *spec_of(const struct opts_spec *specs,
+                                       size_t count, int val)
 {
-    if (val >= OPT_BASE && (size_t)(val - OPT_BASE) < c->count)
-        return &c->specs[val - OPT_BASE];
+    if (val >= OPT_BASE && (size_t)(val - OPT_BASE) < count)
+        return &specs[val - OPT_BASE];
     if (val == help_spec.short_name)
         return &help_spec;
-    for (size_t i = 0; val > 0 && i < c->count; i++)
-        if (c->specs[i].short_name == val)
-            return &c->specs[i];
+    for (size_t i = 0; val > 0 && i < count; i++)
+        if (specs[i].short_name == val)
+            return &specs[i];
     return NULL;
 }
 
@@ -96,12 +97,13 @@ static bool take_operand(const struct opts_cmd *c, const char *arg,
 }
 
 /* One option from ELEM: checks it, then stores its value. */
-static enum opts_status take_option(const struct opts_cmd *c, int ch,
-                                    const char *elem, const char *value,
+static enum opts_status take_option(const struct opts_cmd *c,
+                                    const struct opts_spec *specs, size_t count,
+                                    int ch, const char *elem, const char *value,
                                     bool *seen)
 {
     const struct opts_spec *s =
-        spec_of(c, ch == '?' || ch == ':' ? optopt : ch);
+        spec_of(specs, count, ch == '?' || ch == ':' ? optopt : ch);
     if (!s || !spelled_out(elem, s->name)) {
         cli_error(c->cmd, "unknown option '%s'", elem);
         return usage_error(c);
@@ -123,7 +125,7 @@ static enum opts_status take_option(const struct opts_cmd *c, int ch,
         return usage_error(c);
     }
     /* A value given twice is a slip (which one is meant?); a flag is not. */
-    size_t k = (size_t)(s - c->specs);
+    size_t k = (size_t)(s - specs);
     if (s->kind != OPTS_FLAG && seen[k]) {
         cli_error(c->cmd, "'%s' is given twice", s->name);
         return usage_error(c);
@@ -134,8 +136,9 @@ static enum opts_status take_option(const struct opts_cmd *c, int ch,
     return store(c->cmd, s, value) ? OPTS_OK : usage_error(c);
 }
 
-enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
-                            const char **operand)
+enum opts_status opts_parse(const struct opts_cmd *c,
+                            const struct opts_spec *specs, size_t count,
+                            int argc, char **argv, const char **operand)
 {
     struct option longopts[OPTS_MAX + 2];
     /* "-": operands in order, whatever POSIXLY_CORRECT says; ":": a
@@ -143,12 +146,12 @@ enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
     char shorts[3 + 2 * OPTS_MAX + 1] = "-:h";
     size_t ns = strlen(shorts);
     bool seen[OPTS_MAX] = { false };
-    if (c->count > OPTS_MAX) {
+    if (count > OPTS_MAX) {
         cli_error(c->cmd, "internal error: more than %d options", OPTS_MAX);
         return usage_error(c);
     }
-    for (size_t i = 0; i < c->count; i++) {
-        const struct opts_spec *s = &c->specs[i];
+    for (size_t i = 0; i < count; i++) {
+        const struct opts_spec *s = &specs[i];
         bool valued = s->kind != OPTS_FLAG;
         longopts[i] = (struct option){
             .name = s->name + 2,
@@ -163,8 +166,8 @@ enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
         }
     }
     shorts[ns] = '\0';
-    longopts[c->count] = (struct option){ .name = "help", .val = 'h' };
-    longopts[c->count + 1] = (struct option){ 0 };
+    longopts[count] = (struct option){ .name = "help", .val = 'h' };
+    longopts[count + 1] = (struct option){ 0 };
 
     const char *found = NULL;
     opterr = 0;
@@ -181,7 +184,8 @@ enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
                 return usage_error(c);
             continue;
         }
-        enum opts_status st = take_option(c, ch, argv[at], optarg, seen);
+        enum opts_status st =
+            take_option(c, specs, count, ch, argv[at], optarg, seen);
         if (st != OPTS_OK)
             return st;
     }

@@ -71,15 +71,16 @@ struct opts_spec {
 /* Most options a table may have. */
 #define OPTS_MAX 48
 
-/* A command's line: its name, help text and options. */
+/* A command: its name, help text and operand. */
 struct opts_cmd {
     const char *cmd;   /* "plan", for the messages */
     const char *usage; /* printed on stdout for -h/--help */
     /* "FILE" when the command takes one operand, NULL when it takes none. */
     const char *operand;
-    const struct opts_spec *specs;
-    size_t count; /* at most OPTS_MAX */
 };
+
+/* The number of rows of a table (an array, not a pointer). */
+#define OPTS_COUNT(specs) (sizeof(specs) / sizeof((specs)[0]))
 
 #define OPTS_STATUS(X)                                                         \
     X(OPTS_OK, "parsed")                                                       \
@@ -93,16 +94,18 @@ enum opts_status {
 };
 
 /*
- * Parses argv[1..argc) (argv[0] is the command name) against c's table,
- * writing each value through its spec's pointer; *operand (may be NULL
- * when c->operand is NULL) gets the operand or stays untouched. Returns
- * OPTS_OK, OPTS_HELP after printing the usage, or OPTS_USAGE after printing
- * the error and the "Try" line. Resets getopt's state first (optind = 0),
- * so it may be called again, e.g. by tests; not thread-safe (getopt's
- * globals). argv may be reordered by getopt_long but not in this mode.
+ * Parses argv[1..argc) (argv[0] is the command name) against the COUNT
+ * (at most OPTS_MAX) rows of SPECS, writing each value through its row's
+ * pointer; *operand (operand may be NULL when c->operand is NULL) gets the
+ * operand or stays untouched. Returns OPTS_OK, OPTS_HELP after printing the
+ * usage, or OPTS_USAGE after printing the error and the "Try" line. Resets
+ * getopt's state first (optind = 0), so it may be called again, e.g. by
+ * tests; not thread-safe (getopt's globals). argv is not reordered (the
+ * in-order mode of getopt_long).
  */
-enum opts_status opts_parse(const struct opts_cmd *c, int argc, char **argv,
-                            const char **operand)
+enum opts_status opts_parse(const struct opts_cmd *c,
+                            const struct opts_spec *specs, size_t count,
+                            int argc, char **argv, const char **operand)
     __attribute__((warn_unused_result));
 
 /* The exit status for a status that is not OPTS_OK: EXIT_OK after help,
