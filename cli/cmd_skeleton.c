@@ -1,7 +1,6 @@
 /* fuota skeleton: a CreateFuotaTask request to fill in. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/commands.h"
 #include "cli/opts.h"
