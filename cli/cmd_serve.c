@@ -12,6 +12,7 @@
 
 #include "aws/credentials.h"
 #include "cli/commands.h"
+#include "cli/opts.h"
 #include "cli/util.h"
 #include "sim/fleet.h"
 #include "sim/server.h"
@@ -90,106 +91,47 @@ struct serve_args {
     bool quiet;
 };
 
-/* "--name VALUE" or "--name=VALUE"; advances *i past what it consumed. */
-static bool opt_value(int argc, char **argv, int *i, const char *name,
-                      const char **value, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return false;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return true;
-    }
-    if (a[n] != '\0')
-        return false;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return true;
-    }
-    *value = argv[++*i];
-    return true;
-}
-
+/* Returns EXIT_OK when the arguments are usable, -1 after the help, else
+ * EXIT_USAGE (after saying why and pointing at --help). */
 static int parse_args(int argc, char **argv, struct serve_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->seed = 1;
     a->device_loss = DEFAULT_DEVICE_LOSS;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        bool missing = false;
-        const char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(usage_text, stdout);
-            return -1;
-        } else if (strcmp(arg, "--allow-remote") == 0) {
-            a->allow_remote = true;
-        } else if (strcmp(arg, "--require-auth") == 0) {
-            a->require_auth = true;
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->quiet = true;
-        } else if (opt_value(argc, argv, &i, "--port", &v, &missing)) {
-            if (!missing &&
-                !cli_parse_int(CMD, "--port", v, 0, 65535, &a->port))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--bind", &v, &missing)) {
-            a->bind = v;
-        } else if (opt_value(argc, argv, &i, "--state", &v, &missing)) {
-            a->state = v;
-        } else if (opt_value(argc, argv, &i, "--region", &v, &missing)) {
-            a->region = v;
-        } else if (opt_value(argc, argv, &i, "--account", &v, &missing)) {
-            a->account = v;
-        } else if (opt_value(argc, argv, &i, "--credentials", &v, &missing)) {
-            a->credentials = v;
-        } else if (opt_value(argc, argv, &i, "--profile", &v, &missing)) {
-            a->profile = v;
-        } else if (opt_value(argc, argv, &i, "--throttle-rate", &v, &missing)) {
-            if (!missing && !cli_parse_double(CMD, "--throttle-rate", v, 0, 1,
-                                              &a->throttle_rate))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--error-rate", &v, &missing)) {
-            if (!missing &&
-                !cli_parse_double(CMD, "--error-rate", v, 0, 1, &a->error_rate))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--seed", &v, &missing)) {
-            if (!missing &&
-                !cli_parse_int(CMD, "--seed", v, 0, INT64_MAX, &a->seed))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--time-scale", &v, &missing)) {
-            if (!missing && !cli_parse_double(CMD, "--time-scale", v, 0.001,
-                                              1e6, &a->time_scale))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--device-loss", &v, &missing)) {
-            if (!missing && !cli_parse_double(CMD, "--device-loss", v, 0, 100,
-                                              &a->device_loss))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--device-spread", &v, &missing)) {
-            if (!missing && !cli_parse_double(CMD, "--device-spread", v, 0, 100,
-                                              &a->device_spread))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--max-body", &v, &missing)) {
-            if (!missing && !cli_parse_int(CMD, "--max-body", v, 1,
-                                           64LL * 1024 * 1024, &a->max_body))
-                return EXIT_USAGE;
-        } else if (opt_value(argc, argv, &i, "--threads", &v, &missing)) {
-            if (!missing &&
-                !cli_parse_int(CMD, "--threads", v, 1, 256, &a->threads))
-                return EXIT_USAGE;
-        } else if (arg[0] == '-') {
-            cli_error(CMD, "unknown option '%s'", arg);
-            return cli_usage_error(CMD);
-        } else {
-            cli_error(CMD, "unexpected argument '%s'", arg);
-            return cli_usage_error(CMD);
-        }
-        if (missing) {
-            cli_error(CMD, "%s needs a value", arg);
-            return cli_usage_error(CMD);
-        }
-    }
+    const struct opts_spec specs[] = {
+        OPTS_INT_OPT("--port", &a->port, 0, 65535),
+        OPTS_STRING_OPT("--bind", &a->bind),
+        OPTS_FLAG_OPT("--allow-remote", &a->allow_remote),
+        OPTS_STRING_OPT("--state", &a->state),
+        OPTS_STRING_OPT("--region", &a->region),
+        OPTS_STRING_OPT("--account", &a->account),
+        OPTS_FLAG_OPT("--require-auth", &a->require_auth),
+        OPTS_STRING_OPT("--credentials", &a->credentials),
+        OPTS_STRING_OPT("--profile", &a->profile),
+        OPTS_DOUBLE_OPT("--throttle-rate", &a->throttle_rate, 0, 1),
+        OPTS_DOUBLE_OPT("--error-rate", &a->error_rate, 0, 1),
+        OPTS_INT_OPT("--seed", &a->seed, 0, INT64_MAX),
+        OPTS_DOUBLE_OPT("--time-scale", &a->time_scale, 0.001, 1e6),
+        OPTS_DOUBLE_OPT("--device-loss", &a->device_loss, 0, 100),
+        OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
+        OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
+        OPTS_INT_OPT("--threads", &a->threads, 1, 256),
+        { .name = "--quiet",
+          .short_name = 'q',
+          .kind = OPTS_FLAG,
+          .flag = &a->quiet },
+    };
+    const struct opts_cmd line = {
+        .cmd = CMD,
+        .usage = usage_text,
+        .operand = NULL,
+    };
+    enum opts_status st =
+        opts_parse(&line, specs, OPTS_COUNT(specs), argc, argv, NULL);
+    if (st == OPTS_HELP)
+        return -1;
+    if (st != OPTS_OK)
+        return EXIT_USAGE;
     if (a->throttle_rate + a->error_rate > 1.0) {
         cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
         return cli_usage_error(CMD);

@@ -9,7 +9,39 @@
 expect_exit 0 "serve --help" "$FUOTA" serve --help
 contains "help names --require-auth" "$out" "--require-auth"
 expect_exit 2 "unknown option" "$FUOTA" serve --frobnicate
-contains "unknown option named" "$err" "--frobnicate"
+contains "unknown option named" "$err" "fuota serve: unknown option '--frobnicate'"
+contains "unknown option points at --help" "$err" "Try 'fuota serve --help'."
+[ -z "$out" ] && pass "usage error prints nothing on stdout" ||
+    fail "usage error prints nothing on stdout" "$out"
+# The rules of docs/guide/options.md: names in full, a value once and not
+# empty, no value for a flag.
+expect_exit 2 "abbreviation --time (for --time-scale)" "$FUOTA" serve \
+    --state :memory: --time 5
+contains "abbreviation: an unknown option" "$err" "unknown option '--time'"
+expect_exit 2 "abbreviation --por=0" "$FUOTA" serve --por=0 --state :memory:
+contains "abbreviation --por=0: an unknown option" "$err" \
+    "unknown option '--por=0'"
+expect_exit 2 "--port twice" "$FUOTA" serve --port 0 --port=0 --state :memory:
+contains "--port twice: message" "$err" "'--port' is given twice"
+expect_exit 2 "--state twice" "$FUOTA" serve --state :memory: --state "$TMP/x.db"
+contains "--state twice: message" "$err" "'--state' is given twice"
+expect_exit 0 "a flag may be repeated" "$FUOTA" serve --quiet -q --quiet --help
+expect_exit 2 "--port= (empty)" "$FUOTA" serve --port= --state :memory:
+contains "--port=: message" "$err" "fuota serve: --port needs a value"
+expect_exit 2 "--bind '' (empty)" "$FUOTA" serve --bind "" --state :memory:
+contains "--bind '': message" "$err" "--bind needs a value"
+expect_exit 2 "--state at the end" "$FUOTA" serve --quiet --state
+contains "--state at the end: message" "$err" "fuota serve: --state needs a value"
+contains "missing value points at --help" "$err" "Try 'fuota serve --help'."
+expect_exit 2 "--quiet=yes" "$FUOTA" serve --state :memory: --quiet=yes
+contains "--quiet=yes: message" "$err" "fuota serve: --quiet takes no value"
+expect_exit 2 "an operand" "$FUOTA" serve --state :memory: extra
+contains "an operand: message" "$err" "unexpected argument 'extra'"
+expect_exit 2 "-- then an argument" "$FUOTA" serve --state :memory: -- --quiet
+contains "after --, an argument" "$err" "unexpected argument '--quiet'"
+expect_exit 2 "an error before --help is reported" "$FUOTA" serve --port x \
+    --help
+contains "bad --port: message" "$err" "--port: 'x' is not a whole number"
 expect_exit 2 "port out of range" "$FUOTA" serve --port 70000
 expect_exit 2 "throttle rate above 1" "$FUOTA" serve --throttle-rate 1.5
 expect_exit 2 "rates summing above 1" "$FUOTA" serve --throttle-rate 0.6 \
@@ -236,9 +268,11 @@ jreq POST /fuota-tasks "$(task_json)"
 error_is "throttled create" 429 ThrottlingException
 stop_server
 # a seeded mix: the same seed gives the same sequence of outcomes
-seq_of() { # seed -> the statuses of 20 requests
+# Each server gets its own name: reusing one would let start_server find the
+# previous server's "listening on" line (and its dead port) in the old file.
+seq_of() { # seed name -> the statuses of 20 requests
     local k out=""
-    start_server "mix$1" --state :memory: --quiet --throttle-rate 0.3 \
+    start_server "mix$1$2" --state :memory: --quiet --throttle-rate 0.3 \
         --error-rate 0.2 --seed "$1" || return 1
     for k in $(seq 1 20); do
         req GET /fuota-tasks
@@ -247,8 +281,8 @@ seq_of() { # seed -> the statuses of 20 requests
     stop_server
     echo "$out"
 }
-mix_a=$(seq_of 7)
-mix_b=$(seq_of 7)
+mix_a=$(seq_of 7 a)
+mix_b=$(seq_of 7 b)
 [ -n "$mix_a" ] && [ "$mix_a" = "$mix_b" ] && pass "same seed, same faults" ||
     fail "same seed, same faults" "$mix_a" "$mix_b"
 case "$mix_a" in
