@@ -483,16 +483,17 @@ int cmd_plan(int argc, char **argv)
     if (a.image_path && !image_size(a.image_path, &image))
         return EXIT_USAGE;
 
-    size_t len = 0;
-    char *text = cli_read_file(CMD, a.request_path, CLI_MAX_FILE, &len);
-    if (!text)
-        return EXIT_USAGE;
-
     struct diag_list diags;
     diag_list_init(&diags);
     struct fuota_task task;
-    bool readable = task_from_json(text, len, &task, &diags);
-    free(text);
+    enum cli_task_status ts =
+        cli_load_task(CMD, a.request_path, CLI_MAX_FILE, &task, &diags);
+    if (ts == CLI_TASK_NO_FILE) {
+        task_cleanup(&task);
+        diag_list_cleanup(&diags);
+        return EXIT_USAGE;
+    }
+    bool readable = ts == CLI_TASK_READ;
     if (readable)
         (void)task_validate(&task, &diags);
 
@@ -531,8 +532,8 @@ int cmd_plan(int argc, char **argv)
         cli_error(CMD, "%s", plan_status_message(st));
         rc = cli_usage_error(CMD);
     } else {
-        const char *error = readable ? plan_status_message(st)
-                                     : "the request could not be read";
+        const char *error =
+            readable ? plan_status_message(st) : cli_task_status_message(ts);
         if (a.json)
             rc = print_json(&p, st, error, &diags);
         else if (st == PLAN_OK)

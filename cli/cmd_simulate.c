@@ -405,16 +405,14 @@ int cmd_simulate(int argc, char **argv)
         return EXIT_OK;
     if (rc != EXIT_OK)
         return rc;
-    size_t len = 0;
-    char *text = cli_read_file(CMD, a.file, TASK_JSON_MAX, &len);
-    if (!text)
-        return EXIT_USAGE;
     struct fuota_task task;
     struct diag_list diags;
     diag_list_init(&diags);
-    bool ok = task_from_json(text, len, &task, &diags);
-    free(text);
-    if (!ok || diag_has_errors(&diags)) {
+    enum cli_task_status ts =
+        cli_load_task(CMD, a.file, TASK_JSON_MAX, &task, &diags);
+    if (ts == CLI_TASK_NO_FILE) {
+        rc = EXIT_USAGE;
+    } else if (ts != CLI_TASK_READ || diag_has_errors(&diags)) {
         cli_print_diags(&diags);
         cli_error(CMD, "%s: not a usable CreateFuotaTask request", a.file);
         rc = EXIT_USAGE;

@@ -62,8 +62,7 @@ char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
     }
     if (too_big || read_error) {
         if (too_big)
-            cli_error(cmd, "%s: larger than the limit of %zu bytes", path,
-                      max);
+            cli_error(cmd, "%s: larger than the limit of %zu bytes", path, max);
         else
             cli_error(cmd, "%s: read error", path);
         free(buf);
@@ -72,6 +71,35 @@ char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+static const char *const task_status_messages[] = {
+#define CLI_TASK_MESSAGE(id, text) [id] = text,
+    CLI_TASK_STATUS(CLI_TASK_MESSAGE)
+#undef CLI_TASK_MESSAGE
+};
+
+const char *cli_task_status_message(enum cli_task_status st)
+{
+    return (size_t)st < sizeof(task_status_messages) /
+                            sizeof(task_status_messages[0])
+               ? task_status_messages[st]
+               : "unknown status";
+}
+
+enum cli_task_status cli_load_task(const char *cmd, const char *path,
+                                   size_t max, struct fuota_task *task,
+                                   struct diag_list *diags)
+{
+    size_t len = 0;
+    char *text = cli_read_file(cmd, path, max, &len);
+    if (!text) {
+        task_init(task);
+        return CLI_TASK_NO_FILE;
+    }
+    bool read = task_from_json(text, len, task, diags);
+    free(text);
+    return read ? CLI_TASK_READ : CLI_TASK_UNUSABLE;
 }
 
 bool cli_parse_int(const char *cmd, const char *opt, const char *text,

@@ -153,6 +153,19 @@ expect_exit 2 "--expected-loss nan" "$FUOTA" plan "$D/aws-example.json" --image-
 expect_exit 0 "--expected-loss 100 is allowed" "$FUOTA" plan "$D/aws-example.json" --image-size 5 --expected-loss 100
 expect_exit 2 "unreadable request" "$FUOTA" plan "$TMP/nope.json" --image-size 5
 contains "unreadable: names the file" "$err" "nope.json: No such file or directory"
+lacks "unreadable: nothing planned" "$err" "cannot plan"
+# A request document of 1 MiB is read; one byte more is a document error
+# (exit 1), not an unreadable file.
+pad_to() { # file, size: the request padded with spaces to size bytes
+    cp "$D/aws-example.json" "$1"
+    head -c $(($2 - $(wc -c <"$D/aws-example.json"))) /dev/zero | tr '\0' ' ' >>"$1"
+}
+pad_to "$TMP/1mib.json" 1048576
+expect_exit 0 "a 1 MiB request is planned" "$FUOTA" plan "$TMP/1mib.json" --image-size 100
+pad_to "$TMP/1mib1.json" 1048577
+expect_exit 1 "a request of 1 MiB + 1 byte" "$FUOTA" plan "$TMP/1mib1.json" --image-size 100
+contains "1 MiB + 1: the document rule" "$err" "error: the document is 1048577 bytes, above the maximum 1048576"
+contains "1 MiB + 1: cannot plan" "$err" "cannot plan: the request could not be read"
 expect_exit 2 "unreadable image" "$FUOTA" plan "$D/aws-example.json" --image "$TMP/nope.bin"
 : >"$TMP/empty.bin"
 expect_exit 2 "empty image" "$FUOTA" plan "$D/aws-example.json" --image "$TMP/empty.bin"

@@ -143,7 +143,15 @@ bad "DR without downlink" "--dr: DR8 of EU868 cannot carry fragments" "$T10" --i
 bad "DR out of range" "--dr: 16 is outside 0..15" "$T10" --image-size 160 --devices 2 --dr 16
 bad "invalid request" "RedundancyPercent" "$TMP/bad.json" --image-size 160 --devices 2
 bad "not JSON" "not a usable CreateFuotaTask request" "$TMP/notjson.json" --image-size 160 --devices 2
-bad "request file missing" "$TMP/none.json" "$TMP/none.json" --image-size 160 --devices 2
+bad "request file missing" "$TMP/none.json: No such file or directory" "$TMP/none.json" --image-size 160 --devices 2
+lacks "request file missing: no verdict on the request" "$err" "not a usable"
+sed 's/"RedundancyPercent":100/"RedundancyPercent":"x"/' "$T10" >"$TMP/type.json"
+bad "member of the wrong type" "error: RedundancyPercent: expected an integer" "$TMP/type.json" --image-size 160 --devices 2
+contains "member of the wrong type: not usable" "$err" "type.json: not a usable CreateFuotaTask request"
+cp "$T10" "$TMP/big.json"
+head -c 1048576 /dev/zero | tr '\0' ' ' >>"$TMP/big.json"
+bad "request above 1 MiB" "big.json: larger than the limit of 1048576 bytes" "$TMP/big.json" --image-size 160 --devices 2
+lacks "request above 1 MiB: no verdict on the request" "$err" "not a usable"
 bad "burst below 1" "--burst: 0.5 is outside" "$T10" --image-size 160 --devices 2 --loss 10 --burst 0.5
 bad "burst too short for the loss" "--burst: a mean burst of 1 fragments cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
 bad "spread over 100" "--spread: 101 is outside 0..100" "$T10" --image-size 160 --devices 2 --spread 101
