@@ -1,4 +1,5 @@
 /* fuota: the entry point. Dispatches to a subcommand (cli/commands.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,10 +19,28 @@ static const struct command commands[] = {
 #undef X
 };
 
+/*
+ * Data on stdout must not be lost silently: a full disk or a closed pipe
+ * turns a success into exit status 1 with a message naming the cause.
+ */
+static int finish(const char *cmd, int status)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int err = errno;
+        fprintf(stderr, "fuota%s%s: error writing standard output%s%s\n",
+                cmd ? " " : "", cmd ? cmd : "", err ? ": " : "",
+                err ? strerror(err) : "");
+        return status == EXIT_OK ? EXIT_CHECK : status;
+    }
+    return status;
+}
+
 static void print_help(FILE *out)
 {
-    fprintf(out, "fuota %s - LoRaWAN FUOTA operator console for AWS IoT Core "
-                 "for LoRaWAN\n\n",
+    fprintf(out,
+            "fuota %s - LoRaWAN FUOTA operator console for AWS IoT Core "
+            "for LoRaWAN\n\n",
             FUOTA_VERSION);
     fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\nCommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -35,21 +54,21 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         print_help(stdout);
-        return EXIT_OK;
+        return finish(NULL, EXIT_OK);
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
         print_help(stdout);
-        return EXIT_OK;
+        return finish(NULL, EXIT_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("fuota %s\n", FUOTA_VERSION);
-        return EXIT_OK;
+        return finish(NULL, EXIT_OK);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return finish(cmd, commands[i].run(argc - 1, argv + 1));
     if (cmd[0] == '-')
         fprintf(stderr, "fuota: unknown option '%s'\n", cmd);
     else
