@@ -81,6 +81,14 @@ enum loss_status loss_config_check(const struct loss_config *cfg, char *msg,
         return fail(LOSS_ERR_SPREAD, msg, msg_size,
                     "%g %% is not a spread: it must be from 0 to 100 %%",
                     cfg->spread * 100.0);
+    double alpha, beta;
+    if (loss_beta_shape(cfg->loss, cfg->spread, &alpha, &beta) != LOSS_OK)
+        return fail(LOSS_ERR_SPREAD_WIDE, msg, msg_size,
+                    "a spread of %g %% is too wide for %g %% mean loss: "
+                    "it must be below sqrt(p(1-p)) = %.4g %%, the widest "
+                    "losses from 0 to 100 %% with that mean can vary",
+                    cfg->spread * 100.0, cfg->loss * 100.0,
+                    sqrt(cfg->loss * (1.0 - cfg->loss)) * 100.0);
     if (!percent_ok(cfg->shared_loss))
         return fail(LOSS_ERR_SHARED, msg, msg_size,
                     "%g %% is not a loss: it must be from 0 to 100 %%",
@@ -184,14 +192,81 @@ bool loss_shared_lost(const struct loss_shared *shared, uint32_t n)
     return n <= LOSS_FRAGMENT_MAX && (shared->lost[n >> 3] >> (n & 7)) & 1u;
 }
 
-/* A standard normal from two draws (Box-Muller). */
+/* A uniform in (0, 1): never 0, so its logarithm is finite. */
+static double open_unit(struct loss_rng *rng)
+{
+    return ((double)(loss_rng_next(rng) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* A standard normal from two draws (Box-Muller, cosine branch only). */
 static double normal(struct loss_rng *rng)
 {
-    double u1 = loss_unit(loss_rng_next(rng));
-    double u2 = loss_unit(loss_rng_next(rng));
-    if (u1 < 0x1.0p-53)
-        u1 = 0x1.0p-53;
+    double u1 = open_unit(rng);
+    double u2 = open_unit(rng);
     return sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
+}
+
+/*
+ * log of a Gamma(a, 1) draw, a > 0 (Marsaglia and Tsang 2000; for a < 1 the
+ * boost Gamma(a) = Gamma(a + 1) * U^(1/a), kept in logarithms so that tiny
+ * shapes do not underflow to 0).
+ */
+static double log_gamma_draw(struct loss_rng *rng, double a)
+{
+    double boost = 0.0;
+    if (a < 1.0) {
+        boost = log(open_unit(rng)) / a;
+        a += 1.0;
+    }
+    double d = a - 1.0 / 3.0;
+    double c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x, v;
+        do {
+            x = normal(rng);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        double u = open_unit(rng);
+        if (u < 1.0 - 0.0331 * x * x * x * x ||
+            log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+            return log(d * v) + boost;
+    }
+}
+
+enum loss_status loss_beta_shape(double mean, double sd, double *alpha,
+                                 double *beta)
+{
+    *alpha = 0.0;
+    *beta = 0.0;
+    if (!(mean > 0.0 && mean < 1.0) || !(sd > 0.0))
+        return LOSS_OK; /* no spread: every device has the mean */
+    double var = mean * (1.0 - mean);
+    /* The limit itself is refused even when rounding puts sd^2 a hair
+     * below p(1-p) (0.3^2 < 0.1 * 0.9 in doubles). */
+    if (!(sd * sd < var * (1.0 - 1e-9)))
+        return LOSS_ERR_SPREAD_WIDE;
+    double k = var / (sd * sd) - 1.0;
+    *alpha = mean * k;
+    *beta = (1.0 - mean) * k;
+    return LOSS_OK;
+}
+
+double loss_beta_draw(struct loss_rng *rng, double alpha, double beta)
+{
+    /* X / (X + Y) = 1 / (1 + Y / X), from the logarithms of X and Y. */
+    double lx = log_gamma_draw(rng, alpha);
+    double ly = log_gamma_draw(rng, beta);
+    return 1.0 / (1.0 + exp(ly - lx));
+}
+
+double loss_burst_needed(double p)
+{
+    if (!(p > 0.0))
+        return 0.0;
+    if (p >= 1.0)
+        return INFINITY;
+    return p / (1.0 - p);
 }
 
 void loss_device_init(struct loss_device *dev, const struct loss_config *cfg,
@@ -201,9 +276,11 @@ void loss_device_init(struct loss_device *dev, const struct loss_config *cfg,
     loss_rng_init(&dev->rng, seed, LOSS_STREAM_DEVICE, index);
     double p = device_loss;
     if (p < 0.0) {
+        double a, b;
         p = cfg->loss;
-        if (cfg->spread > 0.0)
-            p += cfg->spread * normal(&dev->rng);
+        if (loss_beta_shape(cfg->loss, cfg->spread, &a, &b) == LOSS_OK &&
+            a > 0.0)
+            p = loss_beta_draw(&dev->rng, a, b);
     }
     if (!(p > 0.0))
         p = 0.0;
@@ -216,12 +293,35 @@ void loss_device_init(struct loss_device *dev, const struct loss_config *cfg,
     if (!dev->iid && !dev->always && p > 0.0) {
         bool never;
         double b = cfg->burst;
+        /* A mean burst of B reaches at most B/(B+1): a device whose own
+         * loss is higher gets the shortest burst that reaches it. */
+        double need = loss_burst_needed(p);
+        if (need > b) {
+            b = need;
+            dev->burst_raised = true;
+        }
+        dev->burst = b;
         dev->p_bg = loss_threshold(1.0 / b, &never);
         if (never)
             dev->p_bg = UINT64_MAX;
         dev->p_gb = loss_threshold(p / ((1.0 - p) * b), &dev->p_gb_always);
         dev->bad = loss_rng_next(&dev->rng) < dev->p_loss;
     }
+}
+
+size_t loss_burst_raised_count(const struct loss_config *cfg, uint64_t seed,
+                               size_t devices, const double *device_loss)
+{
+    size_t n = 0;
+    if (!(cfg->burst > 0.0))
+        return 0;
+    for (size_t d = 0; d < devices; d++) {
+        struct loss_device dev;
+        loss_device_init(&dev, cfg, seed, d,
+                         device_loss ? device_loss[d] : -1.0);
+        n += dev.burst_raised;
+    }
+    return n;
 }
 
 bool loss_device_next(struct loss_device *dev, const struct loss_shared *shared,

@@ -26,9 +26,23 @@
  *    so that the long-run loss equals `loss` and bursts last B on average.
  *    This needs B >= loss / (1 - loss); the chain starts in its stationary
  *    distribution;
- *  - spread: each device's own loss is loss + spread * Z (Z standard
- *    normal, drawn from the device's stream), clamped to [0, 1]; with a
- *    burst the device keeps B and its P(Good->Bad) is capped at 1;
+ *  - spread: each device's own loss is drawn from a Beta distribution
+ *    with mean p = loss and standard deviation s = spread (method of
+ *    moments: k = p(1-p)/s^2 - 1, alpha = p k, beta = (1-p) k), so the
+ *    fleet's mean loss stays p whatever the spread and every device's loss
+ *    is in [0, 1] without clamping. A spread needs s^2 < p(1-p), i.e.
+ *    s < sqrt(p(1-p)) (the standard deviation of a 0-or-1 loss with mean
+ *    p); a wider one is refused (LOSS_ERR_SPREAD_WIDE). With p = 0 or 1 the
+ *    spread has nothing to spread: every device has p. The draw comes first
+ *    in the device's stream: two Gamma draws (Marsaglia and Tsang, with the
+ *    U^(1/a) boost for shapes below 1, in logarithms), each taking normals
+ *    by Box-Muller (two values per normal) and uniforms from the stream;
+ *  - burst and a device's own loss: a mean burst of B fragments reaches at
+ *    most B/(B+1) loss. A device whose own loss q (from the spread or given
+ *    by the caller) is above that is not capped: its mean burst length is
+ *    raised to q/(1-q), the shortest that reaches q (its Good periods then
+ *    last one fragment). Such devices are flagged (burst_raised) and
+ *    counted by loss_burst_raised_count for the report;
  *  - shared_loss: each fragment is lost for every device with this
  *    probability (the gateway skipped it), drawn from (seed, fragment) only;
  *  - late_join: every device misses fragments 1..late_join;
@@ -65,6 +79,8 @@
       "is too short for the loss: a mean burst of B fragments can reach at "   \
       "most B/(B+1) loss")                                                     \
     X(LOSS_ERR_SPREAD, "spread", "must be a percentage from 0 to 100")         \
+    X(LOSS_ERR_SPREAD_WIDE, "spread",                                          \
+      "is too wide for the loss: it must be below sqrt(p(1-p))")               \
     X(LOSS_ERR_SHARED, "shared-loss", "must be a percentage from 0 to 100")    \
     X(LOSS_ERR_LATE_JOIN, "late-join",                                         \
       "must be a fragment count from 0 to 16383")                              \
@@ -140,6 +156,8 @@ bool loss_shared_lost(const struct loss_shared *shared, uint32_t n);
 struct loss_device {
     struct loss_rng rng;
     double device_loss; /* this device's own mean loss after spread */
+    double burst;       /* this device's mean burst length (0 = i.i.d.) */
+    bool burst_raised;  /* burst raised above the config's to reach loss */
     bool iid;
     bool always;     /* device loses everything */
     bool bad;        /* Gilbert-Elliott state */
@@ -158,6 +176,27 @@ struct loss_device {
  */
 void loss_device_init(struct loss_device *dev, const struct loss_config *cfg,
                       uint64_t seed, uint64_t index, double device_loss);
+
+/*
+ * Beta shape for a per-device loss with this mean and standard deviation:
+ * LOSS_OK with alpha = beta = 0 when there is no spread (sd <= 0, or mean
+ * 0 or 1), LOSS_OK with alpha, beta > 0 when sd^2 < mean(1-mean),
+ * LOSS_ERR_SPREAD_WIDE otherwise.
+ */
+enum loss_status loss_beta_shape(double mean, double sd, double *alpha,
+                                 double *beta)
+    __attribute__((warn_unused_result));
+/* A Beta(alpha, beta) draw in [0, 1] from the stream (alpha, beta > 0). */
+double loss_beta_draw(struct loss_rng *rng, double alpha, double beta);
+/* The shortest mean burst length that reaches loss p: p/(1-p) (0 for
+ * p <= 0, infinity for p >= 1). */
+double loss_burst_needed(double p);
+
+/* How many of devices 0..devices-1 (device_loss as for loss_device_init,
+ * NULL = draw from the config) get a longer burst than cfg->burst to reach
+ * their own loss. 0 without bursts. */
+size_t loss_burst_raised_count(const struct loss_config *cfg, uint64_t seed,
+                               size_t devices, const double *device_loss);
 
 /* Whether the device misses fragment n, the next one in order (call for
  * n = 1, 2, ... without gaps). Includes the shared pattern and late join. */

@@ -46,7 +46,18 @@ static void test_config_boundaries(void **state)
         { 0.8, 4, 0, 0, 0, LOSS_OK },
         { 0.81, 4, 0, 0, 0, LOSS_ERR_BURST_SHORT },
         { 1, 4, 0, 0, 0, LOSS_OK },
-        { 0.1, 0, 1, 0, 0, LOSS_OK },
+        { 0.1, 0, 0.2999, 0, 0, LOSS_OK },
+        { 0.1, 0, 0.3, 0, 0, LOSS_ERR_SPREAD_WIDE },
+        { 0.1, 0, 1, 0, 0, LOSS_ERR_SPREAD_WIDE },
+        /* the widest spread is sqrt(p(1-p)): 21.79 % at 5 %, 50 % at 50 % */
+        { 0.05, 0, 0.2179, 0, 0, LOSS_OK },
+        { 0.05, 0, 0.2180, 0, 0, LOSS_ERR_SPREAD_WIDE },
+        { 0.5, 0, 0.4999, 0, 0, LOSS_OK },
+        { 0.5, 0, 0.5, 0, 0, LOSS_ERR_SPREAD_WIDE },
+        { 0.5, 1, 0.4999, 0, 0, LOSS_OK },
+        /* nothing to spread at 0 and 100 %: any spread is accepted */
+        { 0, 0, 1, 0, 0, LOSS_OK },
+        { 1, 0, 0.5, 0, 0, LOSS_OK },
         { 0.1, 0, -0.01, 0, 0, LOSS_ERR_SPREAD },
         { 0.1, 0, 1.01, 0, 0, LOSS_ERR_SPREAD },
         { 0.1, 0, 0, 1, 0, LOSS_OK },
@@ -237,34 +248,170 @@ static void test_iid_and_burst_means(void **state)
     assert_true(loss == 1.0);
 }
 
-static void test_spread(void **state)
+/* Mean and standard deviation of the drawn per-device loss. */
+static void spread_stats(const struct loss_config *c, uint64_t seed, size_t n,
+                         double *mean, double *sd, double *lo, double *hi)
 {
-    (void)state;
-    struct loss_config c = cfg_with(0.2, 0, 0.05, 0, 0);
     double sum = 0, sq = 0;
-    const size_t n = 20000;
+    *lo = 1.0;
+    *hi = 0.0;
     for (size_t d = 0; d < n; d++) {
         struct loss_device dev;
-        loss_device_init(&dev, &c, 9, d, -1.0);
-        sum += dev.device_loss;
-        sq += dev.device_loss * dev.device_loss;
+        loss_device_init(&dev, c, seed, d, -1.0);
+        double q = dev.device_loss;
+        sum += q;
+        sq += q * q;
+        if (q < *lo)
+            *lo = q;
+        if (q > *hi)
+            *hi = q;
     }
-    double mean = sum / n, sd = sqrt(sq / n - mean * mean);
-    assert_true(fabs(mean - 0.2) < 0.003);
-    assert_true(fabs(sd - 0.05) < 0.003);
-    /* Clamped to [0, 1]; a device given its own loss keeps it. */
-    struct loss_config wide = cfg_with(0.05, 0, 0.5, 0, 0);
-    size_t zeros = 0;
-    for (size_t d = 0; d < 1000; d++) {
+    *mean = sum / (double)n;
+    *sd = sqrt(sq / (double)n - *mean * *mean);
+}
+
+static void test_spread_keeps_mean(void **state)
+{
+    (void)state;
+    /* The mean of n draws is within 4 standard errors (s / sqrt(n)) of p:
+     * the draws are seeded, so this is a fixed answer, not a flaky one. A
+     * normal clamped to [0, 1] (the old model) gave 6.98 % for 5 %/10 %. */
+    static const struct {
+        double p, s;
+    } cases[] = {
+        { 0.2, 0.05 },  { 0.05, 0.10 }, { 0.5, 0.30 }, { 0.01, 0.05 },
+        { 0.95, 0.10 }, { 0.3, 0.20 },  { 0.5, 0.49 }, { 0.001, 0.03 },
+    };
+    const size_t n = 200000;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct loss_config c = cfg_with(cases[i].p, 0, cases[i].s, 0, 0);
+        assert_int_equal(loss_config_check(&c, NULL, 0), LOSS_OK);
+        double mean, sd, lo, hi;
+        spread_stats(&c, 9 + i, n, &mean, &sd, &lo, &hi);
+        double se = cases[i].s / sqrt((double)n);
+        if (fabs(mean - cases[i].p) > 4 * se)
+            fail_msg("case %zu: mean %.5f want %.5f +- %.5f", i, mean,
+                     cases[i].p, 4 * se);
+        if (fabs(sd - cases[i].s) > 0.02 * cases[i].s)
+            fail_msg("case %zu: sd %.5f want %.5f", i, sd, cases[i].s);
+        assert_true(lo >= 0.0 && hi <= 1.0);
+    }
+}
+
+static void test_spread_deterministic(void **state)
+{
+    (void)state;
+    struct loss_config c = cfg_with(0.05, 0, 0.1, 0, 0);
+    double a[64];
+    for (size_t d = 0; d < 64; d++) {
         struct loss_device dev;
-        loss_device_init(&dev, &wide, 9, d, -1.0);
-        assert_true(dev.device_loss >= 0.0 && dev.device_loss <= 1.0);
-        zeros += dev.device_loss == 0.0;
+        loss_device_init(&dev, &c, 5, d, -1.0);
+        a[d] = dev.device_loss;
     }
-    assert_true(zeros > 300);
+    /* Same seed and device, in any order: the same draw. Another seed: not. */
+    size_t same = 0;
+    for (size_t k = 64; k-- > 0;) {
+        struct loss_device dev;
+        loss_device_init(&dev, &c, 5, k, -1.0);
+        assert_true(dev.device_loss == a[k]);
+        loss_device_init(&dev, &c, 6, k, -1.0);
+        same += dev.device_loss == a[k];
+    }
+    assert_true(same < 4);
+    /* No spread, or nothing to spread (p = 0 or 1): the mean exactly. */
+    static const double flat[][2] = { { 0.2, 0 }, { 0, 0.5 }, { 1, 0.5 } };
+    for (size_t i = 0; i < 3; i++) {
+        struct loss_config f = cfg_with(flat[i][0], 0, flat[i][1], 0, 0);
+        assert_int_equal(loss_config_check(&f, NULL, 0), LOSS_OK);
+        for (size_t d = 0; d < 100; d++) {
+            struct loss_device dev;
+            loss_device_init(&dev, &f, 5, d, -1.0);
+            assert_true(dev.device_loss == flat[i][0]);
+        }
+    }
+    /* A device given its own loss keeps it. */
     struct loss_device own;
-    loss_device_init(&own, &wide, 9, 3, 0.25);
+    loss_device_init(&own, &c, 9, 3, 0.25);
     assert_true(own.device_loss == 0.25);
+}
+
+static void test_spread_refusal_message(void **state)
+{
+    (void)state;
+    struct loss_config c = cfg_with(0.05, 0, 0.5, 0, 0);
+    char msg[320];
+    assert_int_equal(loss_config_check(&c, msg, sizeof(msg)),
+                     LOSS_ERR_SPREAD_WIDE);
+    assert_string_equal(loss_status_param(LOSS_ERR_SPREAD_WIDE), "spread");
+    assert_non_null(strstr(msg, "sqrt(p(1-p)) = 21.79 %"));
+    assert_non_null(strstr(msg, "50 %"));
+    double a, b;
+    assert_int_equal(loss_beta_shape(0.2, 0.1, &a, &b), LOSS_OK);
+    /* k = 0.16 / 0.01 - 1 = 15 */
+    assert_true(fabs(a - 3.0) < 1e-9 && fabs(b - 12.0) < 1e-9);
+    assert_int_equal(loss_beta_shape(0.2, 0.4, &a, &b), LOSS_ERR_SPREAD_WIDE);
+    assert_int_equal(loss_beta_shape(0.2, 0, &a, &b), LOSS_OK);
+    assert_true(a == 0.0 && b == 0.0);
+}
+
+static void test_burst_raised_for_lossy_devices(void **state)
+{
+    (void)state;
+    assert_true(loss_burst_needed(0.5) == 1.0);
+    assert_true(fabs(loss_burst_needed(0.8) - 4.0) < 1e-12);
+    assert_true(loss_burst_needed(0) == 0.0);
+    assert_true(isinf(loss_burst_needed(1)));
+    /* A device given 80 % loss with bursts of 1 (at most 50 %) gets bursts
+     * of 4 and really loses 80 %; one at 40 % keeps bursts of 1. */
+    struct loss_config c = cfg_with(0.3, 1, 0, 0, 0);
+    struct loss_device dev;
+    loss_device_init(&dev, &c, 3, 0, 0.8);
+    assert_true(dev.burst_raised);
+    assert_true(fabs(dev.burst - 4.0) < 1e-12);
+    size_t lost = 0;
+    for (uint32_t n = 1; n <= 200000; n++)
+        lost += loss_device_next(&dev, NULL, n);
+    assert_true(fabs((double)lost / 200000 - 0.8) < 0.01);
+    loss_device_init(&dev, &c, 3, 0, 0.4);
+    assert_false(dev.burst_raised);
+    assert_true(dev.burst == 1.0);
+    loss_device_init(&dev, &c, 3, 0, 0.5);
+    assert_false(dev.burst_raised);
+    /* Bursts + spread: over many devices the measured loss is the drawn
+     * loss (nothing capped) and the drawn loss has mean p. With the old
+     * cap, 30 %/bursts of 1/20 % measured 28.5 %. */
+    struct loss_config s = cfg_with(0.3, 1, 0.2, 0, 0);
+    assert_int_equal(loss_config_check(&s, NULL, 0), LOSS_OK);
+    const size_t devices = 2000;
+    const uint32_t frags = 4000;
+    double drawn = 0, measured = 0;
+    size_t raised = 0;
+    for (size_t d = 0; d < devices; d++) {
+        loss_device_init(&dev, &s, 21, d, -1.0);
+        drawn += dev.device_loss;
+        raised += dev.burst_raised;
+        assert_int_equal(dev.burst_raised,
+                         dev.device_loss > 0.5 && dev.device_loss < 1.0);
+        size_t l = 0;
+        for (uint32_t n = 1; n <= frags; n++)
+            l += loss_device_next(&dev, NULL, n);
+        measured += (double)l / frags;
+    }
+    drawn /= devices;
+    measured /= devices;
+    if (fabs(measured - drawn) > 0.004)
+        fail_msg("measured %.5f drawn %.5f", measured, drawn);
+    if (fabs(drawn - 0.3) > 4 * 0.2 / sqrt((double)devices))
+        fail_msg("drawn %.5f", drawn);
+    assert_int_equal(loss_burst_raised_count(&s, 21, devices, NULL), raised);
+    assert_true(raised > 100 && raised < 400);
+    /* Without bursts, or without devices above B/(B+1): none. */
+    struct loss_config iid = cfg_with(0.3, 0, 0.2, 0, 0);
+    assert_int_equal(loss_burst_raised_count(&iid, 21, devices, NULL), 0);
+    struct loss_config flat = cfg_with(0.3, 1, 0, 0, 0);
+    assert_int_equal(loss_burst_raised_count(&flat, 21, devices, NULL), 0);
+    double own[3] = { 0.2, 0.9, 1.0 };
+    assert_int_equal(loss_burst_raised_count(&flat, 21, 3, own), 1);
 }
 
 static void test_shared_late_drop(void **state)
@@ -315,7 +462,10 @@ int main(void)
         cmocka_unit_test(test_splitmix_known_answer),
         cmocka_unit_test(test_streams_independent_of_order),
         cmocka_unit_test(test_iid_and_burst_means),
-        cmocka_unit_test(test_spread),
+        cmocka_unit_test(test_spread_keeps_mean),
+        cmocka_unit_test(test_spread_deterministic),
+        cmocka_unit_test(test_spread_refusal_message),
+        cmocka_unit_test(test_burst_raised_for_lossy_devices),
         cmocka_unit_test(test_shared_late_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
