@@ -143,6 +143,9 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(loss, "shared_loss_percent",
                             p->loss.shared_loss * 100.0);
     cJSON_AddNumberToObject(loss, "late_join_fragments", p->loss.late_join);
+    cJSON_AddNumberToObject(loss, "burst_raised_devices",
+                            (double)loss_burst_raised_count(
+                                &p->loss, p->seed, p->devices, p->device_loss));
     cJSON *drop = cJSON_AddArrayToObject(loss, "drop");
     for (size_t i = 0; drop && i < p->loss.drop_count; i++)
         cJSON_AddItemToArray(drop, cJSON_CreateNumber(p->loss.drop[i]));
@@ -279,6 +282,13 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
         fprintf(out, ", late join %u", (unsigned)p->loss.late_join);
     if (p->loss.drop_count)
         fprintf(out, ", %zu dropped", p->loss.drop_count);
+    size_t raised =
+        loss_burst_raised_count(&p->loss, p->seed, p->devices, p->device_loss);
+    if (raised)
+        fprintf(out,
+                "\n          %zu device(s) lose more than bursts of %.4g "
+                "can reach: their bursts were lengthened to reach it",
+                raised, p->loss.burst);
     fprintf(out, "\n\n");
     fprintf(out, "Completed %zu of %zu (%.2f %%)\n", r->completed, r->devices,
             r->devices ? 100.0 * (double)r->completed / (double)r->devices

@@ -14,8 +14,9 @@
  *   simulation   devices, seed, mode, full_decode_sample_percent,
  *                early_stop, loss {loss_percent, burst_fragments,
  *                spread_percent, shared_loss_percent, late_join_fragments,
- *                drop}, device_limits {max_fragments, max_lost,
- *                memory_bytes}
+ *                burst_raised_devices (devices whose own loss needed a
+ *                longer burst than burst_fragments, see sim/loss.h), drop},
+ *                device_limits {max_fragments, max_lost, memory_bytes}
  *   session      region, data_rate, image_bytes, fragment_size_bytes,
  *                uncoded_fragments, redundancy_fragments, total_fragments,
  *                padding_bytes, redundancy_percent, fragment_interval_ms,
