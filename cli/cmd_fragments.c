@@ -1,4 +1,5 @@
 /* fuota fragments: writes the TS004 coded fragment stream of an image. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,19 +205,21 @@ int cmd_fragments(int argc, char **argv)
         free(data);
         return EXIT_USAGE;
     }
-    size_t m = len / s + (len % s != 0);
-    uint32_t r = a.redundancy >= 0
-                     ? (uint32_t)a.redundancy
-                     : fec_redundancy_from_percent(m > FEC_FRAGMENTS_MAX
-                                                       ? FEC_FRAGMENTS_MAX
-                                                       : (uint32_t)m,
-                                                   (uint32_t)a.percent);
+    /* R from the real M, in 64 bits: the message below must show the
+     * figures the session would have, not ones capped at the limit. */
+    uint64_t m = fec_uncoded_fragments(len, s);
+    uint64_t r = a.redundancy >= 0
+                     ? (uint64_t)a.redundancy
+                     : fec_redundancy_ceil(m, (uint32_t)a.percent);
     struct fec_session ses;
-    enum fec_status st = fec_session_plan(len, s, r, &ses);
+    enum fec_status st = r > FEC_FRAGMENTS_MAX
+                             ? FEC_ERR_TOO_MANY_FRAGMENTS
+                             : fec_session_plan(len, s, (uint32_t)r, &ses);
     if (st == FEC_ERR_TOO_MANY_FRAGMENTS) {
         cli_error(cmd,
-                  "%s: %zu bytes at %u-byte fragments make %zu uncoded + %u "
-                  "redundancy = %zu fragments, over the TS004 limit of %u; "
+                  "%s: %zu bytes at %u-byte fragments make %" PRIu64
+                  " uncoded + %" PRIu64 " redundancy = %" PRIu64
+                  " fragments, over the TS004 limit of %u; "
                   "use larger fragments or less redundancy",
                   a.image, len, s, m, r, m + r, FEC_FRAGMENTS_MAX);
         free(data);
@@ -224,8 +227,8 @@ int cmd_fragments(int argc, char **argv)
     }
     struct fec_matrix *mx = NULL;
     if (st == FEC_OK)
-        st = fec_matrix_new(ses.nb_frag, r, a.codec, &mx);
-    uint32_t total = ses.nb_frag + r;
+        st = fec_matrix_new(ses.nb_frag, ses.redundancy, a.codec, &mx);
+    uint32_t total = ses.nb_frag + ses.redundancy;
     size_t size = (size_t)total * s;
     uint8_t *stream = st == FEC_OK ? malloc(size) : NULL;
     if (st == FEC_OK && !stream)
@@ -246,7 +249,7 @@ int cmd_fragments(int argc, char **argv)
     fprintf(stderr,
             "image %zu bytes: %u uncoded + %u redundancy = %u fragments, "
             "codec %s\n",
-            len, ses.nb_frag, r, total, fec_codec_name(a.codec));
+            len, ses.nb_frag, ses.redundancy, total, fec_codec_name(a.codec));
     write_stream(stdout, &a, stream, total, s);
     free(stream);
     if (fflush(stdout) != 0 || ferror(stdout)) {

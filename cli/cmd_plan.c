@@ -243,7 +243,7 @@ static void print_table(const struct plan *p)
     row("total fragments", "%" PRIu64 " (TS004 allows %d)", p->total_fragments,
         PLAN_MAX_FRAGMENTS);
     row("padding in last fragment", "%" PRIu64 " bytes", p->padding_bytes);
-    row("PHY payload per fragment", "%d bytes", p->phy_payload_bytes);
+    row("PHY payload per fragment", "%" PRId64 " bytes", p->phy_payload_bytes);
     if (p->airtime_known) {
         row("time on air per fragment", "%.3f ms",
             (double)p->time_on_air_us / 1000.0);

@@ -35,7 +35,15 @@ int cmd_skeleton(int argc, char **argv)
     if (st != OPTS_OK)
         return opts_exit_status(st);
 
-    /* Example values: EU868, 50-byte fragments, 20 % redundancy, 1 s. */
+    /*
+     * Example values that pass 'fuota plan' with no warning at EU868's
+     * default downlink, DR0 (SF12/125 kHz, RX2 869.525 MHz, 10 % duty
+     * cycle): DR0 carries at most 51 - 3 = 48 fragment bytes; a 48-byte
+     * fragment is a 64-byte PHYPayload, 2793.472 ms on air, so the duty
+     * cycle allows one every 27.935 s: 28000 ms is the shortest whole-second
+     * interval that keeps it (the service rounds to seconds). 20 % of a
+     * 100 kB image (2084 fragments) stays far below 16383.
+     */
     struct fuota_tag tags[] = {
         { .key = (char *)"project", .value = (char *)"field-sensors" },
     };
@@ -55,9 +63,9 @@ int cmd_skeleton(int argc, char **argv)
         .has_redundancy_percent = true,
         .redundancy_percent = 20,
         .has_fragment_size_bytes = true,
-        .fragment_size_bytes = 50,
+        .fragment_size_bytes = 48,
         .has_fragment_interval_ms = true,
-        .fragment_interval_ms = 1000,
+        .fragment_interval_ms = 28000,
         .descriptor = (char *)"AAIEAQ==",
     };
     char *json = task_to_json(&example, !compact);

@@ -80,7 +80,7 @@ enum fec_status fec_session_plan(size_t len, uint32_t frag_size,
         return FEC_ERR_EMPTY_IMAGE;
     if (frag_size == 0 || frag_size > FEC_FRAG_SIZE_MAX)
         return FEC_ERR_FRAG_SIZE;
-    size_t m = len / frag_size + (len % frag_size != 0);
+    uint64_t m = fec_uncoded_fragments(len, frag_size);
     if (m > FEC_FRAGMENTS_MAX || redundancy > FEC_FRAGMENTS_MAX - m)
         return FEC_ERR_TOO_MANY_FRAGMENTS;
     out->nb_frag = (uint32_t)m;
@@ -90,10 +90,20 @@ enum fec_status fec_session_plan(size_t len, uint32_t frag_size,
     return FEC_OK;
 }
 
+uint64_t fec_uncoded_fragments(uint64_t len, uint32_t frag_size)
+{
+    return len / frag_size + (len % frag_size != 0);
+}
+
+uint64_t fec_redundancy_ceil(uint64_t m, uint32_t percent)
+{
+    uint64_t p = m * percent;
+    return p / 100 + (p % 100 != 0);
+}
+
 uint32_t fec_redundancy_from_percent(uint32_t m, uint32_t percent)
 {
-    uint64_t p = (uint64_t)m * percent;
-    return (uint32_t)((p + 99) / 100);
+    return (uint32_t)fec_redundancy_ceil(m, percent);
 }
 
 void fec_frame_header(uint32_t n, uint32_t frag_index, uint8_t out[3])

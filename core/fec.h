@@ -113,7 +113,18 @@ enum fec_status fec_session_plan(size_t len, uint32_t frag_size,
                                  uint32_t redundancy,
                                  struct fec_session *out) FEC_WARN_UNUSED;
 
-/* ceil(m * percent / 100): the AWS RedundancyPercent rule. */
+/* M = ceil(len / frag_size) in 64 bits, whatever the limits; frag_size
+ * >= 1. The one definition of the uncoded count (fec_session_plan and
+ * core/plan use it). */
+uint64_t fec_uncoded_fragments(uint64_t len, uint32_t frag_size);
+
+/* R = ceil(m * percent / 100) in 64 bits, for any m up to 2^57 and percent
+ * up to 100: the AWS RedundancyPercent rule (AWS states no rounding; we
+ * round up: 10 fragments at 50 % give 5, 11 at 10 % give 2). The one
+ * definition of that rule (core/plan and cli use it). */
+uint64_t fec_redundancy_ceil(uint64_t m, uint32_t percent);
+
+/* fec_redundancy_ceil for an M within one session (m <= 16383). */
 uint32_t fec_redundancy_from_percent(uint32_t m, uint32_t percent);
 
 /* Writes the 3-byte DataFragment header: 0x08, IndexAndN little-endian

@@ -37,7 +37,7 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
 
 static uint64_t redundancy_for(uint64_t m, int percent)
 {
-    return ceil_div(m * (uint64_t)percent, 100);
+    return fec_redundancy_ceil(m, (uint32_t)percent);
 }
 
 static double ms(uint64_t us)
@@ -64,10 +64,29 @@ static int recommended_percent(uint64_t m, double loss_percent)
 static uint64_t max_uncoded(int percent)
 {
     uint64_t m =
-        (uint64_t)PLAN_MAX_FRAGMENTS * 100u / (100u + (unsigned)percent);
-    while (m > 0 && m + redundancy_for(m, percent) > PLAN_MAX_FRAGMENTS)
+        (uint64_t)FEC_FRAGMENTS_MAX * 100u / (100u + (unsigned)percent);
+    while (m > 0 && m + redundancy_for(m, percent) > FEC_FRAGMENTS_MAX)
         m--;
     return m;
+}
+
+/* Removes every diagnostic with this path and rule (a later, more precise
+ * one replaces it). */
+static void drop_diag(struct diag_list *diags, const char *path,
+                      const char *rule)
+{
+    if (diags == NULL)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        if (strcmp(d->path, path) == 0 && strcmp(d->rule, rule) == 0)
+            continue;
+        if (kept != i)
+            diags->items[kept] = *d;
+        kept++;
+    }
+    diags->count = kept;
 }
 
 static enum plan_status check_input(const struct plan_input *in,
@@ -78,6 +97,7 @@ static enum plan_status check_input(const struct plan_input *in,
     if (t == NULL)
         return PLAN_INVALID_REQUEST;
     if (t->rf_region == NULL) {
+        drop_diag(diags, "LoRaWAN.RfRegion", "no-region");
         diag_add(diags, DIAG_ERROR, "LoRaWAN.RfRegion", "region-required",
                  "the plan needs the RF region (data rates, payload sizes, "
                  "duty cycle): set LoRaWAN.RfRegion");
@@ -102,6 +122,39 @@ static enum plan_status check_input(const struct plan_input *in,
     return PLAN_OK;
 }
 
+/*
+ * The advice names the smallest fragment size that fits one session, unless
+ * no fragment this DR can carry is that large: then no FragmentSizeBytes
+ * helps and the message says so.
+ */
+static void too_many_fragments(const struct plan *p, struct diag_list *diags)
+{
+    uint64_t m_max = max_uncoded(p->redundancy_percent);
+    uint64_t s_min = ceil_div(p->image_bytes, m_max);
+    uint64_t s_limit = FEC_FRAG_SIZE_MAX;
+    if (p->max_fragment_bytes >= 0 && (uint64_t)p->max_fragment_bytes < s_limit)
+        s_limit = (uint64_t)p->max_fragment_bytes;
+    char advice[192];
+    if (s_min <= s_limit)
+        snprintf(advice, sizeof(advice),
+                 "the image needs fragments of at least %llu bytes",
+                 (unsigned long long)s_min);
+    else
+        snprintf(advice, sizeof(advice),
+                 "it would need fragments of at least %llu bytes, above the "
+                 "%llu a fragment can hold at DR%d: the image cannot fit one "
+                 "TS004 session at this data rate",
+                 (unsigned long long)s_min, (unsigned long long)s_limit,
+                 p->dr->dr);
+    diag_add(diags, DIAG_ERROR, "FragmentSizeBytes", "too-many-fragments",
+             "%llu fragments (%llu + %llu redundant) exceed the %u a TS004 "
+             "session can number; at %d %% redundancy %s",
+             (unsigned long long)p->total_fragments,
+             (unsigned long long)p->uncoded_fragments,
+             (unsigned long long)p->redundancy_fragments, FEC_FRAGMENTS_MAX,
+             p->redundancy_percent, advice);
+}
+
 static void size_checks(const struct plan *p, struct diag_list *diags)
 {
     char dr_text[48];
@@ -114,24 +167,13 @@ static void size_checks(const struct plan *p, struct diag_list *diags)
                  "could never be delivered",
                  how, p->fragment_size_bytes, p->region->name, p->dr->dr,
                  dr_text, p->max_fragment_bytes, p->dr->max_app_payload_n);
-    if (p->fragment_size_bytes > REGION_TS004_MAX_FRAGMENT)
+    if (p->fragment_size_bytes > (int)FEC_FRAG_SIZE_MAX)
         diag_add(diags, DIAG_ERROR, "FragmentSizeBytes", "fragment-size-max",
                  "%d bytes is above the 255 bytes a TS004 fragmentation "
                  "session can announce (FragSize is one byte)",
                  p->fragment_size_bytes);
-    if (p->total_fragments > PLAN_MAX_FRAGMENTS) {
-        uint64_t m_max = max_uncoded(p->redundancy_percent);
-        uint64_t s_min = m_max ? ceil_div(p->image_bytes, m_max) : 0;
-        diag_add(diags, DIAG_ERROR, "FragmentSizeBytes", "too-many-fragments",
-                 "%llu fragments (%llu + %llu redundant) exceed the %d a "
-                 "TS004 session can number; at %d %% redundancy the image "
-                 "needs fragments of at least %llu bytes",
-                 (unsigned long long)p->total_fragments,
-                 (unsigned long long)p->uncoded_fragments,
-                 (unsigned long long)p->redundancy_fragments,
-                 PLAN_MAX_FRAGMENTS, p->redundancy_percent,
-                 (unsigned long long)s_min);
-    }
+    if (p->total_fragments > FEC_FRAGMENTS_MAX)
+        too_many_fragments(p, diags);
 }
 
 /*
@@ -248,7 +290,6 @@ static void compute_timing(struct plan *p)
          * division exact. */
         uint64_t ppm = (uint64_t)llround(p->duty_cycle * 1e6);
         p->duty_min_slot_us = ceil_div(toa * 1000000u, ppm);
-        p->duty_budget_s_per_hour = p->duty_cycle * 3600.0;
         if (p->duty_min_slot_us > base) {
             p->duty_limited = true;
             p->slot_us = p->duty_min_slot_us;
@@ -376,7 +417,8 @@ enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
     }
 
     uint64_t size = (uint64_t)p->fragment_size_bytes;
-    p->uncoded_fragments = ceil_div(p->image_bytes, size);
+    p->uncoded_fragments =
+        fec_uncoded_fragments(p->image_bytes, (uint32_t)size);
     p->redundancy_fragments =
         redundancy_for(p->uncoded_fragments, p->redundancy_percent);
     p->redundancy_rounded =
@@ -384,12 +426,13 @@ enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
     p->total_fragments = p->uncoded_fragments + p->redundancy_fragments;
     p->padding_bytes = p->uncoded_fragments * size - p->image_bytes;
     p->phy_payload_bytes =
-        p->fragment_size_bytes > INT32_MAX - REGION_FRAGMENT_PHY_OVERHEAD
-            ? INT32_MAX
-            : p->fragment_size_bytes + REGION_FRAGMENT_PHY_OVERHEAD;
+        (int64_t)p->fragment_size_bytes + REGION_FRAGMENT_PHY_OVERHEAD;
 
     p->duty_cycle = region_duty_cycle_at(r, p->frequency_hz);
     p->sub_band = region_sub_band_at(r, p->frequency_hz);
+    /* The budget is the region's, known even when the frame is not. */
+    if (p->duty_cycle > 0.0)
+        p->duty_budget_s_per_hour = p->duty_cycle * 3600.0;
     compute_timing(p);
     compute_decoder(p);
     compute_guidance(p, in);

@@ -46,8 +46,14 @@
  *   errors (the session cannot work as asked):
  *     fragment-too-large   FragmentSizeBytes above the DR's N - 3
  *     fragment-size-max    FragmentSizeBytes above 255 (TS004 FragSize)
- *     too-many-fragments   M + R above 16383 (TS004 14-bit fragment number)
- *     region-required      no LoRaWAN.RfRegion
+ *     too-many-fragments   M + R above 16383 (TS004 14-bit fragment number);
+ *                          the message names the smallest fragment size
+ *                          that fits, or says that the image cannot fit one
+ *                          session at this DR when that size is above
+ *                          min(255, the DR's N - 3)
+ *     region-required      no LoRaWAN.RfRegion; it replaces task_validate's
+ *                          no-region warning on the same list (one message
+ *                          for one problem)
  *   warnings:
  *     redundancy-low       see the TS004 guidance above
  *     interval-below-airtime  rounded interval shorter than the time on air
@@ -69,11 +75,13 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/fec.h"
 #include "core/region.h"
 #include "core/task.h"
 
-/* TS004: the fragment number N of IndexAndN has 14 bits, 1-based. */
-#define PLAN_MAX_FRAGMENTS 16383
+/* TS004: the fragment number N of IndexAndN has 14 bits, 1-based. An alias
+ * of the codec's limit (cli/cmd_plan.c uses this name). */
+#define PLAN_MAX_FRAGMENTS FEC_FRAGMENTS_MAX
 /* Largest image the planner accepts (1 GiB): keeps every figure exact. */
 #define PLAN_IMAGE_MAX (UINT64_C(1) << 30)
 /* TS004 average and 99 % overheads (fragments beyond M). */
@@ -131,8 +139,8 @@ struct plan {
     uint64_t total_fragments;      /* M + R */
     bool redundancy_rounded;       /* M * percent / 100 was not whole */
     uint64_t padding_bytes;
-    int phy_payload_bytes;
-    int max_fragment_bytes; /* N - 3 at this DR */
+    int64_t phy_payload_bytes; /* fragment bytes + 16 (exact, 64-bit) */
+    int max_fragment_bytes;    /* N - 3 at this DR */
 
     bool airtime_known;            /* false: PHYPayload above 255 bytes */
     uint64_t time_on_air_us;       /* one fragment */
@@ -146,7 +154,8 @@ struct plan {
     uint64_t duty_min_slot_us;              /* time on air / duty, 0 if none */
     bool duty_limited;                      /* the duty cycle set the slot */
     double duty_cycle_used_percent;         /* of the air time while sending */
-    double duty_budget_s_per_hour;          /* limit * 3600 s, 0 if none */
+    double duty_budget_s_per_hour;          /* limit * 3600 s, 0 if none; set
+                                               whether or not airtime_known */
 
     uint64_t slot_us;           /* per fragment */
     double session_wall_time_s; /* total * slot */
@@ -174,7 +183,8 @@ struct plan {
  * error-level diagnostics (e.g. fragment-too-large): the figures are shown,
  * but the session cannot work: check diag_has_errors(). Figures that
  * depend on the time on air are 0 when airtime_known is false (a frame
- * above 255 bytes has no time on air: it cannot be sent).
+ * above 255 bytes has no time on air: it cannot be sent); the duty-cycle
+ * limit and budget do not depend on it and are always set.
  */
 enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
                               struct diag_list *diags)

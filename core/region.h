@@ -35,8 +35,8 @@
 /* PHYPayload overhead of a DataFragment frame: MHDR 1 + FHDR 7 + FPort 1 +
  * MIC 4 + CID 1 + IndexAndN 2. PHYPayload = fragment bytes + 16. */
 #define REGION_FRAGMENT_PHY_OVERHEAD 16
-/* FragSessionSetupReq.FragSize is one byte. */
-#define REGION_TS004_MAX_FRAGMENT 255
+/* The TS004 fragment size limit (FragSize is one byte) is FEC_FRAG_SIZE_MAX
+ * in core/fec.h. */
 
 #define REGION_MODULATIONS(X)                                                  \
     X(REGION_MOD_LORA, "LoRa")                                                 \

@@ -138,6 +138,16 @@ bad "16384 uncoded fragments" "over the TS004 limit of 16383" \
     --image "$TMP/16384.img" --fragment-size 1 --redundancy 0
 bad "16000 + 384 fragments" "16000 uncoded + 384 redundancy = 16384" \
     --image "$TMP/16000.img" --fragment-size 1 --redundancy 384
+# R comes from the real M (20000), not one capped at 16383 (that said 8192)
+head -c 20000 /dev/zero >"$TMP/20000.img"
+bad "20000 at 50 %: true R" "20000 uncoded + 10000 redundancy = 30000" \
+    --image "$TMP/20000.img" --fragment-size 1 --redundancy-percent 50
+lacks "20000 at 50 %: no capped R" "$err" "8192"
+bad "16384 at 1 %: R rounds up" "16384 uncoded + 164 redundancy = 16548" \
+    --image "$TMP/16384.img" --fragment-size 1 --redundancy-percent 1
+bad "16000 at 3 %: M fits, M + R does not" \
+    "16000 uncoded + 480 redundancy = 16480" \
+    --image "$TMP/16000.img" --fragment-size 1 --redundancy-percent 3
 bad "both redundancy options" "not both" \
     --image "$img" --fragment-size 10 --redundancy 1 --redundancy-percent 5
 bad "no redundancy option" "--redundancy N or --redundancy-percent P" \

@@ -223,6 +223,36 @@ static void test_fragment_size_rules(void **state)
     assert_true(has(d, "FragmentSizeBytes", "fragment-size-max", DIAG_ERROR));
 }
 
+/* Figures that do not depend on the time on air stay right when it is
+ * unknown (a frame above 255 bytes). */
+static void test_unknown_airtime_figures(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    /* EU868 RX2 869.525 MHz: 10 % -> 360 s of air per hour, with or
+     * without a time on air. */
+    plan_ok(&p, d, "EU868", 1000, 239, 10, 30000, 5);
+    assert_true(p.airtime_known);
+    assert_true(fabs(p.duty_budget_s_per_hour - 360.0) < 1e-9);
+    plan_ok(&p, d, "EU868", 1000, 240, 10, 30000, 5);
+    assert_false(p.airtime_known);
+    assert_int_equal(p.phy_payload_bytes, 256);
+    assert_true(fabs(p.duty_cycle - 0.1) < 1e-12);
+    assert_true(fabs(p.duty_budget_s_per_hour - 360.0) < 1e-9);
+    /* US915 has no duty cycle: still 0. */
+    plan_ok(&p, d, "US915", 1000, 300, 10, 30000, -1);
+    assert_false(p.airtime_known);
+    assert_true(p.duty_budget_s_per_hour == 0.0);
+    /* The PHY payload is exact, not capped at INT32_MAX. */
+    plan_ok(&p, d, "EU868", 1000, INT32_MAX - 16, 10, 30000, 5);
+    assert_true(p.phy_payload_bytes == INT32_MAX);
+    plan_ok(&p, d, "EU868", 1000, INT32_MAX - 15, 10, 30000, 5);
+    assert_true(p.phy_payload_bytes == (int64_t)INT32_MAX + 1);
+    plan_ok(&p, d, "EU868", 1000, INT32_MAX, 10, 30000, 5);
+    assert_true(p.phy_payload_bytes == (int64_t)INT32_MAX + 16);
+    assert_true(fabs(p.duty_budget_s_per_hour - 360.0) < 1e-9);
+}
+
 static void test_fragment_count_limit(void **state)
 {
     struct diag_list *d = *state;
@@ -243,6 +273,75 @@ static void test_fragment_count_limit(void **state)
     assert_non_null(x);
     /* The advice: 10923 B over at most 10922 fragments needs 2 bytes. */
     assert_non_null(strstr(x->message, "at least 2 bytes"));
+    assert_null(strstr(x->message, "cannot fit"));
+}
+
+/* The advice names a size only when one exists: at most min(255, the
+ * DR's N - 3) bytes. EU868 DR5 carries 239; at 50 % at most 10922
+ * fragments are uncoded, so 239 * 10922 = 2610358 bytes is the largest
+ * image one session can carry there. */
+static void test_fragment_count_advice(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 2610358, 1, 50, 30000, 5);
+    const struct diag *x =
+        diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "at least 239 bytes"));
+    assert_null(strstr(x->message, "cannot fit"));
+    plan_ok(&p, d, "EU868", 2610359, 1, 50, 30000, 5);
+    x = diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "at least 240 bytes, above the 239"));
+    assert_non_null(strstr(x->message, "cannot fit one TS004 session at "
+                                       "this data rate"));
+    /* The report's case: 1 GiB at 50 % at DR0 (48 bytes). */
+    plan_ok(&p, d, "EU868", UINT64_C(1073741824), 48, 50, 30000, -1);
+    x = diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "98311 bytes, above the 48"));
+    assert_non_null(strstr(x->message, "cannot fit"));
+    /* DR0: 48 * 10922 = 524256 fits with 48-byte fragments, one more
+     * byte does not. */
+    plan_ok(&p, d, "EU868", 524256, 1, 50, 30000, -1);
+    x = diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(strstr(x->message, "at least 48 bytes"));
+    plan_ok(&p, d, "EU868", 524257, 1, 50, 30000, -1);
+    x = diag_find(d, "FragmentSizeBytes", "too-many-fragments");
+    assert_non_null(strstr(x->message, "cannot fit"));
+}
+
+/* Planning a request without a region: one message (the plan's error),
+ * not also task_validate's no-region warning. */
+static void test_no_region_once(void **state)
+{
+    struct diag_list *d = *state;
+    struct req r;
+    struct plan p;
+    struct plan_input in = { .task = make(&r, NULL, 10, 10, 1000),
+                             .image_bytes = 100,
+                             .dr = -1 };
+    diag_list_clear(d);
+    (void)task_validate(in.task, d);
+    assert_true(has(d, "LoRaWAN.RfRegion", "no-region", DIAG_WARNING));
+    size_t before = d->count;
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_NO_REGION);
+    assert_null(diag_find(d, "LoRaWAN.RfRegion", "no-region"));
+    assert_true(has(d, "LoRaWAN.RfRegion", "region-required", DIAG_ERROR));
+    /* Everything else task_validate said is kept. */
+    assert_int_equal(d->count, before);
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        n += strcmp(d->items[i].path, "LoRaWAN.RfRegion") == 0;
+    assert_int_equal(n, 1);
+    /* With a region there is neither. */
+    in.task = make(&r, "EU868", 10, 10, 1000);
+    diag_list_clear(d);
+    (void)task_validate(in.task, d);
+    assert_int_equal(plan_compute(&in, &p, d), PLAN_OK);
+    assert_null(diag_find(d, "LoRaWAN.RfRegion", "no-region"));
+    assert_null(diag_find(d, "LoRaWAN.RfRegion", "region-required"));
 }
 
 /* M = 105, 21 % -> R = 23 (22.05 up), 128 fragments. At 12.5 % loss a
@@ -546,6 +645,9 @@ int main(void)
         cmocka_unit_test(test_padding_and_rounding),
         cmocka_unit_test(test_fragment_size_rules),
         cmocka_unit_test(test_fragment_count_limit),
+        cmocka_unit_test(test_fragment_count_advice),
+        cmocka_unit_test(test_unknown_airtime_figures),
+        cmocka_unit_test(test_no_region_once),
         cmocka_unit_test(test_redundancy_guidance),
         cmocka_unit_test(test_interval_against_airtime),
         cmocka_unit_test(test_assumptions),

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "core/fec.h"
 #include "core/region.h"
 
 static char *read_whole(const char *path)
@@ -203,7 +204,7 @@ static void compare_dr(const cJSON *j, const struct region_dr *c,
            c->max_fragment_bytes);
     if (!c->downlink)
         EQ(where, "uplink-only has no fragment size", 0, c->max_fragment_bytes);
-    assert_true(c->max_fragment_bytes <= REGION_TS004_MAX_FRAGMENT);
+    assert_true(c->max_fragment_bytes <= FEC_FRAG_SIZE_MAX);
 }
 
 static void compare_rx2(const cJSON *j, const struct region *c,

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# fuota skeleton: the example request passes our own validate and plan with
+# no warning (its fragment fits EU868's default DR0 and its interval keeps
+# the 10 % duty cycle there), for a typical 100 kB image.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 "skeleton" "$FUOTA" skeleton
+printf '%s\n' "$out" >"$TMP/s.json"
+contains "skeleton: 48-byte fragments" "$out" '"FragmentSizeBytes": 48'
+contains "skeleton: 28 s interval" "$out" '"FragmentIntervalMS": 28000'
+
+expect_exit 0 "validate the skeleton" "$FUOTA" validate "$TMP/s.json"
+lacks "validate: no warning" "$err" "warning"
+lacks "validate: no error" "$err" "error"
+
+expect_exit 0 "plan the skeleton, 100 kB" "$FUOTA" plan "$TMP/s.json" \
+    --image-size 100000
+lacks "plan: no warning" "$err" "warning"
+lacks "plan: no error" "$err" "error"
+lacks "plan: no duty-cycle stretch" "$err$out" "duty cycle at"
+contains "plan: 2084 uncoded fragments" "$out" "2084"
+
+expect_exit 0 "plan the skeleton, 100 KiB" "$FUOTA" plan "$TMP/s.json" \
+    --image-size 102400
+lacks "plan 100 KiB: no warning" "$err" "warning"
+
+# Through a pipe, as an operator would start: skeleton | validate -
+"$FUOTA" skeleton --compact >"$TMP/c.json"
+expect_exit 0 "validate - from a pipe" sh -c \
+    "\"$FUOTA\" skeleton | \"$FUOTA\" validate -"
+lacks "validate -: no warning" "$err" "warning"
+expect_exit 0 "plan the compact skeleton" "$FUOTA" plan "$TMP/c.json" \
+    --image-size 100000 --json
+lacks "plan --json: no warning" "$out$err" '"severity":"warning"'
+lacks "plan --json: no warning (spaced)" "$out$err" '"severity": "warning"'
+done_testing
