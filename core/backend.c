@@ -443,6 +443,25 @@ static bool dup_into(char **dst, const char *src)
     return *dst != NULL;
 }
 
+void backend_task_as_request(const struct backend_task *task,
+                             struct fuota_task *out)
+{
+    task_init(out);
+    out->firmware_update_image = task->firmware_update_image;
+    out->firmware_update_role = task->firmware_update_role;
+    out->name = task->name;
+    out->description = task->description;
+    out->descriptor = task->descriptor;
+    out->has_fragment_interval_ms = task->has_fragment_interval_ms;
+    out->fragment_interval_ms = task->fragment_interval_ms;
+    out->has_fragment_size_bytes = task->has_fragment_size_bytes;
+    out->fragment_size_bytes = task->fragment_size_bytes;
+    out->has_redundancy_percent = task->has_redundancy_percent;
+    out->redundancy_percent = task->redundancy_percent;
+    out->has_lorawan = task->rf_region != NULL;
+    out->rf_region = task->rf_region;
+}
+
 bool backend_task_copy(struct backend_task *dst, const struct backend_task *src)
 {
     *dst = *src;

@@ -420,6 +420,16 @@ void backend_task_cleanup(struct backend_task *task);
 /* Deep copy; false on out of memory (dst is then cleaned up). */
 bool backend_task_copy(struct backend_task *dst, const struct backend_task *src)
     __attribute__((warn_unused_result));
+/*
+ * A request view of a task as GetFuotaTask returns it: *out (initialised by
+ * the call) borrows task's strings (read only; never task_cleanup() it) and
+ * carries its request members: FirmwareUpdateImage / Role, Name,
+ * Description, Descriptor, FragmentIntervalMS, FragmentSizeBytes,
+ * RedundancyPercent, and LoRaWAN.RfRegion (has_lorawan when it is set). No
+ * ClientRequestToken and no Tags. Valid while task is.
+ */
+void backend_task_as_request(const struct backend_task *task,
+                             struct fuota_task *out);
 void backend_task_page_init(struct backend_task_page *page);
 void backend_task_page_cleanup(struct backend_task_page *page);
 void backend_id_page_init(struct backend_id_page *page);

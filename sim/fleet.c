@@ -198,7 +198,8 @@ static bool play(struct run *run, struct fec_decoder *dec, size_t d, bool full,
         return true;
     }
     struct loss_device ld;
-    loss_device_init(&ld, &p->loss, p->seed, d,
+    loss_device_init(&ld, &p->loss, p->seed,
+                     p->device_key ? p->device_key[d] : (uint64_t)d,
                      p->device_loss ? p->device_loss[d] : -1.0);
     out->status = BACKEND_DEVICE_MISSING_FRAG;
     for (uint32_t n = 1; n <= run->total; n++) {

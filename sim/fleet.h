@@ -16,11 +16,14 @@
  * it (the plan's session wall time when nothing stops early).
  *
  * Devices: device d (0-based) loses fragments as sim/loss.h says, from a
- * random stream keyed by (seed, d) only. In FLEET_MODE_FULL every device
- * runs the full decoder and, at completion, the SHA-256 of its image is
- * compared with the image's. In FLEET_MODE_RANK devices run the rank-only
- * decoder, and a deterministic sample (device d is sampled when
- * loss_hash(seed, LOSS_STREAM_SAMPLE, d) < sample * 2^64; device 0 always)
+ * random stream keyed by (seed, key) only, where key is d, or
+ * fleet_params.device_key[d] when the caller gives keys (the simulated
+ * service keys each device by a hash of its id, so a device's losses do not
+ * depend on which other devices take part or on its place in the list). In
+ * FLEET_MODE_FULL every device runs the full decoder and, at completion, the
+ * SHA-256 of its image is compared with the image's. In FLEET_MODE_RANK devices
+ * run the rank-only decoder, and a deterministic sample (device d is sampled
+ * when loss_hash(seed, LOSS_STREAM_SAMPLE, d) < sample * 2^64; device 0 always)
  * also runs the full decoder: both must agree on the outcome and on the
  * fragment the device completed at, and the image must match. Any
  * disagreement or hash mismatch counts in fleet_result.internal_errors (a
@@ -151,6 +154,12 @@ struct fleet_params {
     size_t devices;
     /* NULL, or each device's own mean loss (0..1) instead of loss+spread. */
     const double *device_loss;
+    /*
+     * NULL (init), or device d's loss-stream key instead of d: device d
+     * loses what a device with index device_key[d] would. Keys need not be
+     * distinct or small; `fuota simulate` leaves this NULL.
+     */
+    const uint64_t *device_key;
     enum fleet_mode mode;
     double sample;    /* rank mode: share fully decoded, 0..1; 0 = only
                        * device 0 (init: FLEET_DEFAULT_SAMPLE) */
@@ -212,9 +221,10 @@ void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
  * For the simulated service (sim/store's on_session_start hook): plays the
  * session of `task` for an image of image_bytes (generated from seed) over
  * `devices` devices, device i with mean loss link_loss[i] (0..1; NULL = no
- * loss), in rank mode with the default sample. Writes each device's
- * FuotaDeviceStatus to status[i] and, when done_ms is not NULL, the time
- * since the session start at which it reached it (completion, failure, or
+ * loss) and loss-stream key device_key[i] (NULL = i; see
+ * fleet_params.device_key), in rank mode with the default sample. Writes each
+ * device's FuotaDeviceStatus to status[i] and, when done_ms is not NULL, the
+ * time since the session start at which it reached it (completion, failure, or
  * the end of the session for MissingFrag) in ms, and when session_ms is
  * not NULL the session's wall time in ms. Returns false (message in
  * msg) when the task cannot be played (invalid request, session the
@@ -222,6 +232,7 @@ void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
  */
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
+                     const uint64_t *device_key,
                      enum backend_device_status *status, int64_t *done_ms,
                      int64_t *session_ms, char *msg, size_t size)
     __attribute__((warn_unused_result));
@@ -234,6 +245,7 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
 bool fleet_play_backend_task(const struct backend_task *task,
                              uint64_t image_bytes, uint64_t seed,
                              size_t devices, const double *link_loss,
+                             const uint64_t *device_key,
                              enum backend_device_status *status,
                              int64_t *done_ms, int64_t *session_ms, char *msg,
                              size_t size) __attribute__((warn_unused_result));
@@ -241,25 +253,38 @@ bool fleet_play_backend_task(const struct backend_task *task,
 /*
  * A ready-made sim/store on_session_start hook (the signature of
  * store_options.on_session_start; hook_ctx = a struct fleet_hook_config, or
- * NULL for no loss): plays the started task's session over its
- * participating wireless devices with fleet_play_backend_task and reports
- * each device's outcome with store_report_device_status() at the time the
- * device reaches it, mapped linearly onto [session_start_ms,
- * session_end_ms] (so the store's time_scale and its own duration estimate
- * are honoured). Device `id`'s link loss is drawn once from (seed, a hash
- * of id): loss + spread * N(0,1), clamped to 0..1, so a device keeps its
- * link quality from session to session. A task that cannot be played
- * leaves its devices as they are (Initial). Multicast groups carry no
- * device ids in the simulator and are not played.
+ * NULL for no loss). It computes, the store writes: it plays the started
+ * task's session over its participating wireless devices with
+ * fleet_play_backend_task and fills outcomes[i] with device i's
+ * FuotaDeviceStatus and the time the device reaches it, mapped linearly
+ * onto [session_start_ms, session_end_ms] (so the store's time_scale and
+ * its own duration estimate are honoured); the store writes them with the
+ * start in one transaction. Device `id`'s link loss is drawn once from
+ * (seed, a hash of id): loss + spread * N(0,1), clamped to 0..1, so a device
+ * keeps its link quality from session to session; its fragment losses come
+ * from a stream keyed by another hash of its id (fleet_params.device_key),
+ * so they do not depend on which other devices take part.
+ *
+ * A session that cannot be played (no LoRaWAN.RfRegion, a FragmentSizeBytes
+ * the region's Class C default data rate cannot carry, more fragments than
+ * TS004 allows, ...) sends nothing any device could rebuild the image
+ * from: every participating device reports MissingFrag at session_end_ms,
+ * the FuotaDeviceStatus a device gives when the session ends before it has
+ * the image (the setup answers Package_Not_Supported, FragAlgo_unsupported,
+ * Not_enough_memory, FragIndex_unsupported and Wrong_descriptor would blame
+ * the device, which is not at fault). Returns false only on a host failure
+ * (out of memory): the start then fails and writes nothing. Multicast
+ * groups carry no device ids in the simulator and are not played.
  */
 struct fleet_hook_config {
     double loss;   /* mean link loss, 0..1 */
     double spread; /* standard deviation across devices, 0..1 */
     uint64_t seed;
 };
-struct store;
 struct store_session;
-void fleet_store_hook(void *ctx, struct store *store,
-                      const struct store_session *session);
+struct store_outcome;
+bool fleet_store_hook(void *ctx, const struct store_session *session,
+                      struct store_outcome *outcomes)
+    __attribute__((warn_unused_result));
 
 #endif

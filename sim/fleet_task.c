@@ -69,6 +69,7 @@ bool fleet_session_from_task(const struct fuota_task *task,
 
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
+                     const uint64_t *device_key,
                      enum backend_device_status *status, int64_t *done_ms,
                      int64_t *session_ms, char *msg, size_t size)
 {
@@ -109,6 +110,7 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
     p.seed = seed;
     p.devices = devices;
     p.device_loss = link_loss;
+    p.device_key = device_key;
     p.mode = FLEET_MODE_RANK;
     struct fleet_result r;
     ok = fleet_run(&p, &r, msg, size) == FLEET_OK;
@@ -134,6 +136,7 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
 bool fleet_play_backend_task(const struct backend_task *task,
                              uint64_t image_bytes, uint64_t seed,
                              size_t devices, const double *link_loss,
+                             const uint64_t *device_key,
                              enum backend_device_status *status,
                              int64_t *done_ms, int64_t *session_ms, char *msg,
                              size_t size)
@@ -141,20 +144,7 @@ bool fleet_play_backend_task(const struct backend_task *task,
     /* A request view over the backend task's strings: borrowed, read only,
      * never cleaned up. */
     struct fuota_task t;
-    task_init(&t);
-    t.firmware_update_image = task->firmware_update_image;
-    t.firmware_update_role = task->firmware_update_role;
-    t.name = task->name;
-    t.description = task->description;
-    t.descriptor = task->descriptor;
-    t.has_fragment_interval_ms = task->has_fragment_interval_ms;
-    t.fragment_interval_ms = task->fragment_interval_ms;
-    t.has_fragment_size_bytes = task->has_fragment_size_bytes;
-    t.fragment_size_bytes = task->fragment_size_bytes;
-    t.has_redundancy_percent = task->has_redundancy_percent;
-    t.redundancy_percent = task->redundancy_percent;
-    t.has_lorawan = task->rf_region != NULL;
-    t.rf_region = task->rf_region;
-    return fleet_play_task(&t, image_bytes, seed, devices, link_loss, status,
-                           done_ms, session_ms, msg, size);
+    backend_task_as_request(task, &t);
+    return fleet_play_task(&t, image_bytes, seed, devices, link_loss,
+                           device_key, status, done_ms, session_ms, msg, size);
 }

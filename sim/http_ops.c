@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "core/backend.h"
 #include "core/diag.h"
@@ -508,200 +507,27 @@ static void reply_devices(struct http_reply *r,
         set_body(r, NULL);
 }
 
-/* The ARN prefix "arn:aws:iotwireless:REGION:ACCOUNT" of a task ARN. */
-static void arn_prefix_of(const char *task_arn, char *dst, size_t size)
-{
-    const char *cut = task_arn ? strstr(task_arn, ":FuotaTask/") : NULL;
-    size_t n = cut ? (size_t)(cut - task_arn) : 0;
-    if (n >= size)
-        n = size - 1;
-    if (n > 0)
-        memcpy(dst, task_arn, n);
-    dst[n] = '\0';
-}
-
-/* A growable list of heap-owned device ids. */
-struct id_list {
-    char **ids;
-    size_t count;
-    size_t cap;
-};
-
-static void id_list_cleanup(struct id_list *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        free(l->ids[i]);
-    free(l->ids);
-    memset(l, 0, sizeof(*l));
-}
-
-static bool id_list_add(struct id_list *l, const char *id)
-{
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **ids = realloc(l->ids, cap * sizeof(*ids));
-        if (ids == NULL)
-            return false;
-        l->ids = ids;
-        l->cap = cap;
-    }
-    char *c = strdup(id);
-    if (c == NULL)
-        return false;
-    l->ids[l->count++] = c;
-    return true;
-}
-
-static int id_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds every device of task `id` to l. A task deleted meanwhile adds none. */
-static enum backend_status add_task_devices(struct store *s, const char *id,
-                                            struct id_list *l,
-                                            struct backend_error *err)
-{
-    char *token = NULL;
-    enum backend_status st = BACKEND_OK;
-    do {
-        struct backend_page_req req = { .next_token = token,
-                                        .max_results =
-                                            BACKEND_MAX_RESULTS_MAX };
-        struct backend_device_page p;
-        st = store_list_devices(s, id, &req, &p, err);
-        free(token);
-        token = NULL;
-        if (st == BACKEND_NOT_FOUND) {
-            backend_error_clear(err);
-            return BACKEND_OK;
-        }
-        for (size_t i = 0; st == BACKEND_OK && i < p.count; i++)
-            if (!id_list_add(l, p.items[i].id))
-                st = backend_error_set(err, BACKEND_NO_MEMORY, "out of memory");
-        if (st == BACKEND_OK && p.next_token != NULL) {
-            token = p.next_token;
-            p.next_token = NULL;
-        }
-        backend_device_page_cleanup(&p);
-    } while (st == BACKEND_OK && token != NULL);
-    free(token);
-    return st;
-}
-
-/* Every device associated with any task: sorted by id, each once; the ARN
- * prefix from the tasks' ARNs. */
-static enum backend_status all_devices(struct store *s, struct id_list *l,
-                                       char *prefix, size_t prefix_size,
-                                       struct backend_error *err)
-{
-    char *token = NULL;
-    enum backend_status st = BACKEND_OK;
-    prefix[0] = '\0';
-    do {
-        struct backend_page_req req = { .next_token = token,
-                                        .max_results =
-                                            BACKEND_MAX_RESULTS_MAX };
-        struct backend_task_page p;
-        st = store_list_tasks(s, &req, &p, err);
-        free(token);
-        token = NULL;
-        for (size_t i = 0; st == BACKEND_OK && i < p.count; i++) {
-            if (prefix[0] == '\0')
-                arn_prefix_of(p.items[i].arn, prefix, prefix_size);
-            st = add_task_devices(s, p.items[i].id, l, err);
-        }
-        if (st == BACKEND_OK && p.next_token != NULL) {
-            token = p.next_token;
-            p.next_token = NULL;
-        }
-        backend_task_page_cleanup(&p);
-    } while (st == BACKEND_OK && token != NULL);
-    free(token);
-    if (st != BACKEND_OK || l->count == 0)
-        return st;
-    qsort(l->ids, l->count, sizeof(*l->ids), id_cmp);
-    size_t kept = 1;
-    for (size_t i = 1; i < l->count; i++) {
-        if (strcmp(l->ids[i], l->ids[kept - 1]) == 0)
-            free(l->ids[i]);
-        else
-            l->ids[kept++] = l->ids[i];
-    }
-    l->count = kept;
-    return BACKEND_OK;
-}
-
-/* Next tokens of the unfiltered listing: base64url("W:" last id). */
-static char *all_token_encode(const char *last)
-{
-    size_t n = strlen(last) + 2;
-    char *raw = malloc(n + 1);
-    size_t cap =
-        sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = raw ? malloc(cap) : NULL;
-    if (out != NULL) {
-        snprintf(raw, n + 1, "W:%s", last);
-        sodium_bin2base64(out, cap, (const unsigned char *)raw, n,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    }
-    free(raw);
-    return out;
-}
-
-static bool all_token_decode(const char *token, char *last, size_t size)
-{
-    unsigned char raw[BACKEND_ID_MAX + 3];
-    size_t len = 0;
-    if (sodium_base642bin(raw, sizeof(raw) - 1, token, strlen(token), NULL,
-                          &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        len < 3 || raw[0] != 'W' || raw[1] != ':' ||
-        memchr(raw, '\0', len) != NULL || len - 2 >= size)
-        return false;
-    memcpy(last, raw + 2, len - 2);
-    last[len - 2] = '\0';
-    return true;
-}
-
-/* ListWirelessDevices without a task: every virtual device, by id. */
+/* ListWirelessDevices without a task: every virtual device, by id, one page
+ * from one store call (one fault draw, one query). */
 static void list_all_devices(struct store *s, const struct http_route_match *m,
                              const struct backend_page_req *page,
                              struct http_reply *r)
 {
-    char last[BACKEND_ID_MAX + 1] = "";
-    bool has_last = page->next_token != NULL;
-    if (has_last && !all_token_decode(page->next_token, last, sizeof(last))) {
-        http_reply_error(r, 400, "ValidationException",
-                         "The nextToken is invalid.");
-        return;
-    }
-    struct id_list l = { 0 };
+    struct backend_id_page p;
     struct backend_error err;
-    char prefix[BACKEND_ARN_MAX + 1];
     backend_error_clear(&err);
-    if (all_devices(s, &l, prefix, sizeof(prefix), &err) != BACKEND_OK) {
+    if (store_list_all_devices(s, page, &p, &err) != BACKEND_OK) {
         reply_backend_error(r, &err);
-        id_list_cleanup(&l);
         return;
     }
-    size_t from = 0;
-    while (has_last && from < l.count && strcmp(l.ids[from], last) <= 0)
-        from++;
-    size_t limit = page->max_results > 0 ? (size_t)page->max_results
-                                         : BACKEND_MAX_RESULTS_DEFAULT;
-    size_t to = l.count - from > limit ? from + limit : l.count;
+    const char *prefix = store_arn_prefix(s);
     cJSON *o = cJSON_CreateObject();
     cJSON *list = o ? cJSON_AddArrayToObject(o, "WirelessDeviceList") : NULL;
     bool ok = list != NULL;
-    for (size_t i = from; ok && i < to; i++)
-        ok = device_json(list, prefix, l.ids[i], NULL);
-    if (ok && to < l.count) {
-        char *token = all_token_encode(l.ids[to - 1]);
-        ok = token != NULL && add_str(o, "NextToken", token);
-        free(token);
-    }
-    id_list_cleanup(&l);
+    for (size_t i = 0; ok && i < p.count; i++)
+        ok = device_json(list, prefix, p.ids[i], NULL);
+    ok = ok && add_str(o, "NextToken", p.next_token);
+    backend_id_page_cleanup(&p);
     if (!ok) {
         cJSON_Delete(o);
         o = NULL;
@@ -760,20 +586,13 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
         return;
     }
 
-    /* The ARN of the task names the region and account of its devices. */
-    struct backend_task t;
+    /* One store call, one fault draw; device ARNs name the store's region
+     * and account, as its task ARNs do. */
     struct backend_error err;
-    backend_task_init(&t);
     backend_error_clear(&err);
-    enum backend_status st = store_get_task(s, task_id, &t, &err);
-    char prefix[BACKEND_ARN_MAX + 1] = "";
-    if (st == BACKEND_OK)
-        arn_prefix_of(t.arn, prefix, sizeof(prefix));
-    backend_task_cleanup(&t);
+    const char *prefix = store_arn_prefix(s);
     struct backend_device_page p;
-    backend_device_page_init(&p);
-    if (st == BACKEND_OK)
-        st = store_list_devices(s, task_id, &page, &p, &err);
+    enum backend_status st = store_list_devices(s, task_id, &page, &p, &err);
     if (st == BACKEND_NOT_FOUND) {
         /* ListWirelessDevices has no ResourceNotFoundException: a filter
          * on a task that does not exist matches no device. */

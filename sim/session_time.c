@@ -34,17 +34,7 @@ int64_t session_time_ms(const struct backend_task *t, int64_t image_bytes)
     if (!t->rf_region)
         return estimate_ms(t, image_bytes);
     struct fuota_task req;
-    task_init(&req);
-    req.firmware_update_image = t->firmware_update_image;
-    req.firmware_update_role = t->firmware_update_role;
-    req.has_lorawan = true;
-    req.rf_region = t->rf_region;
-    req.has_fragment_size_bytes = t->has_fragment_size_bytes;
-    req.fragment_size_bytes = t->fragment_size_bytes;
-    req.has_redundancy_percent = t->has_redundancy_percent;
-    req.redundancy_percent = t->redundancy_percent;
-    req.has_fragment_interval_ms = t->has_fragment_interval_ms;
-    req.fragment_interval_ms = t->fragment_interval_ms;
+    backend_task_as_request(t, &req);
     struct plan_input in = { .task = &req,
                              .image_bytes = (uint64_t)image_bytes,
                              .dr = -1 };

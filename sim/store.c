@@ -87,6 +87,11 @@
     X(Q_LIST_DEVICES, "SELECT pos, device_id, status, prev_status,"            \
                       " status_at_ms FROM task_devices WHERE task_seq = ?1"    \
                       " AND pos > ?2 ORDER BY pos LIMIT ?3")                   \
+    X(Q_ALL_DEVICES, "SELECT DISTINCT d.device_id FROM task_devices d"         \
+                     " JOIN tasks t ON t.seq = d.task_seq"                     \
+                     " WHERE d.device_id > ?1"                                 \
+                     " AND (t.delete_at_ms IS NULL OR t.delete_at_ms > ?2)"    \
+                     " ORDER BY d.device_id LIMIT ?3")                         \
     X(Q_TASK_DEVICES, "SELECT device_id FROM task_devices"                     \
                       " WHERE task_seq = ?1 ORDER BY pos")                     \
     X(Q_TASK_GROUPS, "SELECT group_id FROM task_groups WHERE task_seq = ?1"    \
@@ -121,14 +126,15 @@ struct store {
     char *region;
     char *account;
     char *quarantined;
+    char arn_prefix[80]; /* arn:aws:iotwireless:REGION:ACCOUNT */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
     double time_scale;
     int64_t setup_ms;
     int64_t delete_ms;
     int64_t image_bytes;
-    void (*on_session_start)(void *ctx, struct store *store,
-                             const struct store_session *session);
+    bool (*on_session_start)(void *ctx, const struct store_session *session,
+                             struct store_outcome *outcomes);
     void *hook_ctx;
     double throttle_rate;
     double error_rate;
@@ -747,6 +753,56 @@ enum backend_status store_list_devices(struct store *s, const char *id,
     return st;
 }
 
+enum backend_status store_list_all_devices(struct store *s,
+                                           const struct backend_page_req *page,
+                                           struct backend_id_page *out,
+                                           struct backend_error *err)
+{
+    backend_id_page_init(out);
+    char after[BACKEND_ID_MAX + 1];
+    int limit;
+    enum backend_status st = inject(s, err);
+    if (st == BACKEND_OK)
+        st = store_page_key_args(page, 'W', after, sizeof(after), &limit, err);
+    if (st != BACKEND_OK)
+        return st;
+    int64_t now = store_now_ms(s);
+    out->ids = calloc((size_t)limit, sizeof(*out->ids));
+    if (!out->ids)
+        return no_memory(err);
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *q = stmt(s, Q_ALL_DEVICES);
+    bool oom = false, more = false;
+    if (!q) {
+        st = db_error(s, err);
+    } else {
+        sqlite3_bind_text(q, 1, after, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, now);
+        sqlite3_bind_int(q, 3, limit + 1);
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            if (out->count == (size_t)limit) {
+                more = true;
+                break;
+            }
+            out->ids[out->count++] = col_strdup(q, 0, &oom);
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            st = db_error(s, err);
+        done(q);
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (st == BACKEND_OK && !oom && more &&
+        !(out->next_token =
+              store_page_key_token('W', out->ids[out->count - 1])))
+        oom = true;
+    if (st == BACKEND_OK && oom)
+        st = no_memory(err);
+    if (st != BACKEND_OK)
+        backend_id_page_cleanup(out);
+    return st;
+}
+
 /* --- update --------------------------------------------------------------- */
 
 enum backend_status store_update_task(struct store *s, const char *id,
@@ -894,6 +950,231 @@ static bool report(struct store *s, int64_t seq, const char *device,
     return ok;
 }
 
+/* What a start reads before it writes: the task and its members. */
+struct start_snap {
+    struct row r;
+    char **devices;
+    size_t ndev;
+    bool *busy; /* devices[i] is in another running task */
+    char **groups;
+    size_t ngrp;
+};
+
+static void snap_free(struct start_snap *p)
+{
+    backend_task_cleanup(&p->r.task);
+    free_list(p->devices, p->ndev);
+    free_list(p->groups, p->ngrp);
+    free(p->busy);
+    memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Reads the task's members into *p (transaction open, task loaded into
+ * p->r). Devices already in another running task cannot join this session.
+ */
+static bool snap_members(struct store *s, int64_t now, struct start_snap *p)
+{
+    if (!collect(s, Q_TASK_DEVICES, p->r.seq, &p->devices, &p->ndev) ||
+        !collect(s, Q_TASK_GROUPS, p->r.seq, &p->groups, &p->ngrp))
+        return false;
+    p->busy = calloc(p->ndev ? p->ndev : 1, sizeof(*p->busy));
+    if (!p->busy)
+        return false;
+    for (size_t i = 0; i < p->ndev; i++) {
+        sqlite3_stmt *q = stmt(s, Q_DEVICE_BUSY);
+        if (!q)
+            return false;
+        sqlite3_bind_text(q, 1, p->devices[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, p->r.seq);
+        sqlite3_bind_int64(q, 3, now);
+        int rc = sqlite3_step(q);
+        done(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return false;
+        p->busy[i] = rc == SQLITE_ROW;
+    }
+    return true;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The request members of two loads of a task are the same. */
+static bool task_same(const struct backend_task *a,
+                      const struct backend_task *b)
+{
+    return str_same(a->name, b->name) &&
+           str_same(a->description, b->description) &&
+           str_same(a->rf_region, b->rf_region) &&
+           str_same(a->firmware_update_image, b->firmware_update_image) &&
+           str_same(a->firmware_update_role, b->firmware_update_role) &&
+           str_same(a->descriptor, b->descriptor) &&
+           a->has_redundancy_percent == b->has_redundancy_percent &&
+           a->redundancy_percent == b->redundancy_percent &&
+           a->has_fragment_size_bytes == b->has_fragment_size_bytes &&
+           a->fragment_size_bytes == b->fragment_size_bytes &&
+           a->has_fragment_interval_ms == b->has_fragment_interval_ms &&
+           a->fragment_interval_ms == b->fragment_interval_ms;
+}
+
+/* Nothing the session depends on changed between two snapshots. */
+static bool snap_same(const struct start_snap *a, const struct start_snap *b)
+{
+    if (a->r.seq != b->r.seq || !task_same(&a->r.task, &b->r.task) ||
+        a->ndev != b->ndev || a->ngrp != b->ngrp)
+        return false;
+    for (size_t i = 0; i < a->ndev; i++)
+        if (strcmp(a->devices[i], b->devices[i]) != 0 ||
+            a->busy[i] != b->busy[i])
+            return false;
+    for (size_t i = 0; i < a->ngrp; i++)
+        if (strcmp(a->groups[i], b->groups[i]) != 0)
+            return false;
+    return true;
+}
+
+/*
+ * Opens the start's transaction and reads the task (full) and its members
+ * into *p. On BACKEND_OK the transaction is open (mutex held); otherwise it
+ * is closed and *p empty.
+ */
+static enum backend_status snap_take(struct store *s, const char *id,
+                                     int64_t now, struct start_snap *p,
+                                     struct backend_error *err)
+{
+    memset(p, 0, sizeof(*p));
+    enum backend_status st = begin_task(s, id, now, true, &p->r, err);
+    if (st != BACKEND_OK)
+        return st;
+    if (p->r.task.status != BACKEND_TASK_PENDING) {
+        conflict(err, id, p->r.task.status, "StartFuotaTask");
+        snap_free(p);
+        return finish(s, BACKEND_CONFLICT, err);
+    }
+    if (!snap_members(s, now, p)) {
+        st = db_error(s, err);
+        snap_free(p);
+        return finish(s, st, err);
+    }
+    return BACKEND_OK;
+}
+
+/* The hook has played this many times without a stable task: give up. */
+#define START_ATTEMPTS 4
+
+/* Closes a transaction that wrote nothing and unlocks. */
+static void release(struct store *s)
+{
+    run(s, Q_ROLLBACK);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* When a session started at `now` runs; shown = LoRaWAN.StartTime. */
+struct start_times {
+    int64_t begin_ms;
+    int64_t end_ms;
+    int64_t shown;
+};
+
+static struct start_times start_times(const struct store *s,
+                                      const struct backend_task *t, int64_t now,
+                                      bool has_start_time, int64_t start_time)
+{
+    struct start_times x;
+    x.begin_ms = now + scaled(s, s->setup_ms);
+    if (has_start_time)
+        x.begin_ms = start_time * 1000 > now ? start_time * 1000 : now;
+    x.end_ms = x.begin_ms + scaled(s, session_time_ms(t, s->image_bytes));
+    x.shown = has_start_time ? start_time : (x.begin_ms + 999) / 1000;
+    return x;
+}
+
+/* Plays the session (no lock held): outcomes[] for the play list. */
+static bool play_session(struct store *s, const struct start_snap *p,
+                         int64_t now, const struct start_times *x,
+                         struct store_outcome *out)
+{
+    int64_t begin_ms = x->begin_ms, end_ms = x->end_ms;
+    const char **play = calloc(p->ndev ? p->ndev : 1, sizeof(*play));
+    struct backend_task t;
+    if (!play || !backend_task_copy(&t, &p->r.task)) {
+        free(play);
+        return false;
+    }
+    size_t nplay = 0;
+    for (size_t i = 0; i < p->ndev; i++)
+        if (!p->busy[i])
+            play[nplay++] = p->devices[i];
+    for (size_t i = 0; i < nplay; i++)
+        out[i] = (struct store_outcome){ BACKEND_DEVICE_MISSING_FRAG, end_ms };
+    t.has_start_time = true;
+    t.start_time = x->shown;
+    t.status =
+        begin_ms > now ? BACKEND_TASK_SESSION_WAITING : BACKEND_TASK_IN_SESSION;
+    struct store_session session = {
+        .task_id = t.id,
+        .task = &t,
+        .device_ids = play,
+        .device_count = nplay,
+        .group_ids = (const char *const *)p->groups,
+        .group_count = p->ngrp,
+        .image_bytes = s->image_bytes,
+        .session_start_ms = begin_ms,
+        .session_end_ms = end_ms,
+    };
+    bool ok = s->on_session_start(s->hook_ctx, &session, out);
+    for (size_t i = 0; ok && i < nplay; i++)
+        if ((unsigned)out[i].status >= BACKEND_DEVICE_STATUS_COUNT ||
+            out[i].status == BACKEND_DEVICE_INITIAL)
+            out[i] =
+                (struct store_outcome){ BACKEND_DEVICE_MISSING_FRAG, end_ms };
+    free(play);
+    backend_task_cleanup(&t);
+    return ok;
+}
+
+/* Writes the start and every device's outcome (transaction open). */
+static bool write_start(struct store *s, const struct start_snap *p,
+                        const struct store_outcome *out, int64_t now,
+                        const struct start_times *x)
+{
+    bool ok = true;
+    size_t k = 0; /* index in the play list */
+    for (size_t i = 0; ok && i < p->ndev; i++) {
+        enum backend_device_status status = BACKEND_DEVICE_SUCCESSFUL;
+        int64_t at = x->end_ms;
+        if (p->busy[i]) {
+            status = BACKEND_DEVICE_CONFLICT;
+            at = now;
+        } else if (out) {
+            status = out[k].status;
+            at = out[k].at_ms;
+            k++;
+        }
+        ok = report(s, p->r.seq, p->devices[i], status, now, at);
+    }
+    sqlite3_stmt *q = ok ? stmt(s, Q_START) : NULL;
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, p->r.seq);
+    sqlite3_bind_int64(q, 2, x->shown);
+    sqlite3_bind_int64(q, 3, now);
+    sqlite3_bind_int64(q, 4, x->begin_ms);
+    sqlite3_bind_int64(q, 5, x->end_ms);
+    ok = sqlite3_step(q) == SQLITE_DONE;
+    done(q);
+    return ok;
+}
+
+/*
+ * StartFuotaTask: read the task (transaction 1, rolled back: nothing
+ * written), play the session without the lock (the hook computes), then in
+ * ONE write transaction check that nothing the session depends on changed
+ * and write the start and every outcome (the store writes).
+ */
 enum backend_status store_start_task(struct store *s, const char *id,
                                      bool has_start_time, int64_t start_time,
                                      struct backend_error *err)
@@ -902,89 +1183,53 @@ enum backend_status store_start_task(struct store *s, const char *id,
     if (st != BACKEND_OK)
         return st;
     int64_t now = store_now_ms(s);
-    struct row r;
-    st = begin_task(s, id, now, true, &r, err);
-    if (st != BACKEND_OK)
-        return st;
-    struct backend_task *t = &r.task;
-    if (t->status != BACKEND_TASK_PENDING) {
-        conflict(err, id, t->status, "StartFuotaTask");
-        backend_task_cleanup(t);
-        return finish(s, BACKEND_CONFLICT, err);
-    }
-    int64_t begin_ms = now + scaled(s, s->setup_ms);
-    if (has_start_time)
-        begin_ms = start_time * 1000 > now ? start_time * 1000 : now;
-    int64_t end_ms = begin_ms + scaled(s, session_time_ms(t, s->image_bytes));
-    int64_t shown = has_start_time ? start_time : (begin_ms + 999) / 1000;
-
-    char **devices = NULL, **groups = NULL;
-    size_t ndev = 0, ngrp = 0, nplay = 0;
-    bool ok = collect(s, Q_TASK_DEVICES, r.seq, &devices, &ndev) &&
-              collect(s, Q_TASK_GROUPS, r.seq, &groups, &ngrp);
-    const char **play = ok && ndev ? calloc(ndev, sizeof(*play)) : NULL;
-    if (ndev && !play)
-        ok = false;
-    /* Devices already in another running task cannot join this session. */
-    for (size_t i = 0; ok && i < ndev; i++) {
-        sqlite3_stmt *q = stmt(s, Q_DEVICE_BUSY);
-        if (!q) {
-            ok = false;
+    struct start_snap snap;
+    struct store_outcome *out = NULL;
+    st = snap_take(s, id, now, &snap, err);
+    for (int attempt = 1; st == BACKEND_OK && s->on_session_start; attempt++) {
+        /* Nothing written yet: let go of the lock while the session plays. */
+        release(s);
+        struct start_times x =
+            start_times(s, &snap.r.task, now, has_start_time, start_time);
+        free(out);
+        out = calloc(snap.ndev ? snap.ndev : 1, sizeof(*out));
+        if (!out || !play_session(s, &snap, now, &x, out)) {
+            snap_free(&snap);
+            st = out ? backend_error_set(err, BACKEND_INTERNAL, "%s",
+                                         STORE_MSG_INTERNAL)
+                     : no_memory(err);
             break;
         }
-        sqlite3_bind_text(q, 1, devices[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, r.seq);
-        sqlite3_bind_int64(q, 3, now);
-        int rc = sqlite3_step(q);
-        done(q);
-        if (rc == SQLITE_ROW) {
-            ok =
-                report(s, r.seq, devices[i], BACKEND_DEVICE_CONFLICT, now, now);
-        } else if (rc == SQLITE_DONE) {
-            play[nplay++] = devices[i];
-            if (!s->on_session_start)
-                ok = report(s, r.seq, devices[i], BACKEND_DEVICE_SUCCESSFUL,
-                            now, end_ms);
-        } else {
-            ok = false;
+        struct start_snap again;
+        st = snap_take(s, id, now, &again, err);
+        bool same = st == BACKEND_OK && snap_same(&snap, &again);
+        snap_free(&snap);
+        if (st != BACKEND_OK)
+            break;
+        snap = again;
+        if (same)
+            break;
+        if (attempt == START_ATTEMPTS) {
+            snap_free(&snap);
+            release(s);
+            st = backend_error_set(err, BACKEND_CONFLICT,
+                                   "FuotaTask %s kept changing while it was "
+                                   "being started; try again.",
+                                   id);
+            backend_error_set_resource(err, "FuotaTask", id);
+            break;
         }
     }
-    if (ok) {
-        sqlite3_stmt *q = stmt(s, Q_START);
-        ok = q != NULL;
-        if (ok) {
-            sqlite3_bind_int64(q, 1, r.seq);
-            sqlite3_bind_int64(q, 2, shown);
-            sqlite3_bind_int64(q, 3, now);
-            sqlite3_bind_int64(q, 4, begin_ms);
-            sqlite3_bind_int64(q, 5, end_ms);
-            ok = sqlite3_step(q) == SQLITE_DONE;
-            done(q);
-        }
+    if (st == BACKEND_OK) {
+        /* One transaction: the start and every device's outcome. */
+        struct start_times x =
+            start_times(s, &snap.r.task, now, has_start_time, start_time);
+        bool ok =
+            write_start(s, &snap, s->on_session_start ? out : NULL, now, &x);
+        st = finish(s, ok ? BACKEND_OK : db_error(s, err), err);
+        snap_free(&snap);
     }
-    st = finish(s, ok ? BACKEND_OK : db_error(s, err), err);
-    if (st == BACKEND_OK && s->on_session_start) {
-        t->has_start_time = true;
-        t->start_time = shown;
-        t->status = begin_ms > now ? BACKEND_TASK_SESSION_WAITING
-                                   : BACKEND_TASK_IN_SESSION;
-        struct store_session session = {
-            .task_id = t->id,
-            .task = t,
-            .device_ids = play,
-            .device_count = nplay,
-            .group_ids = (const char *const *)groups,
-            .group_count = ngrp,
-            .image_bytes = s->image_bytes,
-            .session_start_ms = begin_ms,
-            .session_end_ms = end_ms,
-        };
-        s->on_session_start(s->hook_ctx, s, &session);
-    }
-    free(play);
-    free_list(devices, ndev);
-    free_list(groups, ngrp);
-    backend_task_cleanup(t);
+    free(out);
     return st;
 }
 
@@ -1186,6 +1431,8 @@ enum backend_status store_open(const struct store_options *opts,
         store_close(s);
         return no_memory(err);
     }
+    snprintf(s->arn_prefix, sizeof(s->arn_prefix),
+             "arn:aws:iotwireless:%.32s:%.12s", s->region, s->account);
 
     struct store_db_options dbo = {
         .path = opts->path,
@@ -1218,6 +1465,11 @@ void store_close(struct store *s)
     free(s->account);
     free(s->quarantined);
     free(s);
+}
+
+const char *store_arn_prefix(const struct store *s)
+{
+    return s->arn_prefix;
 }
 
 const char *store_quarantined(const struct store *s)

@@ -37,12 +37,17 @@
  * Durability: every mutating call is one SQLite transaction committed
  * (WAL, synchronous=FULL unless sync_normal) before it returns BACKEND_OK,
  * so a kill -9 at any instant loses nothing acknowledged and never leaves a
- * half-made task.
+ * half-made task. StartFuotaTask included: the start and the outcome of
+ * every device of the session (computed beforehand by the session hook)
+ * are one transaction and one fsync, whatever the number of devices; after
+ * a crash a task is either still Pending with every device Initial, or
+ * started with every device's outcome recorded.
  *
  * Threads: a struct store may be used from any number of threads at once
  * (calls are serialised on one connection by a mutex; other processes
- * opening the same file wait up to busy_timeout). Hooks are called without
- * that mutex held and may call back into the store.
+ * opening the same file wait up to busy_timeout). The session hook is
+ * called without that mutex held (a long play does not block other
+ * clients).
  *
  * Fault injection: when throttle_rate / error_rate are set, every public
  * operation except store_open, store_close and store_report_device_status
@@ -85,8 +90,10 @@ struct store;
  * valid during the call only. Times are wall-clock milliseconds since the
  * epoch as the store's clock counts them (already divided by time_scale).
  * device_ids are the wireless devices associated with the task that take
- * part (devices also in another running task are excluded: they get
- * Device_exist_in_conflict_fuota_task at once).
+ * part, in association order (devices also in another running task are
+ * excluded: they get Device_exist_in_conflict_fuota_task at once). task is
+ * the task as GetFuotaTask will show it once started (status
+ * FuotaSession_Waiting or In_FuotaSession, LoRaWAN.StartTime set).
  */
 struct store_session {
     const char *task_id;
@@ -98,6 +105,17 @@ struct store_session {
     int64_t image_bytes; /* assumed image size (options.image_bytes) */
     int64_t session_start_ms;
     int64_t session_end_ms;
+};
+
+/*
+ * What one participating device reports, as the session hook computes it:
+ * its final FuotaDeviceStatus and the store-clock time (ms) from which it
+ * shows; reads before at_ms show Initial (statuses are derived on read
+ * from the clock, like the task's).
+ */
+struct store_outcome {
+    enum backend_device_status status;
+    int64_t at_ms;
 };
 
 struct store_options {
@@ -135,14 +153,28 @@ struct store_options {
     int64_t image_bytes; /* 0 = STORE_DEFAULT_IMAGE_BYTES */
 
     /*
-     * Called after a StartFuotaTask has been committed, on the calling
-     * thread, store mutex not held. The fleet simulator plays the session
-     * here and reports each device's outcome with
-     * store_report_device_status(). NULL = every participating device
-     * reports Successful at session_end_ms.
+     * The session hook: the hook computes, the store writes. Called by
+     * StartFuotaTask BEFORE anything is written, on the calling thread,
+     * store mutex not held, with the session the start will commit. It
+     * fills outcomes[i] for session->device_ids[i] (i < device_count; the
+     * store pre-fills every entry with MissingFrag at session_end_ms) and
+     * returns true; it must not call the store. The store then writes the
+     * start and every outcome in ONE transaction (one commit, one fsync);
+     * an outcome whose status is Initial or not a FuotaDeviceStatus is
+     * written as MissingFrag at session_end_ms. Returning false (a host
+     * failure such as out of memory) fails the StartFuotaTask with
+     * InternalServerException and writes nothing: the task stays Pending.
+     * If the task, its devices or its groups change while the hook runs
+     * (another client), the store plays again with the new state; a task
+     * that left Pending meanwhile gets the usual ConflictException.
+     * A session the hook cannot play must still give every device a final
+     * status (fleet_store_hook: MissingFrag at session_end_ms).
+     * NULL = every participating device reports Successful at
+     * session_end_ms. The fleet simulator's hook is fleet_store_hook
+     * (sim/fleet.h).
      */
-    void (*on_session_start)(void *ctx, struct store *store,
-                             const struct store_session *session);
+    bool (*on_session_start)(void *ctx, const struct store_session *session,
+                             struct store_outcome *outcomes);
     void *hook_ctx;
 
     /* Fault injection (see above); rates in 0..1, their sum <= 1. */
@@ -240,10 +272,29 @@ enum backend_status store_list_devices(struct store *store, const char *id,
     __attribute__((warn_unused_result));
 
 /*
- * For the fleet simulator: records that `device_id` of task `id` reports
- * `status` from time at_ms on (reads before at_ms still show the previous
- * status, Initial at first). Not subject to fault injection. Errors:
- * NOT_FOUND (task or association), INTERNAL.
+ * ListWirelessDevices without a task filter: the ids of every wireless
+ * device associated with a live task (not deleted, not past its delete
+ * grace), each once, in byte order of the id (strcmp), one page per call
+ * (one fault-injection draw, one SQL query: keyset paging on the id, so a
+ * page costs its own rows, not the fleet's). Paging as
+ * store_page_args: max_results 0..BACKEND_MAX_RESULTS_MAX (0 = default);
+ * the NextToken carries the last id of the page (a token of another
+ * listing is a ValidationException). Devices associated or removed between
+ * pages are seen or not according to their id, never twice.
+ */
+enum backend_status
+store_list_all_devices(struct store *store, const struct backend_page_req *page,
+                       struct backend_id_page *out, struct backend_error *err)
+    __attribute__((warn_unused_result));
+/* "arn:aws:iotwireless:REGION:ACCOUNT" of this store's ARNs. */
+const char *store_arn_prefix(const struct store *store);
+
+/*
+ * For tools and tests (the session hook does not need it): records that
+ * `device_id` of task `id` reports `status` from time at_ms on (reads
+ * before at_ms still show the previous status, Initial at first). One
+ * transaction per call. Not subject to fault injection. Errors: NOT_FOUND
+ * (task or association), INTERNAL.
  */
 enum backend_status store_report_device_status(
     struct store *store, const char *id, const char *device_id,

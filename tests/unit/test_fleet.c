@@ -842,11 +842,11 @@ static void test_play_task(void **state)
     enum backend_device_status st[6], st2[6];
     int64_t ms[6], ms2[6];
     char msg[256];
-    assert_true(
-        fleet_play_task(&t, 4000, 7, 6, link, st, ms, NULL, msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st, ms, NULL, msg,
+                                sizeof(msg)));
     int64_t session_ms = 0;
-    assert_true(fleet_play_task(&t, 4000, 7, 6, link, st2, ms2, &session_ms,
-                                msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st2, ms2,
+                                &session_ms, msg, sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
     assert_int_equal(st[0], BACKEND_DEVICE_SUCCESSFUL);
@@ -860,7 +860,7 @@ static void test_play_task(void **state)
         assert_true(ms[i] <= ms[2]);
     assert_true(ms[2] == session_ms); /* MissingFrag: at the very end */
     /* Without link qualities: nobody loses anything. */
-    assert_true(fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, NULL, msg,
+    assert_true(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, st, NULL, NULL, msg,
                                 sizeof(msg)));
     assert_int_equal(st[2], BACKEND_DEVICE_SUCCESSFUL);
     /* The backend's view of the same task plays the same session. */
@@ -875,20 +875,20 @@ static void test_play_task(void **state)
     bt.redundancy_percent = 30;
     bt.has_fragment_interval_ms = true;
     bt.fragment_interval_ms = 1000;
-    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, NULL,
-                                        msg, sizeof(msg)));
-    assert_true(
-        fleet_play_task(&t, 4000, 7, 6, link, st, ms, NULL, msg, sizeof(msg)));
+    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, st2, ms2,
+                                        NULL, msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st, ms, NULL, msg,
+                                sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
     bt.rf_region = NULL;
-    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, st2, ms2, NULL,
-                                         msg, sizeof(msg)));
+    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, st2, ms2,
+                                         NULL, msg, sizeof(msg)));
     task_cleanup(&t);
     /* A request that cannot be played says why. */
     assert_true(task_of(REQ(",\"FragmentSizeBytes\":10"), &t));
-    assert_false(fleet_play_task(&t, 4000, 7, 3, NULL, st, NULL, NULL, msg,
-                                 sizeof(msg)));
+    assert_false(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, st, NULL, NULL,
+                                 msg, sizeof(msg)));
     assert_non_null(strstr(msg, "RfRegion"));
     task_cleanup(&t);
 }
