@@ -23,6 +23,9 @@
 
 /* Headers of one request handed to the SigV4 verifier. */
 #define MAX_HEADERS 96
+/* Most body memory reserved before the body arrives; it grows from there
+ * as data comes in, up to max_body. */
+#define BODY_PREALLOC_MAX (64u * 1024u)
 /* Longest path kept for the access log. */
 #define LOG_PATH_MAX 160
 
@@ -55,6 +58,7 @@ struct request {
     struct timespec t0;
     bool started;
     bool too_big;
+    bool must_close; /* answered before its body was read */
     char *body;
     size_t len;
     size_t cap;
@@ -182,7 +186,7 @@ static enum MHD_Result send_reply(struct request *rq,
                                            r->error_type) == MHD_YES;
     if (allow != NULL)
         ok = ok && MHD_add_response_header(resp, "Allow", allow) == MHD_YES;
-    if (rq->too_big || atomic_load(&srv->closing))
+    if (rq->too_big || rq->must_close || atomic_load(&srv->closing))
         ok = ok &&
              MHD_add_response_header(resp, "Connection", "close") == MHD_YES;
     rq->status = r->status;
@@ -235,9 +239,33 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-/* SigV4 check of a complete request; true when it may proceed. */
+/* Key lookup for the header pre-check: records whether the key is known,
+ * then says "unknown" so that the verifier stops before the signature,
+ * which needs the body. */
+struct precheck_lookup {
+    const struct aws_keyring *keys;
+    bool asked;
+    bool known;
+};
+
+static bool precheck_lookup(void *ctx, const char *access_key_id,
+                            struct sigv4_key *key)
+{
+    struct precheck_lookup *pl = ctx;
+    pl->asked = true;
+    pl->known = aws_keyring_lookup((void *)pl->keys, access_key_id, key);
+    return false;
+}
+
+/*
+ * SigV4 check of a request. With precheck (before the body is read) only
+ * what the headers decide is checked -- an Authorization header is there,
+ * well formed, scoped to us, in the clock window and naming a known access
+ * key -- and the signature itself is left for the complete request. True
+ * when it may proceed; otherwise the error is queued in *res.
+ */
 static bool authorised(struct request *rq, struct MHD_Connection *con,
-                       enum MHD_Result *res)
+                       bool precheck, enum MHD_Result *res)
 {
     struct server *srv = rq->srv;
     struct header_list h;
@@ -250,20 +278,24 @@ static bool authorised(struct request *rq, struct MHD_Connection *con,
         .query = rq->query,
         .headers = h.items,
         .header_count = h.count,
-        .payload = rq->body,
-        .payload_len = rq->len,
+        .payload = precheck ? NULL : rq->body,
+        .payload_len = precheck ? 0 : rq->len,
     };
+    struct precheck_lookup pl = { .keys = srv->keys };
     struct sigv4_verify_options opt = {
         .region = srv->any_region ? NULL : srv->region,
         .service = SIGV4_DEFAULT_SERVICE,
         .now = (int64_t)time(NULL),
         .max_skew = SIGV4_DEFAULT_SKEW,
-        .lookup = aws_keyring_lookup,
-        .lookup_ctx = (void *)srv->keys,
+        .lookup = precheck ? precheck_lookup : aws_keyring_lookup,
+        .lookup_ctx = precheck ? (void *)&pl : (void *)srv->keys,
     };
     struct sigv4_verify_result vr;
-    if (sigv4_verify(&req, &opt, &vr) == SIGV4_V_OK)
+    enum sigv4_verdict v = sigv4_verify(&req, &opt, &vr);
+    if (v == SIGV4_V_OK || (precheck && pl.asked && pl.known))
         return true;
+    if (precheck)
+        rq->must_close = true; /* the body stays unread */
     *res = send_error(rq, con, sigv4_verdict_http_status(vr.verdict),
                       sigv4_verdict_error_type(vr.verdict),
                       vr.message[0] ? vr.message : "Access denied");
@@ -285,7 +317,7 @@ static enum MHD_Result finish(struct request *rq, struct MHD_Connection *con)
     enum MHD_Result res = MHD_NO;
     if (rq->too_big)
         return send_too_big(rq, con);
-    if (srv->require_auth && !authorised(rq, con, &res))
+    if (srv->require_auth && !authorised(rq, con, false, &res))
         return res;
 
     struct http_route_match m;
@@ -330,8 +362,8 @@ static enum MHD_Result finish(struct request *rq, struct MHD_Connection *con)
 
 static bool append_body(struct request *rq, const char *data, size_t n)
 {
-    if (rq->too_big)
-        return true;
+    if (rq->too_big || rq->must_close)
+        return true; /* answered already: whatever still comes is dropped */
     if (n > rq->srv->max_body - rq->len) {
         rq->too_big = true;
         free(rq->body);
@@ -343,6 +375,8 @@ static bool append_body(struct request *rq, const char *data, size_t n)
         size_t cap = rq->cap ? rq->cap : 1024;
         while (cap < rq->len + n + 1)
             cap *= 2;
+        if (cap > rq->srv->max_body + 1)
+            cap = rq->srv->max_body + 1; /* still >= len + n + 1 */
         char *b = realloc(rq->body, cap);
         if (b == NULL)
             return false;
@@ -371,18 +405,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         snprintf(rq->method, sizeof(rq->method), "%s", method);
         const char *cl =
             MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+        const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+                                                     "Transfer-Encoding");
+        unsigned long long n = 0;
         if (cl != NULL) {
             char *end = NULL;
             errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno == 0 && end != cl && n > rq->srv->max_body)
+            n = strtoull(cl, &end, 10);
+            if (errno != 0 || end == cl)
+                n = 0;
+            if (n > rq->srv->max_body)
                 return send_too_big(rq, con);
-            if (errno == 0 && end != cl && n > 0) {
-                rq->body = malloc((size_t)n + 1);
-                if (rq->body == NULL)
-                    return MHD_NO;
-                rq->cap = (size_t)n + 1;
-            }
+        }
+        /* A body is coming: refuse a request that cannot be authorised
+         * before holding any of it (the body is never read then). */
+        enum MHD_Result res = MHD_NO;
+        if (rq->srv->require_auth && (n > 0 || te != NULL) &&
+            !authorised(rq, con, true, &res))
+            return res;
+        /* Reserve a little; the rest grows as it arrives. */
+        if (n > 0) {
+            size_t cap = n < BODY_PREALLOC_MAX ? (size_t)n : BODY_PREALLOC_MAX;
+            rq->body = malloc(cap + 1);
+            if (rq->body == NULL)
+                return MHD_NO;
+            rq->cap = cap + 1;
         }
         return MHD_YES;
     }

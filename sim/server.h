@@ -13,7 +13,19 @@
  *  2. with require_auth: SigV4 verification (core/sigv4.h) against the key
  *     ring, over the raw request target, the headers and the body; failures
  *     answer 400/403 with AWS's error types (MissingAuthenticationToken-,
- *     IncompleteSignature-, UnrecognizedClient-, InvalidSignatureException);
+ *     IncompleteSignature-, UnrecognizedClient-, InvalidSignatureException).
+ *     When a body is announced (Content-Length > 0 or Transfer-Encoding),
+ *     everything the headers decide is checked first, before any of the
+ *     body is read: an Authorization header is there, well formed, scoped
+ *     to this service and region, within the clock window, and names a
+ *     known access key. A request failing that is answered at once (with
+ *     "Connection: close"; a client that sent "Expect: 100-continue" never
+ *     sends its body) and whatever body still arrives is dropped unread.
+ *     The signature, which covers the body, is checked once it is complete;
+ *  Bodies: at most 64 KiB is reserved when a request starts, whatever its
+ *  Content-Length; the buffer grows as data arrives, never past max_body.
+ *  Connections: at most 1000 at a time, each closed after 60 s without
+ *  traffic (libmicrohttpd's connection limit and timeout).
  *  3. routing: unknown path -> 404 UnknownOperationException; a known path
  *     with another method -> 405 MethodNotAllowedException with an Allow
  *     header;
