@@ -1,5 +1,6 @@
 #include "core/json_scan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,9 +131,79 @@ static bool add_number(struct json_scan *scan, size_t offset, size_t len)
     return true;
 }
 
-/* Scans the string starting at text[*pos] == '"'; leaves *pos after it. */
-static enum json_scan_status
-scan_string(struct json_scan *scan, const char *text, size_t len, size_t *pos)
+/* One open object or array: what the path names at that level. */
+struct level {
+    char kind;      /* '{' or '[' */
+    size_t index;   /* '[': the element being scanned */
+    bool has_key;   /* '{': a member name has been seen */
+    size_t key_off; /* '{': the latest member name, raw */
+    size_t key_len;
+};
+
+/* Where scan_string is: the open levels, and whether it reads a name. */
+struct where {
+    const struct level *levels;
+    size_t depth;
+    bool is_key;
+};
+
+static void append(char *buf, size_t size, size_t *used, const char *s,
+                   size_t n)
+{
+    if (*used + 1 >= size)
+        return;
+    if (n > size - 1 - *used)
+        n = size - 1 - *used;
+    memcpy(buf + *used, s, n);
+    *used += n;
+    buf[*used] = '\0';
+}
+
+/* Writes the member path of the string being scanned into scan. */
+static void record_path(struct json_scan *scan, const char *text,
+                        const struct where *w)
+{
+    char *buf = scan->error_path;
+    size_t used = 0;
+    buf[0] = '\0';
+    /* A member name belongs to its object: the path stops before it. */
+    size_t levels = w->depth;
+    for (size_t i = 0; i < levels; i++) {
+        const struct level *l = &w->levels[i];
+        if (l->kind == '[') {
+            char idx[32];
+            int n = snprintf(idx, sizeof(idx), "[%zu]", l->index);
+            append(buf, sizeof(scan->error_path), &used, idx, (size_t)n);
+        } else if (l->has_key && !(w->is_key && i + 1 == levels)) {
+            if (used > 0)
+                append(buf, sizeof(scan->error_path), &used, ".", 1);
+            append(buf, sizeof(scan->error_path), &used, text + l->key_off,
+                   l->key_len);
+        }
+    }
+    scan->error_in_member_name = w->is_key;
+}
+
+/* The value of the four hex digits at text[at], or -1. */
+static long hex4(const char *text, size_t len, size_t at)
+{
+    long v = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int h = at + k < len ? hex_value((unsigned char)text[at + k]) : -1;
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/*
+ * Scans the string starting at text[*pos] == '"'; leaves *pos after it.
+ * w says where the string is, for the path of a surrogate problem.
+ */
+static enum json_scan_status scan_string(struct json_scan *scan,
+                                         const char *text, size_t len,
+                                         size_t *pos, const struct where *w)
 {
     size_t start = *pos, i = *pos + 1;
     while (i < len) {
@@ -153,19 +224,34 @@ scan_string(struct json_scan *scan, const char *text, size_t len, size_t *pos)
             break;
         unsigned char e = (unsigned char)text[i + 1];
         if (e == 'u') {
-            unsigned v = 0;
-            for (size_t k = 0; k < 4; k++) {
-                int h = i + 2 + k < len
-                            ? hex_value((unsigned char)text[i + 2 + k])
-                            : -1;
-                if (h < 0)
-                    return fail(scan, JSON_SCAN_BAD_STRING, i,
-                                "\\u must be followed by four hex digits");
-                v = v * 16 + (unsigned)h;
-            }
+            long v = hex4(text, len, i + 2);
+            if (v < 0)
+                return fail(scan, JSON_SCAN_BAD_STRING, i,
+                            "\\u must be followed by four hex digits");
             if (v == 0 && !scan->has_nul_escape) {
                 scan->has_nul_escape = true;
                 scan->nul_escape_offset = i;
+            }
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                record_path(scan, text, w);
+                return fail(scan, JSON_SCAN_BAD_SURROGATE, i,
+                            "a low surrogate escape (\\uDC00-\\uDFFF) "
+                            "without the high one (\\uD800-\\uDBFF) "
+                            "that must come right before it");
+            }
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                long low =
+                    i + 7 < len && text[i + 6] == '\\' && text[i + 7] == 'u'
+                        ? hex4(text, len, i + 8)
+                        : -1;
+                if (low < 0xDC00 || low > 0xDFFF) {
+                    record_path(scan, text, w);
+                    return fail(scan, JSON_SCAN_BAD_SURROGATE, i,
+                                "a high surrogate escape (\\uD800-\\uDBFF) "
+                                "not followed by a low one "
+                                "(\\uDC00-\\uDFFF)");
+                }
+                i += 6;
             }
             i += 6;
         } else if (e != '\0' && strchr("\"\\/bfnrt", e)) {
@@ -183,14 +269,17 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
 {
     size_t pos = 0, depth = 0;
     size_t openers[JSON_SCAN_DEPTH_LIMIT];
+    struct level levels[JSON_SCAN_DEPTH_LIMIT];
     char prev = '\0'; /* the previous punctuation token, or 'v' a value */
     size_t prev_offset = 0;
     bool top_done = false, first = true;
     if (depth_max > JSON_SCAN_DEPTH_LIMIT)
         depth_max = JSON_SCAN_DEPTH_LIMIT;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
     scan->first_token = len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        return fail(scan, JSON_SCAN_BOM, 0,
+                    "the text starts with a UTF-8 byte order mark (EF BB "
+                    "BF), which JSON text must not (RFC 8259 section 8.1)");
     for (;;) {
         while (pos < len && is_ws((unsigned char)text[pos]))
             pos++;
@@ -214,6 +303,7 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
                 return fail(scan, JSON_SCAN_TOO_DEEP, pos,
                             "nesting is too deep");
             }
+            levels[depth] = (struct level){ .kind = (char)c };
             openers[depth++] = pos;
             if (depth > scan->max_depth)
                 scan->max_depth = depth;
@@ -249,16 +339,30 @@ enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
                             c == ',' ? "a comma where a value belongs"
                                      : "a colon where a member name "
                                        "belongs");
+            if (c == ',' && depth > 0 && levels[depth - 1].kind == '[')
+                levels[depth - 1].index++;
             prev = (char)c;
             prev_offset = pos;
             pos++;
             continue;
-        case '"':
-            if (scan_string(scan, text, len, &pos) != JSON_SCAN_OK)
+        case '"': {
+            struct where w = { .levels = levels,
+                               .depth = depth,
+                               .is_key = depth > 0 &&
+                                         levels[depth - 1].kind == '{' &&
+                                         (prev == '{' || prev == ',') };
+            size_t from = pos;
+            if (scan_string(scan, text, len, &pos, &w) != JSON_SCAN_OK)
                 return scan->status;
+            if (w.is_key) {
+                levels[depth - 1].has_key = true;
+                levels[depth - 1].key_off = from + 1;
+                levels[depth - 1].key_len = pos - from - 2;
+            }
             if (depth == 0)
                 top_done = true;
             break;
+        }
         case 't':
         case 'f':
         case 'n': {

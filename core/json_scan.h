@@ -8,8 +8,11 @@
  * number (cJSON keeps only a double: 1.0 and 1 look alike), the tokens cJSON
  * tolerates but JSON forbids (leading zeros, "+1", "1.", raw control
  * characters in strings, control characters other than space, tab, CR and LF
- * between tokens), \u0000 escapes (cJSON would cut the string there) and text
- * after the top-level value.
+ * between tokens), \u0000 escapes (cJSON would cut the string there), UTF-16
+ * surrogate escapes that do not form a pair (\uD800-\uDBFF followed by
+ * \uDC00-\uDFFF: cJSON refuses the others with no reason given; the scan
+ * names the member they are in), a leading UTF-8 byte order mark (RFC 8259
+ * forbids it; the AWS CLI refuses it) and text after the top-level value.
  *
  * It is a tokenizer, not a parser: it does not check the grammar (commas,
  * colons, matching brackets); cJSON does that. Numbers are recorded in
@@ -35,7 +38,12 @@
     X(JSON_SCAN_BAD_NUMBER, "malformed number")                                \
     X(JSON_SCAN_BAD_STRING, "malformed string")                                \
     X(JSON_SCAN_UNEXPECTED, "unexpected character")                            \
+    X(JSON_SCAN_BAD_SURROGATE, "unpaired UTF-16 surrogate escape")             \
+    X(JSON_SCAN_BOM, "UTF-8 byte order mark")                                  \
     X(JSON_SCAN_NOMEM, "out of memory")
+
+/* Longest member path json_scan records (error_path), with its NUL. */
+#define JSON_SCAN_PATH_MAX 160
 
 enum json_scan_status {
 #define X(id, text) id,
@@ -54,6 +62,14 @@ struct json_scan {
     /* Where the problem is (status != OK) and a short reason. */
     size_t error_offset;
     const char *error_reason;
+    /* JSON_SCAN_BAD_SURROGATE: the member path of the string holding the
+     * escape, as diagnostics write it ("Name", "Tags[2].Key"; "" for the
+     * top-level value); for an escape in a member name, the path of the
+     * object that holds that member. Member names are shown as written
+     * (escapes not decoded) and the path is cut at JSON_SCAN_PATH_MAX - 1
+     * bytes. The escape is the 6 bytes at error_offset. */
+    bool error_in_member_name;
+    char error_path[JSON_SCAN_PATH_MAX];
     /* Deepest nesting met (up to the limit + 1). */
     size_t max_depth;
     /* Offset of the first non-whitespace byte; == len when there is none. */
@@ -85,7 +101,7 @@ void json_scan_cleanup(struct json_scan *scan);
 /*
  * Scans text[0..len) allowing at most depth_max levels of arrays/objects.
  * Stops at the first problem; returns scan->status. A leading UTF-8 BOM is
- * skipped (cJSON skips it too).
+ * JSON_SCAN_BOM at offset 0 (cJSON would skip it silently).
  */
 enum json_scan_status json_scan_run(struct json_scan *scan, const char *text,
                                     size_t len, size_t depth_max)

@@ -766,6 +766,24 @@ static void cjson_error(struct diag_list *diags, const char *text, size_t len,
                                             : "invalid JSON");
 }
 
+/*
+ * An unpaired surrogate escape decodes to no character: the string has no
+ * UTF-8 form to send. Named by member, like every value problem.
+ */
+static void surrogate_error(struct diag_list *diags, const char *text,
+                            size_t len, const struct json_scan *scan)
+{
+    char at[96];
+    size_t n = len - scan->error_offset < 6 ? len - scan->error_offset : 6;
+    add(diags, DIAG_ERROR, scan->error_path, "surrogate",
+        "'%.*s' at %s%s: %s; alone it encodes no character, so the string "
+        "has no UTF-8 form",
+        (int)n, text + scan->error_offset,
+        where(text, len, scan->error_offset, at, sizeof(at)),
+        scan->error_in_member_name ? ", in a member name" : "",
+        scan->error_reason);
+}
+
 static const char *json_type_name(const cJSON *v)
 {
     return cJSON_IsArray(v)    ? "an array"
@@ -802,6 +820,15 @@ bool task_from_json(const char *json, size_t len, struct fuota_task *task,
     json_scan_init(&scan);
     enum json_scan_status st =
         json_scan_run(&scan, json, len, TASK_JSON_DEPTH_MAX);
+    if (st == JSON_SCAN_BOM) {
+        add(diags, DIAG_ERROR, "", "bom",
+            "the document starts with a UTF-8 byte order mark (bytes EF BB "
+            "BF): JSON text must not (RFC 8259 section 8.1) and the AWS CLI "
+            "refuses it (\"Unexpected UTF-8 BOM\"); save the file as UTF-8 "
+            "without a BOM");
+        json_scan_cleanup(&scan);
+        return false;
+    }
     if (st == JSON_SCAN_TOO_DEEP || st == JSON_SCAN_NOMEM) {
         if (st == JSON_SCAN_TOO_DEEP)
             add(diags, DIAG_ERROR, "", "too-deep",
@@ -835,6 +862,8 @@ bool task_from_json(const char *json, size_t len, struct fuota_task *task,
         /* Report whichever problem comes first in the text. */
         if (!root && q < scan.error_offset)
             cjson_error(diags, json, len, &scan, q);
+        else if (st == JSON_SCAN_BAD_SURROGATE)
+            surrogate_error(diags, json, len, &scan);
         else if (scan.has_opener) {
             char at2[96];
             add(diags, DIAG_ERROR, "", "syntax",

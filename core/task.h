@@ -97,10 +97,13 @@ bool task_copy(struct fuota_task *dst, const struct fuota_task *src)
  * the call). Returns true when the document was a JSON object whose members
  * could be read (possibly with some members rejected: see diags), false when
  * nothing usable came out (empty, not JSON, not an object, too deep, too
- * big). Either way *task must be cleaned up.
+ * big, a leading UTF-8 byte order mark: rule "bom", an unpaired UTF-16
+ * surrogate escape: rule "surrogate" on the member's path). Either way
+ * *task must be cleaned up.
  */
 bool task_from_json(const char *json, size_t len, struct fuota_task *task,
-                    struct diag_list *diags);
+                    struct diag_list *diags)
+    __attribute__((warn_unused_result));
 
 /*
  * Checks every rule of the service model and adds operator warnings.

@@ -148,7 +148,7 @@ for m in Name Description ClientRequestToken LoRaWAN RfRegion FirmwareUpdateImag
     contains "skeleton has $m" "$out" "\"$m\":"
 done
 contains "skeleton example region" "$out" '"RfRegion": "EU868"'
-contains "skeleton example fragment size" "$out" '"FragmentSizeBytes": 50'
+contains "skeleton example fragment size" "$out" '"FragmentSizeBytes": 48'
 contains "skeleton example redundancy" "$out" '"RedundancyPercent": 20'
 expect_exit 0 "skeleton passes validate" "$FUOTA" validate "$TMP/skeleton.json"
 contains "skeleton has no warnings" "$out" "(0 warnings)"
@@ -195,4 +195,31 @@ contains "skeleton --compact=1: points at help" "$err" "Try 'fuota skeleton --he
 expect_exit 2 "skeleton -" "$FUOTA" skeleton -
 contains "skeleton -: unexpected argument" "$err" "unexpected argument '-'"
 contains "skeleton extra argument named" "$("$FUOTA" skeleton extra 2>&1)" "unexpected argument 'extra'"
+# An unpaired UTF-16 surrogate escape names the member and the rule, not
+# just "invalid JSON"; a proper pair is one character.
+sur='{"Name":"\ud800","LoRaWAN":{"RfRegion":"EU868"}}'
+printf '%s' "$sur" >"$TMP/lone-high.json"
+expect_exit 1 "lone high surrogate" "$FUOTA" validate "$TMP/lone-high.json"
+contains "lone high surrogate: member named" "$err" "error: Name: '\ud800' at line 1, column 10"
+contains "lone high surrogate: the rule" "$err" "not followed by a low one"
+lacks "lone high surrogate: not just invalid JSON" "$err" "invalid JSON"
+printf '%s' '{"Tags":[{"Key":"k","Value":"a\udc00"}]}' >"$TMP/lone-low.json"
+expect_exit 1 "lone low surrogate in a tag" "$FUOTA" validate "$TMP/lone-low.json"
+contains "lone low surrogate: Tags[0].Value" "$err" "error: Tags[0].Value: '\udc00'"
+printf '%s' '{"Name":"\ud83d\ude00"}' >"$TMP/pair.json"
+expect_exit 1 "surrogate pair accepted (other members missing)" "$FUOTA" validate "$TMP/pair.json"
+lacks "surrogate pair: no surrogate error" "$err" "surrogate"
+expect_exit 1 "lone surrogate --json" "$FUOTA" validate --json "$TMP/lone-high.json"
+contains "lone surrogate --json: rule" "$out" "surrogate"
+
+# A UTF-8 byte order mark is refused (the AWS CLI says "Unexpected UTF-8
+# BOM"), with the reason, instead of being skipped.
+printf '\357\273\277' >"$TMP/bom.json"
+cat "$REQ/valid-full.json" >>"$TMP/bom.json"
+expect_exit 1 "BOM before a valid request" "$FUOTA" validate "$TMP/bom.json"
+contains "BOM: says so" "$err" "starts with a UTF-8 byte order mark"
+contains "BOM: what to do" "$err" "save the file as UTF-8 without a BOM"
+expect_exit 1 "BOM through stdin" sh -c "\"$FUOTA\" validate - <\"$TMP/bom.json\""
+contains "BOM through stdin: says so" "$err" "byte order mark"
+expect_exit 0 "the same request without the BOM" "$FUOTA" validate "$REQ/valid-full.json"
 done_testing

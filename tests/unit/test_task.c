@@ -406,11 +406,126 @@ static void test_json_escapes_count_as_characters(void **state)
     expect(&d, DIAG_ERROR, "Name", "max-length", "257 escaped");
     done(&d, &t, s);
     free(v);
-    /* A lone surrogate escape is not JSON cJSON can decode. */
+    /* A lone surrogate escape is no character: named by member. */
     s = doc("Name", "\"\\ud83d\"");
     assert_false(run(s, &d, &t));
-    expect(&d, DIAG_ERROR, "", "syntax", "lone surrogate");
+    expect(&d, DIAG_ERROR, "Name", "surrogate", "lone surrogate");
     done(&d, &t, s);
+}
+
+/* Surrogate escapes: a high one (D800-DBFF) must be followed by a low one
+ * (DC00-DFFF); either alone is refused with the member's path and the
+ * escape's position. Boundaries on both sides of both ranges. */
+static bool has_rule(const struct diag_list *d, const char *rule)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->items[i].rule, rule) == 0)
+            return true;
+    return false;
+}
+
+struct surrogate_case {
+    const char *text;
+    const char *path; /* NULL: accepted */
+    const char *in_message;
+};
+
+static const struct surrogate_case surrogate_cases[] = {
+    { "{\"Name\":\"\\ud7ff\"}", NULL, NULL },
+    { "{\"Name\":\"\\ue000\"}", NULL, NULL },
+    { "{\"Name\":\"\\ud800\\udc00\"}", NULL, NULL },
+    { "{\"Name\":\"\\udbff\\udfff\"}", NULL, NULL },
+    { "{\"Name\":\"\\uD83D\\uDE00\"}", NULL, NULL },
+    { "{\"Name\":\"\\ud800\"}", "Name", "'\\ud800' at line 1, column 10" },
+    { "{\"Name\":\"\\udbff\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\udc00\"}", "Name", "low surrogate" },
+    { "{\"Name\":\"\\udfff\"}", "Name", "low surrogate" },
+    { "{\"Name\":\"\\ud800\\ud800\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\ud800\\ue000\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\ud800\\u0041\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\ud800x\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\ud800\\n\"}", "Name", "high surrogate" },
+    { "{\"Name\":\"\\udc00\\ud800\"}", "Name", "low surrogate" },
+    { "{\"Name\":\"ok\",\"Description\":\"a\\udfffb\"}", "Description",
+      "column 30" },
+    { "{\"LoRaWAN\":{\"RfRegion\":\"EU\\ud800\"}}", "LoRaWAN.RfRegion", NULL },
+    { "{\"Tags\":[{\"Key\":\"a\",\"Value\":\"b\"},{\"Key\":\"a\","
+      "\"Value\":\"\\udc00\"}]}",
+      "Tags[1].Value", NULL },
+    { "{\"Tags\":[{\"K\\ud800\":\"a\"}]}", "Tags[0]", "in a member name" },
+    { "{\"N\\udc00\":1}", "", "in a member name" },
+    { "{\"a\":[1,[2,\"\\ud800\"]]}", "a[1][1]", NULL },
+};
+
+static void test_surrogate_escapes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(surrogate_cases) / sizeof(surrogate_cases[0]);
+         i++) {
+        const struct surrogate_case *c = &surrogate_cases[i];
+        struct diag_list d;
+        struct fuota_task t;
+        (void)run(c->text, &d, &t);
+        if (c->path == NULL) {
+            if (diag_find(&d, "", "syntax") || has_rule(&d, "surrogate")) {
+                print_message("# %s: refused\n", c->text);
+                dump(&d);
+                fail();
+            }
+        } else {
+            const struct diag *x =
+                expect(&d, DIAG_ERROR, c->path, "surrogate", c->text);
+            if (c->in_message && !strstr(x->message, c->in_message)) {
+                print_message("# %s: '%s' not in '%s'\n", c->text,
+                              c->in_message, x->message);
+                fail();
+            }
+            /* One diagnostic for one problem, not also "invalid JSON". */
+            assert_null(diag_find(&d, "", "syntax"));
+        }
+        task_cleanup(&t);
+        diag_list_cleanup(&d);
+    }
+}
+
+/* A UTF-8 byte order mark is refused, as the AWS CLI does, whatever
+ * follows it; the same bytes later in a string are just a character. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "\xEF\xBB\xBF",
+        "\xEF\xBB\xBF{}",
+        "\xEF\xBB\xBF{\"Name\":\"a\"}",
+        "\xEF\xBB\xBF \n{}",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        struct diag_list d;
+        struct fuota_task t;
+        assert_false(run(refused[i], &d, &t));
+        const struct diag *x = expect(&d, DIAG_ERROR, "", "bom", refused[i]);
+        assert_non_null(strstr(x->message, "byte order mark"));
+        assert_int_equal(d.count, 1);
+        task_cleanup(&t);
+        diag_list_cleanup(&d);
+    }
+    /* Not a BOM: two of its three bytes, a BOM after whitespace, U+FEFF
+     * inside a string. */
+    struct diag_list d;
+    struct fuota_task t;
+    assert_false(run("\xEF\xBB{}", &d, &t));
+    assert_null(diag_find(&d, "", "bom"));
+    task_cleanup(&t);
+    diag_list_cleanup(&d);
+    assert_false(run(" \xEF\xBB\xBF{}", &d, &t));
+    assert_null(diag_find(&d, "", "bom"));
+    task_cleanup(&t);
+    diag_list_cleanup(&d);
+    assert_true(run("{\"Description\":\"\xEF\xBB\xBFx\"}", &d, &t));
+    assert_null(diag_find(&d, "", "bom"));
+    expect_no(&d, DIAG_ERROR, "Description", "U+FEFF in a string");
+    task_cleanup(&t);
+    diag_list_cleanup(&d);
 }
 
 /* ---- integers ------------------------------------------------------------ */
@@ -902,7 +1017,7 @@ struct doc_case {
 static const struct doc_case doc_cases[] = {
     { "", "empty", "empty" },
     { " \n\t\r ", "empty", "only whitespace" },
-    { "\xEF\xBB\xBF", "empty", "only whitespace" },
+    { "\xEF\xBB\xBF", "bom", "byte order mark" },
     { "[]", "type", "not an array" },
     { "[{\"Name\":\"x\"}]", "type", "not an array" },
     { "1", "type", "not a number" },
@@ -1394,6 +1509,8 @@ int main(void)
         cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_json_escapes_count_as_characters),
+        cmocka_unit_test(test_surrogate_escapes),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_number_literals_follow_document_order),
         cmocka_unit_test(test_patterns),
