@@ -222,6 +222,48 @@ static void test_task_copy(void **state)
     backend_device_page_cleanup(NULL);
 }
 
+/* backend_task_as_request: a borrowed request view of a task. */
+static void test_task_as_request(void **state)
+{
+    (void)state;
+    struct backend_task a;
+    backend_task_init(&a);
+    a.id = strdup("id");
+    a.arn = strdup("arn");
+    a.name = strdup("n");
+    a.description = strdup("d");
+    a.descriptor = strdup("Zm9v");
+    a.firmware_update_image = strdup("s3://b/f");
+    a.firmware_update_role = strdup("arn:aws:iam::1:role/r");
+    a.has_fragment_interval_ms = true;
+    a.fragment_interval_ms = 1500;
+    a.has_fragment_size_bytes = true;
+    a.fragment_size_bytes = 40;
+    a.has_redundancy_percent = true;
+    a.redundancy_percent = 25;
+    struct fuota_task t;
+    backend_task_as_request(&a, &t);
+    assert_ptr_equal(t.firmware_update_image, a.firmware_update_image);
+    assert_ptr_equal(t.firmware_update_role, a.firmware_update_role);
+    assert_ptr_equal(t.name, a.name);
+    assert_ptr_equal(t.description, a.description);
+    assert_ptr_equal(t.descriptor, a.descriptor);
+    assert_true(t.has_fragment_interval_ms && t.fragment_interval_ms == 1500);
+    assert_true(t.has_fragment_size_bytes && t.fragment_size_bytes == 40);
+    assert_true(t.has_redundancy_percent && t.redundancy_percent == 25);
+    assert_false(t.has_lorawan); /* no RfRegion */
+    assert_null(t.rf_region);
+    assert_null(t.client_request_token);
+    assert_int_equal(t.tag_count, 0);
+    a.rf_region = strdup("EU868");
+    a.has_redundancy_percent = false;
+    backend_task_as_request(&a, &t);
+    assert_true(t.has_lorawan);
+    assert_ptr_equal(t.rf_region, a.rf_region);
+    assert_false(t.has_redundancy_percent);
+    backend_task_cleanup(&a); /* t borrowed: nothing else to free */
+}
+
 /* --- the contract, through the simulator -------------------------------- */
 
 static int64_t now_ms = 1714564800000LL;
@@ -376,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_task_copy),
+        cmocka_unit_test(test_task_as_request),
         cmocka_unit_test(test_lifecycle_through_contract),
         cmocka_unit_test(test_wrapping_a_store),
     };

@@ -456,6 +456,55 @@ static void test_throttled(void **state)
     store_close(s);
 }
 
+/*
+ * One fault draw per ListWirelessDevices, however many tasks there are:
+ * with a 10 % throttle rate and 20 tasks about 10 % of the unfiltered
+ * listings are throttled (one draw per task made ~93 % of them fail).
+ */
+static void test_fault_rate_unfiltered(void **state)
+{
+    (void)state;
+    struct fixture f = { .fleet = { 0 } };
+    struct store *s = open_store(&f, 0.1);
+    for (int i = 0; i < 20; i++) {
+        char task[BACKEND_ID_MAX + 1], path[400], body[64];
+        struct http_reply r;
+        int code;
+        do {
+            run(s, "POST", "/fuota-tasks", NULL, TASK_BODY, &r);
+            code = r.status;
+            if (code == 201) {
+                const char *p = strstr(r.body, "\"Id\":\"") + 6;
+                size_t n = strcspn(p, "\"");
+                memcpy(task, p, n);
+                task[n] = '\0';
+            }
+            http_reply_cleanup(&r);
+        } while (code != 201);
+        snprintf(path, sizeof(path), "/fuota-tasks/%s/wireless-device", task);
+        snprintf(body, sizeof(body), "{\"WirelessDeviceId\":\"d%02d\"}", i);
+        do {
+            run(s, "PUT", path, NULL, body, &r);
+            code = r.status;
+            http_reply_cleanup(&r);
+        } while (code != 204);
+    }
+    int throttled = 0, ok = 0;
+    for (int i = 0; i < 400; i++) {
+        struct http_reply r;
+        run(s, "GET", "/wireless-devices", "maxResults=5", NULL, &r);
+        if (r.status == 429)
+            throttled++;
+        else if (r.status == 200 && strstr(r.body, "\"NextToken\""))
+            ok++;
+        http_reply_cleanup(&r);
+    }
+    assert_int_equal(throttled + ok, 400);
+    /* binomial(400, 0.1): mean 40, sd 6; allow 5 sd */
+    assert_in_range(throttled, 40 - 30, 40 + 30);
+    store_close(s);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -468,6 +517,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
         cmocka_unit_test(test_after_session),
         cmocka_unit_test(test_throttled),
+        cmocka_unit_test(test_fault_rate_unfiltered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

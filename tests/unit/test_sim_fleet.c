@@ -62,9 +62,11 @@ static struct backend *open_fleet(struct fleet_hook_config *cfg, bool with_hook)
     return b;
 }
 
-/* A task (EU868, 40-byte fragments: DR0 carries 48, redundancy %) with DEVICES
- * devices "dev-N", started; writes its id. */
-static void start_task(struct backend *b, int redundancy, char *id, size_t size)
+/* A task (RfRegion `region`, NULL = none; `frag`-byte fragments; redundancy
+ * %) with devices "dev-N" for N in 0..DEVICES-1 but `skip` (-1 = none),
+ * started; writes its id. */
+static void start_task_with(struct backend *b, const char *region, int frag,
+                            int redundancy, int skip, char *id, size_t size)
 {
     struct fuota_task t;
     struct backend_created created;
@@ -72,10 +74,12 @@ static void start_task(struct backend *b, int redundancy, char *id, size_t size)
     task_init(&t);
     t.firmware_update_image = xdup("s3://fw/app.bin");
     t.firmware_update_role = xdup("arn:aws:iam::123456789012:role/fuota");
-    t.has_lorawan = true;
-    t.rf_region = xdup("EU868");
+    if (region) {
+        t.has_lorawan = true;
+        t.rf_region = xdup(region);
+    }
     t.has_fragment_size_bytes = true;
-    t.fragment_size_bytes = 40;
+    t.fragment_size_bytes = frag;
     t.has_redundancy_percent = true;
     t.redundancy_percent = redundancy;
     t.has_fragment_interval_ms = true;
@@ -85,11 +89,19 @@ static void start_task(struct backend *b, int redundancy, char *id, size_t size)
     snprintf(id, size, "%s", created.id);
     for (int i = 0; i < DEVICES; i++) {
         char dev[32];
+        if (i == skip)
+            continue;
         snprintf(dev, sizeof(dev), "dev-%d", i);
         assert_int_equal(backend_associate_device(b, id, dev, &err),
                          BACKEND_OK);
     }
     assert_int_equal(backend_start_task(b, id, false, 0, &err), BACKEND_OK);
+}
+
+/* EU868, 40-byte fragments (DR0 carries 48), all DEVICES devices. */
+static void start_task(struct backend *b, int redundancy, char *id, size_t size)
+{
+    start_task_with(b, "EU868", 40, redundancy, -1, id, size);
 }
 
 /* Every device's status, in listing order (DEVICES of them). */
@@ -246,6 +258,96 @@ static void test_deterministic(void **state)
     assert_memory_equal(a, b2, sizeof(a));
 }
 
+/*
+ * A session the simulator cannot play still ends: every device reports
+ * MissingFrag (nothing it could rebuild the image from reached it) when the
+ * session times out, Initial before. Without the fix the devices stayed
+ * Initial after FuotaDone.
+ */
+static void test_unplayable(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *region;
+        int frag;
+    } cases[] = {
+        { "no LoRaWAN.RfRegion", NULL, 40 },
+        { "200-byte fragments on EU868 (DR0 carries 48)", "EU868", 200 },
+        { "48-byte fragments on EU868: the largest that plays", "EU868", 48 },
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct fleet_hook_config cfg = { .seed = 5 };
+        struct backend *b = open_fleet(&cfg, true);
+        char id[BACKEND_ID_MAX + 1];
+        start_task_with(b, cases[c].region, cases[c].frag, 10, -1, id,
+                        sizeof(id));
+        enum backend_device_status s[DEVICES];
+        list_statuses(b, id, s);
+        if (count(s, BACKEND_DEVICE_INITIAL) != DEVICES)
+            fail_msg("%s: not all Initial after the start", cases[c].name);
+        fake_now = AFTER_ALL;
+        assert_int_equal(task_status(b, id), BACKEND_TASK_DONE);
+        list_statuses(b, id, s);
+        enum backend_device_status want =
+            c == 2 ? BACKEND_DEVICE_SUCCESSFUL : BACKEND_DEVICE_MISSING_FRAG;
+        if (count(s, want) != DEVICES)
+            fail_msg("%s: %zu of %d devices %s", cases[c].name, count(s, want),
+                     DEVICES, backend_device_status_name(want));
+        backend_close(b);
+    }
+}
+
+/* Statuses by device id: out[N] for "dev-N" (Initial when not listed). */
+static void statuses_by_id(struct backend *b, const char *id,
+                           enum backend_device_status *out)
+{
+    struct backend_page_req page = { .next_token = NULL, .max_results = 250 };
+    struct backend_device_page p;
+    struct backend_error err;
+    for (size_t i = 0; i < DEVICES; i++)
+        out[i] = BACKEND_DEVICE_INITIAL;
+    assert_int_equal(backend_list_devices(b, id, &page, &p, &err), BACKEND_OK);
+    for (size_t i = 0; i < p.count; i++) {
+        int n = -1;
+        assert_int_equal(sscanf(p.items[i].id, "dev-%d", &n), 1);
+        assert_true(n >= 0 && n < DEVICES);
+        out[n] = p.items[i].status;
+    }
+    backend_device_page_cleanup(&p);
+}
+
+/*
+ * A device's outcome follows its id, not its place in the task's list:
+ * disassociating one device leaves every other device's outcome as it was.
+ */
+static void test_removal_keeps_outcomes(void **state)
+{
+    (void)state;
+    enum backend_device_status all[DEVICES], less[DEVICES];
+    const int skip = 3;
+    for (int run = 0; run < 2; run++) {
+        struct fleet_hook_config cfg = { .loss = 0.08,
+                                         .spread = 0.05,
+                                         .seed = 99 };
+        struct backend *b = open_fleet(&cfg, true);
+        char id[BACKEND_ID_MAX + 1];
+        start_task_with(b, "EU868", 40, 10, run ? skip : -1, id, sizeof(id));
+        fake_now = AFTER_ALL;
+        statuses_by_id(b, id, run ? less : all);
+        backend_close(b);
+    }
+    /* a mix, or the comparison proves nothing */
+    assert_true(count(all, BACKEND_DEVICE_SUCCESSFUL) > 0);
+    assert_true(count(all, BACKEND_DEVICE_MISSING_FRAG) > 0);
+    assert_int_equal(less[skip], BACKEND_DEVICE_INITIAL);
+    for (int i = 0; i < DEVICES; i++)
+        if (i != skip && all[i] != less[i])
+            fail_msg("dev-%d: %s with dev-%d, %s without", i,
+                     backend_device_status_name(all[i]), skip,
+                     backend_device_status_name(less[i]));
+}
+
 /* Without the hook the store's default: every device Successful. */
 static void test_no_hook(void **state)
 {
@@ -265,9 +367,13 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_outcomes), cmocka_unit_test(test_null_config),
-        cmocka_unit_test(test_timeline), cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_outcomes),
+        cmocka_unit_test(test_null_config),
+        cmocka_unit_test(test_timeline),
+        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_no_hook),
+        cmocka_unit_test(test_unplayable),
+        cmocka_unit_test(test_removal_keeps_outcomes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include "core/plan.h"
 #include "sim/store.h"
+#include "sim/store_page.h"
 
 /* --- fixtures ------------------------------------------------------------- */
 
@@ -1636,6 +1638,370 @@ static void test_fault_injection(void **state)
     store_close(s);
 }
 
+/* --- StartFuotaTask: one transaction, the hook computes ------------------
+ */
+
+/* Big-endian 32-bit word. */
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+/*
+ * Transactions committed to the WAL file of `db` since it was last reset:
+ * frames of the current salt whose header carries a database size (the
+ * last frame of each commit). The store must be open (its WAL kept).
+ */
+static size_t wal_commits(const char *db)
+{
+    char wal[PATH_MAX];
+    snprintf(wal, sizeof(wal), "%s-wal", db);
+    FILE *f = fopen(wal, "rb");
+    if (!f)
+        return 0;
+    unsigned char hdr[32], fh[24];
+    size_t commits = 0;
+    if (fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr)) {
+        uint32_t page = be32(hdr + 8);
+        if (page == 1)
+            page = 65536;
+        while (fread(fh, 1, sizeof(fh), f) == sizeof(fh) &&
+               memcmp(fh + 8, hdr + 16, 8) == 0 &&
+               fseek(f, (long)page, SEEK_CUR) == 0)
+            commits += be32(fh + 4) != 0;
+    }
+    fclose(f);
+    return commits;
+}
+
+/* Checkpoints and empties the WAL of `db` from another connection. */
+static void wal_reset(const char *db)
+{
+    sqlite3 *c;
+    assert_int_equal(sqlite3_open(db, &c), SQLITE_OK);
+    /* a first read puts the connection in WAL mode */
+    assert_int_equal(
+        sqlite3_exec(c, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL),
+        SQLITE_OK);
+    int log = -1, done = -1;
+    assert_int_equal(sqlite3_wal_checkpoint_v2(
+                         c, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+                     SQLITE_OK);
+    assert_int_equal(done, log);
+    sqlite3_close(c);
+    assert_int_equal(wal_commits(db), 0);
+}
+
+enum race { RACE_NONE, RACE_ASSOCIATE, RACE_START, RACE_FAIL };
+
+struct race_hook {
+    const char *path;
+    enum race race;
+    int calls;
+    size_t devices;    /* in the last call */
+    long pending_seen; /* started tasks / non-Initial devices while playing */
+    char task[BACKEND_ID_MAX + 1];
+};
+
+/* A hook that checks nothing is written while it plays, and plays the
+ * part of another client changing the task meanwhile. */
+static bool race_hook(void *ctx, const struct store_session *ss,
+                      struct store_outcome *out)
+{
+    struct race_hook *h = ctx;
+    h->calls++;
+    h->devices = ss->device_count;
+    h->pending_seen += sql_int(h->path, "SELECT count(*) FROM tasks"
+                                        " WHERE started_ms IS NOT NULL") +
+                       sql_int(h->path, "SELECT count(*) FROM task_devices"
+                                        " WHERE status <> 'Initial'");
+    for (size_t i = 0; i < ss->device_count; i++)
+        out[i] = (struct store_outcome){ BACKEND_DEVICE_SUCCESSFUL,
+                                         ss->session_start_ms + (int64_t)i };
+    if (h->race == RACE_FAIL)
+        return false;
+    if (h->calls == 1 && h->race != RACE_NONE) {
+        struct store_options o = base_opts();
+        o.path = h->path;
+        struct store *other = NULL;
+        struct backend_error err;
+        assert_int_equal(store_open(&o, &other, &err), BACKEND_OK);
+        if (h->race == RACE_ASSOCIATE)
+            assert_int_equal(
+                store_associate_device(other, h->task, "late", &err),
+                BACKEND_OK);
+        else
+            assert_int_equal(store_start_task(other, h->task, false, 0, &err),
+                             BACKEND_OK);
+        store_close(other);
+    }
+    return true;
+}
+
+#define MANY 300
+
+/*
+ * A start with MANY devices is ONE transaction (one commit in the WAL;
+ * without the fix one per device), nothing is written while the hook plays,
+ * and afterwards every device's outcome is recorded (Initial on read until
+ * its time).
+ */
+static void test_start_is_one_transaction(void **state)
+{
+    (void)state;
+    char path[PATH_MAX];
+    path_in_tmp(path, sizeof(path), "one-txn.db");
+    struct race_hook h = { .path = path };
+    struct store_options o = base_opts();
+    o.path = path;
+    o.on_session_start = race_hook;
+    o.hook_ctx = &h;
+    struct store *s = open_mem(&o);
+    struct backend_created t;
+    struct backend_error err;
+    new_task(s, &t);
+    snprintf(h.task, sizeof(h.task), "%s", t.id);
+    for (int i = 0; i < MANY; i++) {
+        char dev[32];
+        snprintf(dev, sizeof(dev), "dev-%04d", i);
+        assert_int_equal(store_associate_device(s, t.id, dev, &err),
+                         BACKEND_OK);
+    }
+    wal_reset(path);
+    assert_int_equal(store_start_task(s, t.id, false, 0, &err), BACKEND_OK);
+    assert_int_equal(wal_commits(path), 1);
+    /* the counter counts commits: three more writes, three more */
+    struct backend_created other;
+    new_task(s, &other);
+    assert_int_equal(store_associate_device(s, other.id, "o1", &err),
+                     BACKEND_OK);
+    assert_int_equal(store_associate_device(s, other.id, "o2", &err),
+                     BACKEND_OK);
+    assert_int_equal(wal_commits(path), 4);
+    assert_int_equal(h.calls, 1);
+    assert_int_equal(h.devices, MANY);
+    assert_int_equal(h.pending_seen, 0);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM task_devices"
+                                   " WHERE status = 'Successful'"),
+                     MANY);
+    /* reported at session start + i: Initial before, Successful from then */
+    struct backend_page_req page = { .max_results = 250 };
+    struct backend_device_page dp;
+    assert_int_equal(store_list_devices(s, t.id, &page, &dp, &err), BACKEND_OK);
+    assert_int_equal(dp.items[0].status, BACKEND_DEVICE_INITIAL);
+    backend_device_page_cleanup(&dp);
+    fake_now = T0 + 10000 + 1; /* setup delay, then devices 0 and 1 */
+    assert_int_equal(store_list_devices(s, t.id, &page, &dp, &err), BACKEND_OK);
+    assert_int_equal(dp.items[0].status, BACKEND_DEVICE_SUCCESSFUL);
+    assert_int_equal(dp.items[1].status, BACKEND_DEVICE_SUCCESSFUL);
+    assert_int_equal(dp.items[2].status, BACKEND_DEVICE_INITIAL);
+    backend_device_page_cleanup(&dp);
+    store_close(s);
+}
+
+/*
+ * Another client changes the task while the hook plays: an association
+ * makes the store play again with the new device list; a start makes this
+ * one a ConflictException. A hook that fails (host failure) fails the start
+ * with InternalServerException and writes nothing.
+ */
+static void test_start_races_and_hook_failure(void **state)
+{
+    (void)state;
+    static const struct {
+        enum race race;
+        enum backend_status want;
+        int calls;
+        size_t devices;
+    } cases[] = {
+        { RACE_ASSOCIATE, BACKEND_OK, 2, 3 },
+        { RACE_START, BACKEND_CONFLICT, 1, 2 },
+        { RACE_FAIL, BACKEND_INTERNAL, 1, 2 },
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char path[PATH_MAX], name[32];
+        snprintf(name, sizeof(name), "race-%zu.db", c);
+        path_in_tmp(path, sizeof(path), name);
+        struct race_hook h = { .path = path, .race = cases[c].race };
+        struct store_options o = base_opts();
+        o.path = path;
+        o.on_session_start = race_hook;
+        o.hook_ctx = &h;
+        struct store *s = open_mem(&o);
+        struct backend_created t;
+        struct backend_error err;
+        new_task(s, &t);
+        snprintf(h.task, sizeof(h.task), "%s", t.id);
+        assert_int_equal(store_associate_device(s, t.id, "a", &err),
+                         BACKEND_OK);
+        assert_int_equal(store_associate_device(s, t.id, "b", &err),
+                         BACKEND_OK);
+        assert_int_equal(store_start_task(s, t.id, false, 0, &err),
+                         cases[c].want);
+        assert_int_equal(h.calls, cases[c].calls);
+        assert_int_equal(h.devices, cases[c].devices);
+        assert_int_equal(h.pending_seen, 0);
+        int64_t recorded = sql_int(path, "SELECT count(*) FROM task_devices"
+                                         " WHERE status <> 'Initial'");
+        if (cases[c].race == RACE_FAIL) {
+            assert_int_equal(status_of(s, t.id), BACKEND_TASK_PENDING);
+            assert_int_equal(recorded, 0);
+            assert_int_equal(err.http_status, 500);
+        } else if (cases[c].race == RACE_ASSOCIATE) {
+            assert_int_equal(recorded, 3); /* "late" played too */
+        } else {
+            assert_int_equal(status_of(s, t.id), BACKEND_TASK_SESSION_WAITING);
+            assert_non_null(strstr(err.message, "StartFuotaTask"));
+        }
+        store_close(s);
+    }
+}
+
+/* --- ListWirelessDevices without a task ------------------------------------
+ */
+
+/* Walks the unfiltered listing in pages of `size`; returns the ids joined
+ * by ' ' and the number of pages. */
+static size_t walk_all(struct store *s, int size, char *ids, size_t cap)
+{
+    char *token = NULL;
+    size_t pages = 0;
+    ids[0] = '\0';
+    do {
+        struct backend_page_req page = { .next_token = token,
+                                         .max_results = size };
+        struct backend_id_page p;
+        struct backend_error err;
+        assert_int_equal(store_list_all_devices(s, &page, &p, &err),
+                         BACKEND_OK);
+        free(token);
+        token = p.next_token;
+        p.next_token = NULL;
+        pages++;
+        assert_true(p.count <= (size_t)(size ? size : 100));
+        if (token)
+            assert_int_equal(p.count, size ? size : 100);
+        for (size_t i = 0; i < p.count; i++) {
+            size_t n = strlen(ids);
+            snprintf(ids + n, cap - n, "%s%s", n ? " " : "", p.ids[i]);
+        }
+        backend_id_page_cleanup(&p);
+    } while (token);
+    return pages;
+}
+
+static void test_list_all_devices(void **state)
+{
+    (void)state;
+    struct store_options o = base_opts();
+    struct store *s = open_mem(&o);
+    struct backend_error err;
+    char ids[4096];
+    /* nothing associated: one empty page, no token */
+    assert_int_equal(walk_all(s, 0, ids, sizeof(ids)), 1);
+    assert_string_equal(ids, "");
+    struct backend_created a, b, gone;
+    new_task(s, &a);
+    new_task(s, &b);
+    new_task(s, &gone);
+    const char *in_a[] = { "m", "b", "Z", "b-2" };
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(store_associate_device(s, a.id, in_a[i], &err),
+                         BACKEND_OK);
+    /* "m" in two tasks is listed once; a deleted task's device is not */
+    assert_int_equal(store_associate_device(s, b.id, "m", &err), BACKEND_OK);
+    assert_int_equal(store_associate_device(s, b.id, "x", &err), BACKEND_OK);
+    assert_int_equal(store_associate_device(s, gone.id, "only-gone", &err),
+                     BACKEND_OK);
+    assert_int_equal(store_delete_task(s, gone.id, &err), BACKEND_OK);
+    const char *want = "Z b b-2 m x"; /* byte order */
+    static const struct {
+        int size;
+        size_t pages;
+    } sizes[] = { { 0, 1 }, { 1, 5 }, { 2, 3 },  { 4, 2 },
+                  { 5, 1 }, { 6, 1 }, { 250, 1 } };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t pages = walk_all(s, sizes[i].size, ids, sizeof(ids));
+        if (strcmp(ids, want) != 0 || pages != sizes[i].pages)
+            fail_msg("pages of %d: %zu pages \"%s\"", sizes[i].size, pages,
+                     ids);
+    }
+    /* bad page requests */
+    struct backend_id_page p;
+    struct backend_page_req bad[] = {
+        { .max_results = -1 },
+        { .max_results = 251 },
+        { .next_token = (char *)"garbage!" },
+        { .next_token = (char *)"RDoxOjE" }, /* "D:1:1", a task listing's */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(store_list_all_devices(s, &bad[i], &p, &err),
+                         BACKEND_VALIDATION);
+        assert_int_equal(p.count, 0);
+    }
+    /* a page after the last id is empty; after "b" starts at "b-2" */
+    char *tok = store_page_key_token('W', "x");
+    struct backend_page_req after = { .next_token = tok };
+    assert_int_equal(store_list_all_devices(s, &after, &p, &err), BACKEND_OK);
+    assert_int_equal(p.count, 0);
+    assert_null(p.next_token);
+    backend_id_page_cleanup(&p);
+    free(tok);
+    tok = store_page_key_token('W', "b");
+    after.next_token = tok;
+    after.max_results = 1;
+    assert_int_equal(store_list_all_devices(s, &after, &p, &err), BACKEND_OK);
+    assert_int_equal(p.count, 1);
+    assert_string_equal(p.ids[0], "b-2");
+    assert_non_null(p.next_token);
+    backend_id_page_cleanup(&p);
+    free(tok);
+    assert_string_equal(store_arn_prefix(s),
+                        "arn:aws:iotwireless:eu-west-1:111122223333");
+    store_close(s);
+}
+
+/* One fault draw per listing, whatever the number of tasks: with a 10 %
+ * throttle rate about 10 % of the listings fail (without the fix one draw
+ * per task made nearly every listing fail). */
+static void test_list_all_devices_fault_rate(void **state)
+{
+    (void)state;
+    struct store_options o = base_opts();
+    o.throttle_rate = 0.1;
+    o.seed = 11;
+    struct store *s = open_mem(&o);
+    struct backend_error err;
+    for (int i = 0; i < 20; i++) {
+        /* the set-up calls draw too: retry the throttled ones */
+        struct backend_created t;
+        char dev[16];
+        snprintf(dev, sizeof(dev), "d%02d", i);
+        struct fuota_task req;
+        make_task(&req);
+        while (store_create_task(s, &req, &t, &err) != BACKEND_OK)
+            assert_int_equal(err.status, BACKEND_THROTTLED);
+        task_cleanup(&req);
+        while (store_associate_device(s, t.id, dev, &err) != BACKEND_OK)
+            assert_int_equal(err.status, BACKEND_THROTTLED);
+    }
+    int throttled = 0;
+    const int n = 1000;
+    for (int i = 0; i < n; i++) {
+        struct backend_id_page p;
+        enum backend_status st = store_list_all_devices(s, NULL, &p, &err);
+        if (st == BACKEND_THROTTLED)
+            throttled++;
+        else
+            assert_int_equal(p.count, 20);
+        backend_id_page_cleanup(&p);
+    }
+    /* binomial(1000, 0.1): sd ~ 9.5; allow 5 sd */
+    assert_in_range(throttled, 100 - 48, 100 + 48);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1658,6 +2024,10 @@ int main(void)
         cmocka_unit_test(test_concurrent_creates),
         cmocka_unit_test(test_kill_9_loses_nothing_acknowledged),
         cmocka_unit_test(test_fault_injection),
+        cmocka_unit_test(test_start_is_one_transaction),
+        cmocka_unit_test(test_start_races_and_hook_failure),
+        cmocka_unit_test(test_list_all_devices),
+        cmocka_unit_test(test_list_all_devices_fault_rate),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
