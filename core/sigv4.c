@@ -693,19 +693,13 @@ static bool valid_token(const char *s)
     return true;
 }
 
-enum sigv4_status sigv4_sign(const struct sigv4_request *req,
-                             const struct sigv4_credentials *cred,
-                             const struct sigv4_sign_options *opt,
-                             struct sigv4_signed *out, char *err,
-                             size_t errsize)
+/* Checks sigv4_sign's arguments and the request's header names and values;
+ * the message names what is wrong, never a secret. */
+static enum sigv4_status check_sign_args(const struct sigv4_request *req,
+                                         const struct sigv4_credentials *cred,
+                                         const struct sigv4_sign_options *opt,
+                                         char *err, size_t errsize)
 {
-    enum sigv4_status st = SIGV4_OK;
-    struct chdr *h = NULL;
-    size_t nh = 0;
-    struct sbuf creq = { 0 }, sts = { 0 }, sh = { 0 }, auth = { 0 },
-                scope = { 0 };
-
-    sigv4_signed_cleanup(out);
     if (!req || !cred || !opt || !req->method || !*req->method ||
         !valid_token(cred->access_key_id) || !cred->secret_access_key ||
         !*cred->secret_access_key || !valid_token(opt->region) ||
@@ -717,15 +711,11 @@ enum sigv4_status sigv4_sign(const struct sigv4_request *req,
                 "required");
         return SIGV4_E_ARGUMENT;
     }
-    const char *service = opt->service ? opt->service : SIGV4_DEFAULT_SERVICE;
-    const char *token = cred->session_token && *cred->session_token
-                            ? cred->session_token
-                            : NULL;
-    if (token && !valid_header_value(token)) {
+    if (cred->session_token && *cred->session_token &&
+        !valid_header_value(cred->session_token)) {
         set_msg(err, errsize, "sigv4: the session token has a line break");
         return SIGV4_E_ARGUMENT;
     }
-
     for (size_t i = 0; i < req->header_count; i++) {
         if (!valid_header_name(req->headers[i].name) ||
             !valid_header_value(req->headers[i].value)) {
@@ -734,83 +724,133 @@ enum sigv4_status sigv4_sign(const struct sigv4_request *req,
             return SIGV4_E_HEADER;
         }
     }
+    return SIGV4_OK;
+}
+
+/*
+ * The signing date into amz_date: the request's own x-amz-date wins (the
+ * test suite signs that way), then opt->amz_date, then opt->time.
+ * *date_hdr is the request's x-amz-date, or NULL when it has none.
+ */
+static enum sigv4_status signing_date(const struct sigv4_request *req,
+                                      const struct sigv4_sign_options *opt,
+                                      char amz_date[SIGV4_AMZ_DATE_SIZE],
+                                      const char **date_hdr, char *err,
+                                      size_t errsize)
+{
     size_t cnt;
-    const char *date_hdr = find_header(req, "x-amz-date", &cnt);
+    int64_t t;
+    *date_hdr = find_header(req, "x-amz-date", &cnt);
     if (cnt > 1) {
         set_msg(err, errsize, "sigv4: more than one X-Amz-Date header");
         return SIGV4_E_DATE;
     }
-    /* The signing date: the request's own x-amz-date wins (the test suite
-     * signs that way), then opt->amz_date, then opt->time. */
-    int64_t t;
-    if (date_hdr) {
-        if (!sigv4_parse_amz_date(date_hdr, &t)) {
+    if (*date_hdr) {
+        if (!sigv4_parse_amz_date(*date_hdr, &t)) {
             set_msg(err, errsize, "sigv4: X-Amz-Date is not YYYYMMDDTHHMMSSZ");
             return SIGV4_E_DATE;
         }
-        memcpy(out->amz_date, date_hdr, SIGV4_AMZ_DATE_SIZE);
+        memcpy(amz_date, *date_hdr, SIGV4_AMZ_DATE_SIZE);
     } else if (opt->amz_date) {
         if (!sigv4_parse_amz_date(opt->amz_date, &t)) {
             set_msg(err, errsize,
                     "sigv4: signing date is not YYYYMMDDTHHMMSSZ");
             return SIGV4_E_DATE;
         }
-        memcpy(out->amz_date, opt->amz_date, SIGV4_AMZ_DATE_SIZE);
-    } else if (!sigv4_format_amz_date(opt->time, out->amz_date)) {
+        memcpy(amz_date, opt->amz_date, SIGV4_AMZ_DATE_SIZE);
+    } else if (!sigv4_format_amz_date(opt->time, amz_date)) {
         set_msg(err, errsize, "sigv4: signing time %" PRId64 " is out of range",
                 opt->time);
         return SIGV4_E_DATE;
     }
-    if (!find_header(req, "host", &cnt) &&
-        !find_header(req, ":authority", &cnt)) {
-        set_msg(err, errsize, "sigv4: the request has no Host header");
-        return SIGV4_E_NO_HOST;
-    }
+    return SIGV4_OK;
+}
 
-    /* Payload hash. */
-    char phash[SIGV4_HEX_SIZE];
-    const char *payload_hash = req->payload_hash;
-    if (!payload_hash) {
+/* The payload hash to sign: the caller's (checked), or the SHA-256 of the
+ * payload written into phash. */
+static enum sigv4_status sign_payload_hash(const struct sigv4_request *req,
+                                           char phash[SIGV4_HEX_SIZE],
+                                           const char **hash, char *err,
+                                           size_t errsize)
+{
+    *hash = req->payload_hash;
+    if (!*hash) {
         sigv4_sha256_hex(req->payload, req->payload_len, phash);
-        payload_hash = phash;
-    } else if (!valid_header_value(payload_hash) || !*payload_hash) {
+        *hash = phash;
+    } else if (!valid_header_value(*hash) || !**hash) {
         set_msg(err, errsize, "sigv4: invalid payload hash");
         return SIGV4_E_ARGUMENT;
     }
+    return SIGV4_OK;
+}
 
-    /* Headers to add. */
-    size_t nadd = 0;
-    if (!date_hdr) {
-        out->add_headers[nadd].name = "x-amz-date";
-        out->add_headers[nadd++].value = out->amz_date;
+/*
+ * The headers the caller must add before authorization: x-amz-date (when
+ * the request has none), x-amz-security-token (with a session token the
+ * request does not carry yet), x-amz-content-sha256 (when asked for).
+ * Fills out->session_token and out->payload_hash; *nadd counts the added
+ * headers. False on out of memory.
+ */
+static bool add_sign_headers(const struct sigv4_request *req,
+                             const struct sigv4_sign_options *opt,
+                             const char *token, bool has_date_hdr,
+                             const char *payload_hash, struct sigv4_signed *out,
+                             size_t *nadd)
+{
+    size_t cnt, n = 0;
+    if (!has_date_hdr) {
+        out->add_headers[n].name = "x-amz-date";
+        out->add_headers[n++].value = out->amz_date;
     }
     if (token && !find_header(req, "x-amz-security-token", &cnt)) {
         out->session_token = strdup(token);
         if (!out->session_token)
-            goto nomem;
-        out->add_headers[nadd].name = "x-amz-security-token";
-        out->add_headers[nadd++].value = out->session_token;
+            return false;
+        out->add_headers[n].name = "x-amz-security-token";
+        out->add_headers[n++].value = out->session_token;
     }
     out->payload_hash = strdup(payload_hash);
     if (!out->payload_hash)
-        goto nomem;
+        return false;
     if (opt->add_content_sha256 &&
         !find_header(req, "x-amz-content-sha256", &cnt)) {
-        out->add_headers[nadd].name = "x-amz-content-sha256";
-        out->add_headers[nadd++].value = out->payload_hash;
+        out->add_headers[n].name = "x-amz-content-sha256";
+        out->add_headers[n++].value = out->payload_hash;
     }
+    *nadd = n;
+    return true;
+}
 
-    /* Canonical headers: the request's plus the added ones. */
-    h = calloc(req->header_count + nadd + 1, sizeof(*h));
+static void free_chdrs(struct chdr *h, size_t nh)
+{
+    for (size_t i = 0; i < nh; i++)
+        free(h[i].name);
+    free(h);
+}
+
+/*
+ * The headers to sign: the request's plus the nadd added ones, names
+ * lowercased, never-signed ones left out, sorted by name then position.
+ * On success *hp owns the array and its names (free_chdrs); false on out
+ * of memory, with nothing left allocated.
+ */
+static bool collect_headers(const struct sigv4_request *req,
+                            const struct sigv4_signed *out, size_t nadd,
+                            struct chdr **hp, size_t *nhp)
+{
+    size_t nh = 0;
+    struct chdr *h = calloc(req->header_count + nadd + 1, sizeof(*h));
     if (!h)
-        goto nomem;
+        return false;
     for (size_t i = 0; i < req->header_count + nadd; i++) {
         const struct sigv4_header *src =
             i < req->header_count ? &req->headers[i]
                                   : &out->add_headers[i - req->header_count];
         char *ln = lower_dup(src->name);
-        if (!ln)
-            goto nomem;
+        if (!ln) {
+            free_chdrs(h, nh);
+            return false;
+        }
         if (is_never_signed(ln)) {
             free(ln);
             continue;
@@ -821,33 +861,103 @@ enum sigv4_status sigv4_sign(const struct sigv4_request *req,
         nh++;
     }
     qsort(h, nh, sizeof(*h), chdr_cmp);
+    *hp = h;
+    *nhp = nh;
+    return true;
+}
 
-    creq_head(&creq, req, !opt->no_normalize_path);
+/* Canonical header lines (repeated names joined with ',', no final '\n')
+ * into creq and the SignedHeaders list into sh, from sorted headers. */
+static void canonical_header_lines(struct sbuf *creq, struct sbuf *sh,
+                                   const struct chdr *h, size_t nh)
+{
     for (size_t i = 0; i < nh; i++) {
         if (i && strcmp(h[i].name, h[i - 1].name) == 0) {
-            sb_putc(&creq, ',');
+            sb_putc(creq, ',');
         } else {
             if (i) {
-                sb_putc(&creq, '\n');
-                sb_putc(&sh, ';');
+                sb_putc(creq, '\n');
+                sb_putc(sh, ';');
             }
-            sb_puts(&creq, h[i].name);
-            sb_putc(&creq, ':');
-            sb_puts(&sh, h[i].name);
+            sb_puts(creq, h[i].name);
+            sb_putc(creq, ':');
+            sb_puts(sh, h[i].name);
         }
-        put_trimmed(&creq, h[i].value);
+        put_trimmed(creq, h[i].value);
     }
+}
+
+/* The credential scope: YYYYMMDD/region/service/aws4_request. */
+static void put_scope(struct sbuf *scope, const char *date8, const char *region,
+                      const char *service)
+{
+    sb_put(scope, date8, 8);
+    sb_putc(scope, '/');
+    sb_puts(scope, region);
+    sb_putc(scope, '/');
+    sb_puts(scope, service);
+    sb_puts(scope, "/aws4_request");
+}
+
+static void put_authorization(struct sbuf *auth, const char *akid,
+                              const char *scope, const char *signed_headers,
+                              const char *signature)
+{
+    sb_puts(auth, SIGV4_ALGORITHM " Credential=");
+    sb_puts(auth, akid);
+    sb_putc(auth, '/');
+    sb_puts(auth, scope);
+    sb_puts(auth, ", SignedHeaders=");
+    sb_puts(auth, signed_headers);
+    sb_puts(auth, ", Signature=");
+    sb_puts(auth, signature);
+}
+
+enum sigv4_status sigv4_sign(const struct sigv4_request *req,
+                             const struct sigv4_credentials *cred,
+                             const struct sigv4_sign_options *opt,
+                             struct sigv4_signed *out, char *err,
+                             size_t errsize)
+{
+    struct chdr *h = NULL;
+    size_t nh = 0, nadd = 0, cnt;
+    struct sbuf creq = { 0 }, sts = { 0 }, sh = { 0 }, auth = { 0 },
+                scope = { 0 };
+
+    sigv4_signed_cleanup(out);
+    enum sigv4_status st = check_sign_args(req, cred, opt, err, errsize);
+    if (st != SIGV4_OK)
+        return st;
+    const char *service = opt->service ? opt->service : SIGV4_DEFAULT_SERVICE;
+    const char *token = cred->session_token && *cred->session_token
+                            ? cred->session_token
+                            : NULL;
+    const char *date_hdr;
+    st = signing_date(req, opt, out->amz_date, &date_hdr, err, errsize);
+    if (st != SIGV4_OK)
+        return st;
+    if (!find_header(req, "host", &cnt) &&
+        !find_header(req, ":authority", &cnt)) {
+        set_msg(err, errsize, "sigv4: the request has no Host header");
+        return SIGV4_E_NO_HOST;
+    }
+    char phash[SIGV4_HEX_SIZE];
+    const char *payload_hash;
+    st = sign_payload_hash(req, phash, &payload_hash, err, errsize);
+    if (st != SIGV4_OK)
+        return st;
+
+    if (!add_sign_headers(req, opt, token, date_hdr != NULL, payload_hash, out,
+                          &nadd) ||
+        !collect_headers(req, out, nadd, &h, &nh))
+        goto nomem;
+    creq_head(&creq, req, !opt->no_normalize_path);
+    canonical_header_lines(&creq, &sh, h, nh);
     sb_puts(&creq, "\n\n");
     sb_puts(&creq, sh.p ? sh.p : "");
     sb_putc(&creq, '\n');
     sb_puts(&creq, payload_hash);
-
-    sb_put(&scope, out->amz_date, 8);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, opt->region);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, service);
-    sb_puts(&scope, "/aws4_request");
+    put_scope(&scope, out->amz_date, opt->region, service);
     if (creq.oom || sh.oom || scope.oom || !sb_reserve(&creq, 0) ||
         !sb_reserve(&sh, 0) || !sb_reserve(&scope, 0))
         goto nomem;
@@ -862,15 +972,8 @@ enum sigv4_status sigv4_sign(const struct sigv4_request *req,
                     opt->region, service))
         goto nomem;
     signature_hex(out->signature, out->signing_key, sts.p, sts.len);
-
-    sb_puts(&auth, SIGV4_ALGORITHM " Credential=");
-    sb_puts(&auth, cred->access_key_id);
-    sb_putc(&auth, '/');
-    sb_puts(&auth, scope.p);
-    sb_puts(&auth, ", SignedHeaders=");
-    sb_puts(&auth, sh.p);
-    sb_puts(&auth, ", Signature=");
-    sb_puts(&auth, out->signature);
+    put_authorization(&auth, cred->access_key_id, scope.p, sh.p,
+                      out->signature);
 
     out->canonical_request = sb_take(&creq);
     out->string_to_sign = sb_take(&sts);
@@ -890,9 +993,7 @@ nomem:
     set_msg(err, errsize, "sigv4: out of memory");
     sigv4_signed_cleanup(out);
 done:
-    for (size_t i = 0; i < nh; i++)
-        free(h[i].name);
-    free(h);
+    free_chdrs(h, nh);
     sb_free(&creq);
     sb_free(&sts);
     sb_free(&sh);
@@ -1133,6 +1234,198 @@ static enum sigv4_verdict signed_header_lines(struct sbuf *creq,
     return SIGV4_V_OK;
 }
 
+/* The request's X-Amz-Date: present, once, well formed and on the
+ * credential scope's day. Sets *amz_date and *t. */
+static enum sigv4_verdict check_request_date(const struct sigv4_request *req,
+                                             const struct auth *a,
+                                             const char **amz_date, int64_t *t,
+                                             struct sigv4_verify_result *res)
+{
+    size_t cnt;
+    *amz_date = find_header(req, "x-amz-date", &cnt);
+    if (!*amz_date)
+        return verdict(res, SIGV4_V_MALFORMED,
+                       "Authorization header requires existence of a "
+                       "'X-Amz-Date' header.");
+    if (cnt > 1 || !sigv4_parse_amz_date(*amz_date, t))
+        return verdict(res, SIGV4_V_MALFORMED,
+                       "X-Amz-Date must be one value of the form "
+                       "YYYYMMDDTHHMMSSZ.");
+    if (memcmp(a->date8, *amz_date, 8) != 0)
+        return verdict(res, SIGV4_V_WRONG_SCOPE,
+                       "Date in Credential scope does not match YYYYMMDD from "
+                       "ISO-8601 version of date from HTTP: '%s' != '%.8s', "
+                       "from '%s'.",
+                       a->date8, *amz_date, *amz_date);
+    return SIGV4_V_OK;
+}
+
+/* The credential scope names this service and a region (opt->region when
+ * set). */
+static enum sigv4_verdict check_scope(const struct auth *a,
+                                      const struct sigv4_verify_options *opt,
+                                      struct sigv4_verify_result *res)
+{
+    const char *service = opt->service ? opt->service : SIGV4_DEFAULT_SERVICE;
+    if (strcmp(a->service, service) != 0)
+        return verdict(res, SIGV4_V_WRONG_SCOPE,
+                       "Credential should be scoped to correct service: "
+                       "'%s'.",
+                       service);
+    if (!*a->region || (opt->region && strcmp(a->region, opt->region) != 0))
+        return verdict(res, SIGV4_V_WRONG_SCOPE,
+                       "Credential should be scoped to a valid region, not "
+                       "'%.64s'.",
+                       a->region);
+    return SIGV4_V_OK;
+}
+
+/* The signing time t (from amz_date) is within opt->max_skew of now. */
+static enum sigv4_verdict check_skew(int64_t t, const char *amz_date,
+                                     const struct sigv4_verify_options *opt,
+                                     struct sigv4_verify_result *res)
+{
+    int64_t skew = opt->max_skew > 0 ? opt->max_skew : SIGV4_DEFAULT_SKEW;
+    char now_s[SIGV4_AMZ_DATE_SIZE] = "", edge[SIGV4_AMZ_DATE_SIZE] = "",
+         stext[32];
+    skew_text(stext, sizeof(stext), skew);
+    if (t < opt->now - skew) {
+        if (!sigv4_format_amz_date(opt->now, now_s) ||
+            !sigv4_format_amz_date(opt->now - skew, edge))
+            now_s[0] = edge[0] = '\0';
+        return verdict(res, SIGV4_V_EXPIRED,
+                       "Signature expired: %s is now earlier than %s (%s - %s)",
+                       amz_date, edge, now_s, stext);
+    }
+    if (t > opt->now + skew) {
+        if (!sigv4_format_amz_date(opt->now, now_s) ||
+            !sigv4_format_amz_date(opt->now + skew, edge))
+            now_s[0] = edge[0] = '\0';
+        return verdict(res, SIGV4_V_NOT_YET,
+                       "Signature not yet current: %s is still later than %s "
+                       "(%s + %s)",
+                       amz_date, edge, now_s, stext);
+    }
+    return SIGV4_V_OK;
+}
+
+/* The request's x-amz-security-token matches the key's session token
+ * (constant time), or neither has one. */
+static enum sigv4_verdict check_session_token(const struct sigv4_request *req,
+                                              const struct sigv4_key *k,
+                                              struct sigv4_verify_result *res)
+{
+    size_t cnt;
+    const char *tok = find_header(req, "x-amz-security-token", &cnt);
+    const char *want =
+        k->session_token && *k->session_token ? k->session_token : NULL;
+    if (!want && !tok)
+        return SIGV4_V_OK;
+    size_t wl = want ? strlen(want) : 0, tl = tok ? strlen(tok) : 0;
+    if (!want || !tok || cnt > 1 || wl != tl ||
+        sodium_memcmp(want, tok, wl) != 0)
+        return verdict(res, SIGV4_V_BAD_TOKEN, MSG_BAD_TOKEN);
+    return SIGV4_V_OK;
+}
+
+/*
+ * The payload hash to put in the canonical request: the body's SHA-256
+ * (body_hash; the caller's precomputed one when it is 64 hex digits), or
+ * the x-amz-content-sha256 header, which must then be UNSIGNED-PAYLOAD
+ * (when allowed) or equal the body's hash.
+ */
+static enum sigv4_verdict
+verify_payload_hash(const struct sigv4_request *req,
+                    const struct sigv4_verify_options *opt,
+                    char body_hash[SIGV4_HEX_SIZE], const char **payload_hash,
+                    struct sigv4_verify_result *res)
+{
+    size_t cnt;
+    if (req->payload_hash && is_hex64(req->payload_hash))
+        memcpy(body_hash, req->payload_hash, SIGV4_HEX_SIZE);
+    else
+        sigv4_sha256_hex(req->payload, req->payload_len, body_hash);
+    *payload_hash = body_hash;
+    const char *xsha = find_header(req, "x-amz-content-sha256", &cnt);
+    if (!xsha)
+        return SIGV4_V_OK;
+    if (cnt > 1)
+        return verdict(res, SIGV4_V_MALFORMED,
+                       "More than one x-amz-content-sha256 header.");
+    if (strcmp(xsha, SIGV4_UNSIGNED) == 0) {
+        if (!opt->allow_unsigned_payload)
+            return verdict(res, SIGV4_V_BAD_SIGNATURE,
+                           "This service does not accept UNSIGNED-PAYLOAD; "
+                           "sign the payload.");
+    } else if (!is_hex64(xsha)) {
+        return verdict(res, SIGV4_V_MALFORMED,
+                       "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or "
+                       "the lowercase hex SHA-256 of the body.");
+    } else if (sodium_memcmp(xsha, body_hash, 64) != 0) {
+        return verdict(res, SIGV4_V_BAD_SIGNATURE,
+                       "The provided 'x-amz-content-sha256' header does not "
+                       "match what was computed.");
+    }
+    *payload_hash = xsha;
+    return SIGV4_V_OK;
+}
+
+/* The canonical request from the client's SignedHeaders list, and the
+ * credential scope of its Authorization header. */
+static enum sigv4_verdict
+verify_canonical(const struct sigv4_request *req,
+                 const struct sigv4_verify_options *opt, const struct auth *a,
+                 const char *payload_hash, struct sbuf *creq,
+                 struct sbuf *scope, struct sigv4_verify_result *res)
+{
+    creq_head(creq, req, !opt->no_normalize_path);
+    enum sigv4_verdict v =
+        signed_header_lines(creq, req, a->signed_headers, res);
+    if (v != SIGV4_V_OK)
+        return v;
+    sb_putc(creq, '\n');
+    for (const char *p = a->signed_headers; *p; p++)
+        sb_putc(creq, lower(*p));
+    sb_putc(creq, '\n');
+    sb_puts(creq, payload_hash);
+    put_scope(scope, a->date8, a->region, a->service);
+    if (creq->oom || scope->oom || !sb_reserve(creq, 0) ||
+        !sb_reserve(scope, 0))
+        return verdict(res, SIGV4_V_INTERNAL, "Out of memory.");
+    return SIGV4_V_OK;
+}
+
+/* Signs the string to sign with the key's secret and compares the result
+ * with the client's signature in constant time; wipes the key and the
+ * computed signature. */
+static enum sigv4_verdict
+compare_signature(const struct auth *a, const struct sigv4_key *k,
+                  const char *amz_date, const struct sbuf *creq,
+                  const struct sbuf *scope, struct sigv4_verify_result *res)
+{
+    struct sbuf sts = { 0 };
+    unsigned char key[SIGV4_KEY_SIZE];
+    enum sigv4_verdict v;
+    string_to_sign(&sts, amz_date, scope->p, creq->p, creq->len);
+    if (sts.oom || !derive_key(key, k->secret_access_key, a->date8, a->region,
+                               a->service)) {
+        v = verdict(res, SIGV4_V_INTERNAL, "Out of memory.");
+        sodium_memzero(key, sizeof(key));
+        sb_free(&sts);
+        return v;
+    }
+    char sig[SIGV4_HEX_SIZE];
+    signature_hex(sig, key, sts.p, sts.len);
+    if (strlen(a->signature) != 64 || sodium_memcmp(sig, a->signature, 64) != 0)
+        v = verdict(res, SIGV4_V_BAD_SIGNATURE, MSG_MISMATCH);
+    else
+        v = verdict(res, SIGV4_V_OK, "%s", "");
+    sodium_memzero(sig, sizeof(sig));
+    sodium_memzero(key, sizeof(key));
+    sb_free(&sts);
+    return v;
+}
+
 enum sigv4_verdict sigv4_verify(const struct sigv4_request *req,
                                 const struct sigv4_verify_options *opt,
                                 struct sigv4_verify_result *res)
@@ -1152,169 +1445,31 @@ enum sigv4_verdict sigv4_verify(const struct sigv4_request *req,
                        "More than one Authorization header.");
 
     struct auth a = { 0 };
-    struct sbuf creq = { 0 }, sts = { 0 }, scope = { 0 };
-    unsigned char key[SIGV4_KEY_SIZE];
-    bool have_key = false;
-    enum sigv4_verdict v = parse_auth(authz, &a, res);
-    if (v != SIGV4_V_OK)
-        goto out;
-
-    const char *amz_date = find_header(req, "x-amz-date", &cnt);
-    int64_t t;
-    if (!amz_date) {
-        v = verdict(res, SIGV4_V_MALFORMED,
-                    "Authorization header requires existence of a "
-                    "'X-Amz-Date' header.");
-        goto out;
-    }
-    if (cnt > 1 || !sigv4_parse_amz_date(amz_date, &t)) {
-        v = verdict(res, SIGV4_V_MALFORMED,
-                    "X-Amz-Date must be one value of the form "
-                    "YYYYMMDDTHHMMSSZ.");
-        goto out;
-    }
-    if (memcmp(a.date8, amz_date, 8) != 0) {
-        v = verdict(res, SIGV4_V_WRONG_SCOPE,
-                    "Date in Credential scope does not match YYYYMMDD from "
-                    "ISO-8601 version of date from HTTP: '%s' != '%.8s', "
-                    "from '%s'.",
-                    a.date8, amz_date, amz_date);
-        goto out;
-    }
-    const char *service = opt->service ? opt->service : SIGV4_DEFAULT_SERVICE;
-    if (strcmp(a.service, service) != 0) {
-        v = verdict(res, SIGV4_V_WRONG_SCOPE,
-                    "Credential should be scoped to correct service: '%s'.",
-                    service);
-        goto out;
-    }
-    if (!*a.region || (opt->region && strcmp(a.region, opt->region) != 0)) {
-        v = verdict(res, SIGV4_V_WRONG_SCOPE,
-                    "Credential should be scoped to a valid region, not "
-                    "'%.64s'.",
-                    a.region);
-        goto out;
-    }
-
-    int64_t skew = opt->max_skew > 0 ? opt->max_skew : SIGV4_DEFAULT_SKEW;
-    char now_s[SIGV4_AMZ_DATE_SIZE] = "", edge[SIGV4_AMZ_DATE_SIZE] = "",
-         stext[32];
-    skew_text(stext, sizeof(stext), skew);
-    if (t < opt->now - skew) {
-        if (!sigv4_format_amz_date(opt->now, now_s) ||
-            !sigv4_format_amz_date(opt->now - skew, edge))
-            now_s[0] = edge[0] = '\0';
-        v = verdict(res, SIGV4_V_EXPIRED,
-                    "Signature expired: %s is now earlier than %s (%s - %s)",
-                    amz_date, edge, now_s, stext);
-        goto out;
-    }
-    if (t > opt->now + skew) {
-        if (!sigv4_format_amz_date(opt->now, now_s) ||
-            !sigv4_format_amz_date(opt->now + skew, edge))
-            now_s[0] = edge[0] = '\0';
-        v = verdict(res, SIGV4_V_NOT_YET,
-                    "Signature not yet current: %s is still later than %s "
-                    "(%s + %s)",
-                    amz_date, edge, now_s, stext);
-        goto out;
-    }
-
+    struct sbuf creq = { 0 }, scope = { 0 };
+    const char *amz_date = NULL, *payload_hash = NULL;
+    int64_t t = 0;
     struct sigv4_key k = { 0 };
-    if (!opt->lookup(opt->lookup_ctx, a.akid, &k) || !k.secret_access_key ||
-        !*k.secret_access_key) {
-        v = verdict(res, SIGV4_V_UNKNOWN_KEY, MSG_BAD_TOKEN);
-        goto out;
-    }
-    const char *tok = find_header(req, "x-amz-security-token", &cnt);
-    const char *want =
-        k.session_token && *k.session_token ? k.session_token : NULL;
-    if (want || tok) {
-        size_t wl = want ? strlen(want) : 0, tl = tok ? strlen(tok) : 0;
-        if (!want || !tok || cnt > 1 || wl != tl ||
-            sodium_memcmp(want, tok, wl) != 0) {
-            v = verdict(res, SIGV4_V_BAD_TOKEN, MSG_BAD_TOKEN);
-            goto out;
-        }
-    }
-
-    /* Payload hash. */
     char body_hash[SIGV4_HEX_SIZE];
-    if (req->payload_hash && is_hex64(req->payload_hash))
-        memcpy(body_hash, req->payload_hash, SIGV4_HEX_SIZE);
-    else
-        sigv4_sha256_hex(req->payload, req->payload_len, body_hash);
-    const char *payload_hash = body_hash;
-    const char *xsha = find_header(req, "x-amz-content-sha256", &cnt);
-    if (xsha) {
-        if (cnt > 1) {
-            v = verdict(res, SIGV4_V_MALFORMED,
-                        "More than one x-amz-content-sha256 header.");
-            goto out;
-        }
-        if (strcmp(xsha, SIGV4_UNSIGNED) == 0) {
-            if (!opt->allow_unsigned_payload) {
-                v = verdict(res, SIGV4_V_BAD_SIGNATURE,
-                            "This service does not accept UNSIGNED-PAYLOAD; "
-                            "sign the payload.");
-                goto out;
-            }
-        } else if (!is_hex64(xsha)) {
-            v = verdict(res, SIGV4_V_MALFORMED,
-                        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or "
-                        "the lowercase hex SHA-256 of the body.");
-            goto out;
-        } else if (sodium_memcmp(xsha, body_hash, 64) != 0) {
-            v = verdict(res, SIGV4_V_BAD_SIGNATURE,
-                        "The provided 'x-amz-content-sha256' header does not "
-                        "match what was computed.");
-            goto out;
-        }
-        payload_hash = xsha;
-    }
-
-    creq_head(&creq, req, !opt->no_normalize_path);
-    v = signed_header_lines(&creq, req, a.signed_headers, res);
-    if (v != SIGV4_V_OK)
-        goto out;
-    sb_putc(&creq, '\n');
-    for (const char *p = a.signed_headers; *p; p++)
-        sb_putc(&creq, lower(*p));
-    sb_putc(&creq, '\n');
-    sb_puts(&creq, payload_hash);
-
-    sb_put(&scope, a.date8, 8);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, a.region);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, a.service);
-    sb_puts(&scope, "/aws4_request");
-    if (creq.oom || scope.oom || !sb_reserve(&creq, 0) ||
-        !sb_reserve(&scope, 0)) {
-        v = verdict(res, SIGV4_V_INTERNAL, "Out of memory.");
-        goto out;
-    }
-    string_to_sign(&sts, amz_date, scope.p, creq.p, creq.len);
-    if (sts.oom ||
-        !derive_key(key, k.secret_access_key, a.date8, a.region, a.service)) {
-        v = verdict(res, SIGV4_V_INTERNAL, "Out of memory.");
-        goto out;
-    }
-    have_key = true;
-    char sig[SIGV4_HEX_SIZE];
-    signature_hex(sig, key, sts.p, sts.len);
-    if (strlen(a.signature) != 64 || sodium_memcmp(sig, a.signature, 64) != 0)
-        v = verdict(res, SIGV4_V_BAD_SIGNATURE, MSG_MISMATCH);
-    else
-        v = verdict(res, SIGV4_V_OK, "%s", "");
-    sodium_memzero(sig, sizeof(sig));
-
-out:
-    if (have_key)
-        sodium_memzero(key, sizeof(key));
+    enum sigv4_verdict v = parse_auth(authz, &a, res);
+    if (v == SIGV4_V_OK)
+        v = check_request_date(req, &a, &amz_date, &t, res);
+    if (v == SIGV4_V_OK)
+        v = check_scope(&a, opt, res);
+    if (v == SIGV4_V_OK)
+        v = check_skew(t, amz_date, opt, res);
+    if (v == SIGV4_V_OK && (!opt->lookup(opt->lookup_ctx, a.akid, &k) ||
+                            !k.secret_access_key || !*k.secret_access_key))
+        v = verdict(res, SIGV4_V_UNKNOWN_KEY, MSG_BAD_TOKEN);
+    if (v == SIGV4_V_OK)
+        v = check_session_token(req, &k, res);
+    if (v == SIGV4_V_OK)
+        v = verify_payload_hash(req, opt, body_hash, &payload_hash, res);
+    if (v == SIGV4_V_OK)
+        v = verify_canonical(req, opt, &a, payload_hash, &creq, &scope, res);
+    if (v == SIGV4_V_OK)
+        v = compare_signature(&a, &k, amz_date, &creq, &scope, res);
     auth_free(&a);
     sb_free(&creq);
-    sb_free(&sts);
     sb_free(&scope);
     return v;
 }
