@@ -501,6 +501,26 @@ static void test_session_plan(void **state)
     assert_int_equal(fec_redundancy_from_percent(11, 10), 2);
     assert_int_equal(fec_redundancy_from_percent(10, 0), 0);
     assert_int_equal(fec_redundancy_from_percent(3, 100), 3);
+    /* The 64-bit forms, beyond one session (the plan and the fragments
+     * message use them for figures above the limit). */
+    assert_true(fec_uncoded_fragments(20000, 1) == 20000);
+    assert_true(fec_uncoded_fragments(100000, 48) == 2084);
+    assert_true(fec_uncoded_fragments(96, 48) == 2);
+    assert_true(fec_uncoded_fragments(97, 48) == 3);
+    assert_true(fec_uncoded_fragments(UINT64_C(1) << 40, 1) == UINT64_C(1)
+                                                                   << 40);
+    assert_true(fec_redundancy_ceil(20000, 50) == 10000);
+    assert_true(fec_redundancy_ceil(16384, 1) == 164);
+    assert_true(fec_redundancy_ceil(UINT64_C(1) << 30, 50) == UINT64_C(1)
+                                                                  << 29);
+    assert_true(fec_redundancy_ceil((UINT64_C(1) << 30) + 1, 50) ==
+                (UINT64_C(1) << 29) + 1);
+    assert_true(fec_redundancy_ceil(UINT64_C(1) << 40, 100) == UINT64_C(1)
+                                                                   << 40);
+    assert_true(fec_redundancy_ceil(0, 100) == 0);
+    assert_true(fec_redundancy_ceil(1, 1) == 1);
+    assert_true(fec_redundancy_ceil(100, 1) == 1);
+    assert_true(fec_redundancy_ceil(101, 1) == 2);
 }
 
 static void test_frame_header(void **state)
