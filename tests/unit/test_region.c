@@ -204,7 +204,7 @@ static void compare_dr(const cJSON *j, const struct region_dr *c,
            c->max_fragment_bytes);
     if (!c->downlink)
         EQ(where, "uplink-only has no fragment size", 0, c->max_fragment_bytes);
-    assert_true(c->max_fragment_bytes <= FEC_FRAG_SIZE_MAX);
+    assert_true(c->max_fragment_bytes <= (int)FEC_FRAG_SIZE_MAX);
 }
 
 static void compare_rx2(const cJSON *j, const struct region *c,
