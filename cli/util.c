@@ -30,13 +30,14 @@ char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
         cli_error(cmd, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 4096, n = 0;
+    size_t cap = max < 4096 ? max : 4096, n = 0;
     char *buf = malloc(cap + 1);
     bool too_big = false;
     while (buf) {
         if (n == cap) {
             if (cap >= max) {
-                too_big = true;
+                /* Full: a file of exactly MAX bytes ends here. */
+                too_big = fgetc(f) != EOF;
                 break;
             }
             cap = cap * 2 > max ? max : cap * 2;

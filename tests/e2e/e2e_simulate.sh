@@ -153,8 +153,12 @@ lacks "request file missing: no verdict on the request" "$err" "not a usable"
 sed 's/"RedundancyPercent":100/"RedundancyPercent":"x"/' "$T10" >"$TMP/type.json"
 bad "member of the wrong type" "error: RedundancyPercent: expected an integer" "$TMP/type.json" --image-size 160 --devices 2
 contains "member of the wrong type: not usable" "$err" "type.json: not a usable CreateFuotaTask request"
-cp "$T10" "$TMP/big.json"
-head -c 1048576 /dev/zero | tr '\0' ' ' >>"$TMP/big.json"
+# A request of exactly 1 MiB is read; one byte more is refused.
+cp "$T10" "$TMP/1mib.json"
+head -c $((1048576 - $(wc -c <"$T10"))) /dev/zero | tr '\0' ' ' >>"$TMP/1mib.json"
+expect_exit 0 "a request of exactly 1 MiB" sim "$TMP/1mib.json" --image-size 160 --devices 2
+cp "$TMP/1mib.json" "$TMP/big.json"
+printf ' ' >>"$TMP/big.json"
 bad "request above 1 MiB" "big.json: larger than the limit of 1048576 bytes" "$TMP/big.json" --image-size 160 --devices 2
 lacks "request above 1 MiB: no verdict on the request" "$err" "not a usable"
 bad "burst below 1" "--burst: 0.5 is outside" "$T10" --image-size 160 --devices 2 --loss 10 --burst 0.5
