@@ -35,11 +35,6 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
     return a / b + (a % b != 0);
 }
 
-static uint64_t redundancy_for(uint64_t m, int percent)
-{
-    return fec_redundancy_ceil(m, (uint32_t)percent);
-}
-
 static double ms(uint64_t us)
 {
     return (double)us / 1000.0;
@@ -52,8 +47,8 @@ static int recommended_percent(uint64_t m, double loss_percent)
         return 0;
     double need = (double)(m + PLAN_OVERHEAD_99) * 100.0;
     for (int pct = 0; pct <= 100; pct++) {
-        double got =
-            (double)(m + redundancy_for(m, pct)) * (100.0 - loss_percent);
+        double got = (double)(m + fec_redundancy_ceil(m, (uint32_t)pct)) *
+                     (100.0 - loss_percent);
         if (got >= need - COUNT_EPSILON)
             return pct;
     }
@@ -65,7 +60,8 @@ static uint64_t max_uncoded(int percent)
 {
     uint64_t m =
         (uint64_t)FEC_FRAGMENTS_MAX * 100u / (100u + (unsigned)percent);
-    while (m > 0 && m + redundancy_for(m, percent) > FEC_FRAGMENTS_MAX)
+    while (m > 0 &&
+           m + fec_redundancy_ceil(m, (uint32_t)percent) > FEC_FRAGMENTS_MAX)
         m--;
     return m;
 }
@@ -419,8 +415,8 @@ enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
     uint64_t size = (uint64_t)p->fragment_size_bytes;
     p->uncoded_fragments =
         fec_uncoded_fragments(p->image_bytes, (uint32_t)size);
-    p->redundancy_fragments =
-        redundancy_for(p->uncoded_fragments, p->redundancy_percent);
+    p->redundancy_fragments = fec_redundancy_ceil(
+        p->uncoded_fragments, (uint32_t)p->redundancy_percent);
     p->redundancy_rounded =
         p->uncoded_fragments * (uint64_t)p->redundancy_percent % 100u != 0;
     p->total_fragments = p->uncoded_fragments + p->redundancy_fragments;
