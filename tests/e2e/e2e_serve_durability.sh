@@ -113,6 +113,79 @@ stop_server TERM
 [ "$SRV_RC" = 0 ] && pass "clean stop after recovery" ||
     fail "clean stop after recovery" "$SRV_RC"
 
+# ---- kill -9 around a StartFuotaTask: the start and every device outcome
+# are one transaction. After the crash a task is either still Pending with
+# every device Initial (start not acknowledged) or started with every
+# device's outcome recorded; never started with devices left Initial.
+SDEV=400
+sq() { sqlite3 -cmd '.timeout 5000' "$1" "$2" 2>&1; }
+# start_crash NAME WHEN: a server on $TMP/NAME.db, a task with $SDEV devices,
+# then a StartFuotaTask and kill -9: WHEN=acked once it is acknowledged,
+# WHEN=inflight as soon as the start is visible in the file (or answered).
+start_crash() {
+    local name=$1 when=$2 db="$TMP/$1.db" i okc=0
+    ok_if "$name: server starts" start_server "$name" --state "$db" --quiet
+    jreq POST /fuota-tasks '{"FirmwareUpdateImage":"s3://fw/app.bin","FirmwareUpdateRole":"arn:aws:iam::123456789012:role/fuota","LoRaWAN":{"RfRegion":"EU868"},"FragmentSizeBytes":40,"RedundancyPercent":20}'
+    local id
+    id=$(json_str Id)
+    ok_if "$name: task created" test "$status" = 201 -a -n "$id"
+    for i in $(seq 1 $SDEV); do
+        jreq PUT "/fuota-tasks/$id/wireless-device" \
+            "{\"WirelessDeviceId\":\"dev-$i\"}"
+        [ "$status" = 204 ] && okc=$((okc + 1))
+    done
+    ok_if "$name: $SDEV devices associated" test "$okc" = $SDEV
+    if [ "$when" = acked ]; then
+        jreq PUT "/fuota-tasks/$id" '{}'
+        status_is "$name: StartFuotaTask acknowledged" 204
+        stop_server KILL
+    else
+        curl -s -o /dev/null -w '%{http_code}' -X PUT -H \
+            'Content-Type: application/json' --data '{}' \
+            "$URL/fuota-tasks/$id" >"$TMP/$name.code" 2>/dev/null &
+        local cpid=$!
+        started_or_answered() {
+            [ -s "$TMP/$name.code" ] || [ "$(sq "$db" \
+                "SELECT count(*) FROM tasks WHERE started_ms IS NOT NULL")" = 1 ]
+        }
+        # No sleep between polls: the start's commit must be caught the
+        # moment it is visible (with one commit per device, as before the
+        # fix, the devices trickled in after it).
+        local deadline=$((SECONDS + 30))
+        until started_or_answered || [ $SECONDS -ge $deadline ]; do :; done
+        stop_server KILL
+        wait "$cpid" 2>/dev/null
+        pass "$name: killed with the start in flight (answer: $(cat "$TMP/$name.code"))"
+    fi
+    local started initial recorded
+    started=$(sq "$db" "SELECT count(*) FROM tasks WHERE started_ms IS NOT NULL")
+    initial=$(sq "$db" "SELECT count(*) FROM task_devices WHERE status = 'Initial'")
+    recorded=$(sq "$db" "SELECT count(*) FROM task_devices WHERE status <> 'Initial'")
+    if [ "$started" = 0 ] && [ "$initial" = $SDEV ]; then
+        [ "$when" = acked ] && fail "$name: an acknowledged start is kept" \
+            "task Pending after kill -9"
+        [ "$when" = acked ] || pass "$name: not started, all $SDEV Initial"
+    elif [ "$started" = 1 ] && [ "$recorded" = $SDEV ]; then
+        pass "$name: started with all $SDEV outcomes recorded"
+    else
+        fail "$name: start and outcomes all or nothing" \
+            "started=$started initial=$initial recorded=$recorded"
+    fi
+    ok_if "$name: restarts after kill -9" start_server "$name-2" \
+        --state "$db" --quiet
+    req GET "/fuota-tasks/$id"
+    if [ "$started" = 1 ]; then
+        contains "$name: the task is started after the restart" "$body" \
+            '"Status":"FuotaSession_Waiting"'
+    else
+        contains "$name: the task is Pending after the restart" "$body" \
+            '"Status":"Pending"'
+    fi
+    stop_server TERM
+}
+start_crash startacked acked
+start_crash startflight inflight
+
 # ---- SIGTERM lets a request in flight finish -----------------------------
 ok_if "server for the graceful stop starts" start_server graceful \
     --state "$TMP/graceful.db" --quiet

@@ -32,9 +32,12 @@ contains "missing value named" "$err" "--device-loss needs a value"
 expect_exit 2 "--device-spread without a value" "$FUOTA" serve \
     --device-spread
 
-# new_task EXTRA: creates a task (EU868, 40-byte fragments: DR0 carries 48), sets $ID.
+# new_task EXTRA: creates a task (by default EU868, 40-byte fragments: DR0
+# carries 48; $RADIO overrides those members), sets $ID.
+RADIO_DEFAULT='"LoRaWAN":{"RfRegion":"EU868"},"FragmentSizeBytes":40'
+RADIO=$RADIO_DEFAULT
 new_task() {
-    jreq POST /fuota-tasks "{\"FirmwareUpdateImage\":\"s3://fw/app.bin\",\"FirmwareUpdateRole\":\"arn:aws:iam::123456789012:role/fuota\",\"LoRaWAN\":{\"RfRegion\":\"EU868\"},\"FragmentSizeBytes\":40,\"FragmentIntervalMS\":1000$1}"
+    jreq POST /fuota-tasks "{\"FirmwareUpdateImage\":\"s3://fw/app.bin\",\"FirmwareUpdateRole\":\"arn:aws:iam::123456789012:role/fuota\",$RADIO,\"FragmentIntervalMS\":1000$1}"
     ID=$(json_str Id)
     [ "$status" = 201 ] && [ -n "$ID" ]
 }
@@ -120,6 +123,27 @@ else
     fail "same seed, same statuses across two server runs" \
         "A: $(echo $MIX_A)" "B: $(echo $MIX_B)"
 fi
+
+# ---- sessions the simulator cannot play still end for every device -------
+# No LoRaWAN.RfRegion (optional in AWS), or fragments the session data rate
+# cannot carry (200 bytes on EU868, whose Class C default DR0 carries 48):
+# nothing reaches the devices, each reports MissingFrag when the session
+# times out (before the fix they stayed Initial after FuotaDone).
+RADIO='"FragmentSizeBytes":40'
+run_session noregion 0 ',"RedundancyPercent":10'
+ok_if "no RfRegion: every device MissingFrag after FuotaDone" \
+    test "$(count_of "$STATES" MissingFrag)" = $DEVICES
+ok_if "no RfRegion: no device left Initial" \
+    test "$(count_of "$STATES" Initial)" = 0
+RADIO='"LoRaWAN":{"RfRegion":"EU868"},"FragmentSizeBytes":200'
+run_session frag200 0 ',"RedundancyPercent":10'
+ok_if "200-byte fragments on EU868: every device MissingFrag" \
+    test "$(count_of "$STATES" MissingFrag)" = $DEVICES
+RADIO='"LoRaWAN":{"RfRegion":"EU868"},"FragmentSizeBytes":48'
+run_session frag48 0 ',"RedundancyPercent":10'
+ok_if "48-byte fragments on EU868 (the most DR0 carries): all Successful" \
+    test "$(count_of "$STATES" Successful)" = $DEVICES
+RADIO=$RADIO_DEFAULT
 
 # ---- the wire shape and the listing's edges --------------------------------
 ok_if "server for the listing checks" start_server shape --state :memory: \
