@@ -164,6 +164,73 @@ static void test_overlong_token(void **state)
     free(good);
 }
 
+/* Keyset tokens (the unfiltered device listing): a key round-trips up to
+ * the buffer's size - 1; a longer one, another kind, a NUL inside, an
+ * empty key or garbage are refused; max_results as for row tokens. */
+static void test_key_tokens(void **state)
+{
+    (void)state;
+    char after[BACKEND_ID_MAX + 1], key[BACKEND_ID_MAX + 2];
+    int limit = -1;
+    struct backend_error err;
+    /* no token: the first page, default size */
+    assert_int_equal(
+        store_page_key_args(NULL, 'W', after, sizeof(after), &limit, &err),
+        BACKEND_OK);
+    assert_string_equal(after, "");
+    assert_int_equal(limit, BACKEND_MAX_RESULTS_DEFAULT);
+    static const size_t lens[] = { 1, 2, BACKEND_ID_MAX };
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        memset(key, 'k', lens[i]);
+        key[lens[i]] = '\0';
+        char *tok = store_page_key_token('W', key);
+        assert_non_null(tok);
+        struct backend_page_req page = { .next_token = tok,
+                                         .max_results = 250 };
+        assert_int_equal(
+            store_page_key_args(&page, 'W', after, sizeof(after), &limit, &err),
+            BACKEND_OK);
+        assert_string_equal(after, key);
+        assert_int_equal(limit, 250);
+        /* another kind's listing refuses it */
+        assert_int_equal(
+            store_page_key_args(&page, 'X', after, sizeof(after), &limit, &err),
+            BACKEND_VALIDATION);
+        free(tok);
+    }
+    /* one byte longer than the buffer holds */
+    memset(key, 'k', BACKEND_ID_MAX + 1);
+    key[BACKEND_ID_MAX + 1] = '\0';
+    char *tok = store_page_key_token('W', key);
+    struct backend_page_req page = { .next_token = tok };
+    assert_int_equal(
+        store_page_key_args(&page, 'W', after, sizeof(after), &limit, &err),
+        BACKEND_VALIDATION);
+    assert_string_equal(err.message, "The nextToken is invalid.");
+    free(tok);
+    /* "W:" (empty key), "W:a<NUL>b", a row token, garbage */
+    static const unsigned char raw_nul[] = { 'W', ':', 'a', 0, 'b' };
+    char enc[64];
+    sodium_bin2base64(enc, sizeof(enc), raw_nul, sizeof(raw_nul),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *row = store_page_token('D', 1, 1);
+    const char *bad[] = { "Vzo", enc, row, "!!", "W:abc" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        page.next_token = (char *)bad[i];
+        assert_int_equal(
+            store_page_key_args(&page, 'W', after, sizeof(after), &limit, &err),
+            BACKEND_VALIDATION);
+    }
+    free(row);
+    /* max_results bounds */
+    struct backend_page_req sizes[] = { { .max_results = -1 },
+                                        { .max_results = 251 } };
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(store_page_key_args(&sizes[i], 'W', after,
+                                             sizeof(after), &limit, &err),
+                         BACKEND_VALIDATION);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -173,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_token_round_trip),
         cmocka_unit_test(test_foreign_and_forged_tokens),
         cmocka_unit_test(test_overlong_token),
+        cmocka_unit_test(test_key_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
