@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/civil.h"
+
 static const struct {
     const char *type;
     int http;
@@ -336,39 +338,19 @@ const char *backend_time_format(int64_t epoch_seconds, char *buf, size_t size)
     return buf;
 }
 
-/* Reads exactly n digits; false otherwise. */
-static bool digits(const char **p, int n, int *out)
+/* Reads exactly n digits and advances *p past them. */
+static bool digits(const char **p, size_t n, unsigned *out)
 {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        char c = (*p)[i];
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
+    if (!civil_digits(*p, n, out))
+        return false;
     *p += n;
-    *out = v;
     return true;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 bool backend_time_parse(const char *text, int64_t *epoch_seconds)
 {
-    static const int mdays[] = {
-        31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-    };
     const char *p = text;
-    int y, mo, d, h, mi, s;
+    unsigned y, mo, d, h, mi, s;
     if (!p || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
         *p++ != '-' || !digits(&p, 2, &d))
         return false;
@@ -378,11 +360,7 @@ bool backend_time_parse(const char *text, int64_t *epoch_seconds)
     if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) ||
         *p++ != ':' || !digits(&p, 2, &s))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-        s > 60)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
+    if (!civil_date_valid(y, mo, d) || h > 23 || mi > 59 || s > 60)
         return false;
     if (*p == '.') {
         p++;
@@ -396,19 +374,19 @@ bool backend_time_parse(const char *text, int64_t *epoch_seconds)
         p++;
     } else if (*p == '+' || *p == '-') {
         int sign = *p == '-' ? -1 : 1;
-        int oh, om;
+        unsigned oh, om;
         p++;
         if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om) ||
             oh > 23 || om > 59)
             return false;
-        offset = sign * (oh * 3600 + om * 60);
+        offset = sign * (int64_t)(oh * 3600 + om * 60);
     } else {
         return false;
     }
     if (*p != '\0')
         return false;
-    *epoch_seconds =
-        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    *epoch_seconds = civil_days_from_date(y, mo, d) * 86400 + h * 3600 +
+                     mi * 60 + s - offset;
     return true;
 }
 

@@ -8,6 +8,8 @@
 
 #include <sodium.h>
 
+#include "core/civil.h"
+
 /* ---- growable string; wiped on free because it may hold a token -------- */
 
 struct sbuf {
@@ -266,30 +268,6 @@ static bool valid_header_value(const char *v)
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 /* 9999-12-31T23:59:59Z */
 #define MAX_EPOCH INT64_C(253402300799)
 
@@ -301,7 +279,7 @@ bool sigv4_format_amz_date(int64_t t, char out[SIGV4_AMZ_DATE_SIZE])
     }
     int64_t days = t / 86400, secs = t % 86400, y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    civil_date_from_days(days, &y, &m, &d);
     /* Through a roomy buffer: the compiler cannot see the ranges. */
     char tmp[48];
     snprintf(tmp, sizeof(tmp), "%04d%02u%02uT%02d%02d%02dZ", (int)y, m, d,
@@ -311,34 +289,17 @@ bool sigv4_format_amz_date(int64_t t, char out[SIGV4_AMZ_DATE_SIZE])
     return true;
 }
 
-static bool digits(const char *s, size_t n, unsigned *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        *v = *v * 10 + (unsigned)(s[i] - '0');
-    }
-    return true;
-}
-
 bool sigv4_parse_amz_date(const char *s, int64_t *t)
 {
     unsigned y, mo, d, h, mi, se;
     if (!s || strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z' ||
-        !digits(s, 4, &y) || !digits(s + 4, 2, &mo) || !digits(s + 6, 2, &d) ||
-        !digits(s + 9, 2, &h) || !digits(s + 11, 2, &mi) ||
-        !digits(s + 13, 2, &se))
+        !civil_digits(s, 4, &y) || !civil_digits(s + 4, 2, &mo) ||
+        !civil_digits(s + 6, 2, &d) || !civil_digits(s + 9, 2, &h) ||
+        !civil_digits(s + 11, 2, &mi) || !civil_digits(s + 13, 2, &se))
         return false;
-    static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30,
-                                      31, 31, 30, 31, 30, 31 };
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-        mi > 59 || se > 59)
+    if (y < 1970 || !civil_date_valid(y, mo, d) || h > 23 || mi > 59 || se > 59)
         return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
-        return false;
-    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *t = civil_days_from_date(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     return true;
 }
 
@@ -1148,7 +1109,7 @@ static enum sigv4_verdict parse_auth(const char *value, struct auth *a,
         return verdict(res, SIGV4_V_MALFORMED,
                        "Credential has an empty access key id.");
     unsigned dummy;
-    if (strlen(parts[1]) != 8 || !digits(parts[1], 8, &dummy))
+    if (strlen(parts[1]) != 8 || !civil_digits(parts[1], 8, &dummy))
         return verdict(res, SIGV4_V_MALFORMED,
                        "Credential date '%.16s' is not YYYYMMDD.", parts[1]);
     memcpy(a->date8, parts[1], 9);
