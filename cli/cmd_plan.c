@@ -52,8 +52,8 @@ static const char *const usage =
     "Exit status: 0 plan shown (warnings allowed), 1 invalid request or a\n"
     "plan that cannot work (e.g. fragments larger than the data rate\n"
     "carries), 2 usage error (both or neither of --image/--image-size, bad\n"
-    "number, a data rate the region does not have, unreadable file, empty\n"
-    "image).\n";
+    "number, a data rate the region does not have, unreadable file, a\n"
+    "request larger than 1 MiB, empty image).\n";
 
 struct plan_args {
     const char *request_path;
@@ -127,7 +127,7 @@ static bool image_size(const char *path, uint64_t *size)
     if (!ok) {
         cli_error(CMD, "%s: %s", path, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-        cli_error(CMD, "%s: is a directory", path);
+        cli_error(CMD, "%s: %s", path, strerror(EISDIR));
         ok = false;
     } else if (S_ISREG(st.st_mode)) {
         *size = (uint64_t)st.st_size;
@@ -486,8 +486,7 @@ int cmd_plan(int argc, char **argv)
     struct diag_list diags;
     diag_list_init(&diags);
     struct fuota_task task;
-    enum cli_task_status ts =
-        cli_load_task(CMD, a.request_path, CLI_MAX_FILE, &task, &diags);
+    enum cli_task_status ts = cli_load_task(CMD, a.request_path, &task, &diags);
     if (ts == CLI_TASK_NO_FILE) {
         task_cleanup(&task);
         diag_list_cleanup(&diags);

@@ -64,7 +64,7 @@ static const char usage_text[] =
     "                       deviation, 0..100, default 0)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --threads N          worker threads (default 2 per CPU)\n"
-    "  --quiet              no access log (one line per request on stderr)\n"
+    "  -q, --quiet          no access log (one line per request on stderr)\n"
     "  -h, --help           this help\n"
     "\n"
     "Exit status: 0 after a clean shutdown, 1 when the server could not\n"

@@ -192,27 +192,31 @@ static void on_progress(void *ctx, size_t done, size_t total)
     fflush(stderr);
 }
 
-/* Prints the request's diagnostics, naming the command-line option for
- * the ones about the image or the data rate. */
-static void print_diags(const struct diag_list *diags, const char *image_opt,
-                        size_t image_len)
+/* What print_own needs to name the option behind a diagnostic. */
+struct diag_names {
+    const char *image_opt;
+    size_t image_len;
+};
+
+/* The diagnostics about the image or the data rate name the command-line
+ * option; cli_print_diags_with prints the others. */
+static bool print_own(void *ctx, const struct diag *d)
 {
+    const struct diag_names *n = ctx;
     char line[DIAG_PATH_MAX + DIAG_MESSAGE_MAX + 8];
-    for (size_t i = 0; i < diags->count; i++) {
-        const struct diag *d = &diags->items[i];
-        if (strcmp(d->path, "image") == 0)
-            cli_error(CMD, "%s: %s", image_opt, d->message);
-        else if (strcmp(d->path, "dr") == 0)
-            cli_error(CMD, "--dr: %s", d->message);
-        else if (strcmp(d->rule, "too-many-fragments") == 0)
-            cli_error(CMD,
-                      "%s: an image of %zu bytes is too large for this "
-                      "request: %s",
-                      image_opt, image_len, diag_format(d, line, sizeof(line)));
-        else
-            fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
-                    diag_format(d, line, sizeof(line)));
-    }
+    if (strcmp(d->path, "image") == 0)
+        cli_error(CMD, "%s: %s", n->image_opt, d->message);
+    else if (strcmp(d->path, "dr") == 0)
+        cli_error(CMD, "--dr: %s", d->message);
+    else if (strcmp(d->rule, "too-many-fragments") == 0)
+        cli_error(CMD,
+                  "%s: an image of %zu bytes is too large for this "
+                  "request: %s",
+                  n->image_opt, n->image_len,
+                  diag_format(d, line, sizeof(line)));
+    else
+        return false;
+    return true;
 }
 
 static FILE *open_out(const char *opt, const char *path)
@@ -286,7 +290,9 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     diag_list_init(&diags);
     struct fleet_session s;
     bool ok = fleet_session_from_task(task, image_len, (int)a->dr, &s, &diags);
-    print_diags(&diags, image_opt, image_len);
+    struct diag_names names = { .image_opt = image_opt,
+                                .image_len = image_len };
+    cli_print_diags_with(&diags, print_own, &names);
     if (!ok)
         goto out;
     char msg[320];
@@ -408,8 +414,7 @@ int cmd_simulate(int argc, char **argv)
     struct fuota_task task;
     struct diag_list diags;
     diag_list_init(&diags);
-    enum cli_task_status ts =
-        cli_load_task(CMD, a.file, TASK_JSON_MAX, &task, &diags);
+    enum cli_task_status ts = cli_load_task(CMD, a.file, &task, &diags);
     if (ts == CLI_TASK_NO_FILE) {
         rc = EXIT_USAGE;
     } else if (ts != CLI_TASK_READ || diag_has_errors(&diags)) {

@@ -1,5 +1,4 @@
 /* fuota validate: checks a CreateFuotaTask JSON request. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,51 +21,12 @@ static const char *const usage =
     "what AWS accepts but an operator wants to hear. '-' reads stdin.\n"
     "\n"
     "Options:\n"
-    "  --json     print {\"valid\", \"errors\", \"warnings\"} on stdout\n"
-    "  --quiet    print nothing on stderr; the exit status tells\n"
-    "  --help     show this help\n"
+    "  --json         print {\"valid\", \"errors\", \"warnings\"} on stdout\n"
+    "  -q, --quiet    print nothing on stderr; the exit status tells\n"
+    "  -h, --help     show this help\n"
     "\n"
-    "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error or\n"
-    "unreadable file.\n";
-
-/*
- * Reads at most TASK_JSON_MAX + 1 bytes: a larger document is reported by
- * task_from_json as too-large (exit 1), not as an unreadable file.
- */
-static char *read_request(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        cli_error("validate", "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = (size_t)TASK_JSON_MAX + 1, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        cli_error("validate", "%s: out of memory", path);
-        if (f != stdin)
-            fclose(f);
-        return NULL;
-    }
-    while (n < cap) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0)
-            break;
-        n += got;
-    }
-    bool failed = ferror(f) != 0;
-    int err = errno;
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        cli_error("validate", "%s: %s", path,
-                  err ? strerror(err) : "read error");
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
+    "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error, or a\n"
+    "file that cannot be read or is larger than a request may be (1 MiB).\n";
 
 static cJSON *diag_array(const struct diag_list *diags,
                          enum diag_severity severity)
@@ -144,18 +104,17 @@ int cmd_validate(int argc, char **argv)
         cli_error("validate", "missing FILE (use '-' for stdin)");
         return cli_usage_error("validate");
     }
-    size_t len = 0;
-    char *text = read_request(path, &len);
-    if (!text)
-        return EXIT_USAGE;
-
     struct diag_list diags;
     diag_list_init(&diags);
     struct fuota_task task;
-    if (task_from_json(text, len, &task, &diags))
+    enum cli_task_status ts = cli_load_task("validate", path, &task, &diags);
+    if (ts == CLI_TASK_READ)
         (void)task_validate(&task, &diags);
     task_cleanup(&task);
-    free(text);
+    if (ts == CLI_TASK_NO_FILE) {
+        diag_list_cleanup(&diags);
+        return EXIT_USAGE;
+    }
 
     bool valid = !diag_has_errors(&diags);
     size_t nerr = diag_count(&diags, DIAG_ERROR);

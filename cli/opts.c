@@ -1,7 +1,10 @@
 #include "cli/opts.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/util.h"
@@ -64,6 +67,42 @@ static bool spelled_out(const char *elem, const char *name)
     return strlen(name) == n && strncmp(elem, name, n) == 0;
 }
 
+/* A numeric option's value: a plain decimal (cli_is_decimal), then its
+ * range. One path for whole numbers and fractions alike. */
+static bool parse_number(const char *cmd, const struct opts_spec *s,
+                         const char *v)
+{
+    bool whole = s->kind == OPTS_INT;
+    if (!cli_is_decimal(v, !whole)) {
+        cli_error(cmd, "%s: '%s' is not %s", s->name, v,
+                  whole ? "a whole number (plain decimal, as 12 or -3)"
+                        : "a number (plain decimal, as 12 or -0.5)");
+        return false;
+    }
+    char *end = NULL;
+    bool in_range;
+    errno = 0;
+    if (whole) {
+        long long n = strtoll(v, &end, 10);
+        in_range = errno != ERANGE && n >= s->imin && n <= s->imax;
+        if (in_range)
+            *s->integer = n;
+        else
+            cli_error(cmd, "%s: %s is outside %lld..%lld", s->name, v, s->imin,
+                      s->imax);
+    } else {
+        /* A plain decimal only underflows to a tiny finite value. */
+        double d = strtod(v, &end);
+        in_range = isfinite(d) && d >= s->dmin && d <= s->dmax;
+        if (in_range)
+            *s->number = d;
+        else
+            cli_error(cmd, "%s: %s is outside %g..%g", s->name, v, s->dmin,
+                      s->dmax);
+    }
+    return in_range;
+}
+
 static bool store(const char *cmd, const struct opts_spec *s, const char *v)
 {
     switch (s->kind) {
@@ -74,9 +113,8 @@ static bool store(const char *cmd, const struct opts_spec *s, const char *v)
         *s->string = v;
         return true;
     case OPTS_INT:
-        return cli_parse_int(cmd, s->name, v, s->imin, s->imax, s->integer);
     case OPTS_DOUBLE:
-        return cli_parse_double(cmd, s->name, v, s->dmin, s->dmax, s->number);
+        return parse_number(cmd, s, v);
     }
     return false;
 }

@@ -9,7 +9,8 @@
  *   fuota CMD: --dr needs a value          (missing, or empty: "--dr=")
  *   fuota CMD: --json takes no value       ("--json=yes")
  *   fuota CMD: '--image' is given twice    (options with a value only)
- *   fuota CMD: --dr: 'x' is not a whole number  (cli_parse_int/_double)
+ *   fuota CMD: --dr: 'x' is not a whole number (...)  (cli_is_decimal)
+ *   fuota CMD: --dr: 16 is outside 0..15
  *   fuota CMD: one FILE only ('b' is extra) / unexpected argument 'b'
  *
  * each followed by "Try 'fuota CMD --help'.". Options and the operand may
@@ -29,8 +30,9 @@
 enum opts_kind {
     OPTS_FLAG,   /* no value: *flag = true (may be repeated) */
     OPTS_STRING, /* *string = the value, borrowed from argv */
-    OPTS_INT,    /* *integer = a whole number in [imin, imax] */
-    OPTS_DOUBLE  /* *number = a finite number in [dmin, dmax] */
+    OPTS_INT,    /* *integer = a whole number in [imin, imax]: "-"?digits */
+    OPTS_DOUBLE  /* *number = a number in [dmin, dmax]: "-"?digits("."digits)?
+                    (no blanks, '+', hex, exponent, nan or inf) */
 };
 
 /* One option; build the table with designated initialisers. */

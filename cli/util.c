@@ -1,11 +1,11 @@
 #include "cli/util.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -23,15 +23,30 @@ int cli_usage_error(const char *cmd)
     return EXIT_USAGE;
 }
 
-char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
+/* Whether F is a directory: fopen opens one, and only the read fails. */
+static bool is_directory(FILE *f)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* cli_read_file, with NOTE after the too-large message ("" or ", ..."). */
+static char *read_limited(const char *cmd, const char *path, size_t max,
+                          const char *note, size_t *len)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         cli_error(cmd, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    if (is_stdin)
+        path = "<stdin>";
     size_t cap = max < 4096 ? max : 4096, n = 0;
-    char *buf = malloc(cap + 1);
+    char *buf = NULL;
+    int err = is_directory(f) ? EISDIR : 0;
+    if (!err && !(buf = malloc(cap + 1)))
+        err = ENOMEM;
     bool too_big = false;
     while (buf) {
         if (n == cap) {
@@ -43,35 +58,38 @@ char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
             cap = cap * 2 > max ? max : cap * 2;
             char *grown = realloc(buf, cap + 1);
             if (!grown) {
-                free(buf);
-                buf = NULL;
+                err = ENOMEM;
                 break;
             }
             buf = grown;
         }
+        errno = 0;
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (got == 0)
             break;
     }
-    int read_error = ferror(f);
-    if (f != stdin)
+    if (!err && ferror(f))
+        err = errno ? errno : EIO;
+    if (!is_stdin)
         fclose(f);
-    if (!buf) {
-        cli_error(cmd, "%s: out of memory", path);
-        return NULL;
-    }
-    if (too_big || read_error) {
+    if (err || too_big) {
         if (too_big)
-            cli_error(cmd, "%s: larger than the limit of %zu bytes", path, max);
+            cli_error(cmd, "%s: too large: more than %zu bytes%s", path, max,
+                      note);
         else
-            cli_error(cmd, "%s: read error", path);
+            cli_error(cmd, "%s: %s", path, strerror(err));
         free(buf);
         return NULL;
     }
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len)
+{
+    return read_limited(cmd, path, max, "", len);
 }
 
 static const char *const task_status_messages[] = {
@@ -89,11 +107,12 @@ const char *cli_task_status_message(enum cli_task_status st)
 }
 
 enum cli_task_status cli_load_task(const char *cmd, const char *path,
-                                   size_t max, struct fuota_task *task,
+                                   struct fuota_task *task,
                                    struct diag_list *diags)
 {
     size_t len = 0;
-    char *text = cli_read_file(cmd, path, max, &len);
+    char *text = read_limited(cmd, path, TASK_JSON_MAX,
+                              ", the most a request may be", &len);
     if (!text) {
         task_init(task);
         return CLI_TASK_NO_FILE;
@@ -103,50 +122,44 @@ enum cli_task_status cli_load_task(const char *cmd, const char *path,
     return read ? CLI_TASK_READ : CLI_TASK_UNUSABLE;
 }
 
-bool cli_parse_int(const char *cmd, const char *opt, const char *text,
-                   long long min, long long max, long long *out)
+static bool digits(const char **p)
 {
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (!text[0] || *end || errno == ERANGE) {
-        cli_error(cmd, "%s: '%s' is not a whole number", opt, text);
-        return false;
-    }
-    if (v < min || v > max) {
-        cli_error(cmd, "%s: %lld is outside %lld..%lld", opt, v, min, max);
-        return false;
-    }
-    *out = v;
-    return true;
+    const char *start = *p;
+    while (**p >= '0' && **p <= '9')
+        (*p)++;
+    return *p > start;
 }
 
-bool cli_parse_double(const char *cmd, const char *opt, const char *text,
-                      double min, double max, double *out)
+bool cli_is_decimal(const char *text, bool fraction)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (!text[0] || *end || errno == ERANGE || !isfinite(v)) {
-        cli_error(cmd, "%s: '%s' is not a number", opt, text);
+    const char *p = text + (text[0] == '-');
+    if (!digits(&p))
         return false;
+    if (fraction && *p == '.') {
+        p++;
+        if (!digits(&p))
+            return false;
     }
-    if (v < min || v > max) {
-        cli_error(cmd, "%s: %g is outside %g..%g", opt, v, min, max);
-        return false;
-    }
-    *out = v;
-    return true;
+    return *p == '\0';
 }
 
-void cli_print_diags(const struct diag_list *list)
+void cli_print_diags_with(const struct diag_list *list,
+                          bool (*own)(void *ctx, const struct diag *d),
+                          void *ctx)
 {
     char line[DIAG_PATH_MAX + DIAG_MESSAGE_MAX + 8];
     for (size_t i = 0; i < list->count; i++) {
         const struct diag *d = &list->items[i];
+        if (own && own(ctx, d))
+            continue;
         fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
                 diag_format(d, line, sizeof(line)));
     }
     if (list->truncated)
         fprintf(stderr, "error: out of memory: further problems not listed\n");
+}
+
+void cli_print_diags(const struct diag_list *list)
+{
+    cli_print_diags_with(list, NULL, NULL);
 }

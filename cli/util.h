@@ -14,25 +14,27 @@
 /* Exit statuses every command uses. */
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
-/* Largest input file read whole (requests, images). */
+/* Largest input file read whole (images; a request is at most
+ * TASK_JSON_MAX bytes, see cli_load_task). */
 #define CLI_MAX_FILE (64u * 1024u * 1024u)
 
 /*
  * Reads PATH ("-" = stdin) whole into a NUL-terminated heap buffer (caller
- * frees) and its length into *len. On failure returns NULL and prints
- * "fuota CMD: PATH: reason" to stderr.
+ * frees) and its length into *len. Reads at most MAX + 1 bytes, so an
+ * endless stream (/dev/zero) ends too. On failure returns NULL and prints
+ * "fuota CMD: PATH: reason" to stderr: the errno text when PATH cannot be
+ * opened or read ("No such file or directory", "Is a directory"), or
+ * "too large: more than MAX bytes".
  */
 char *cli_read_file(const char *cmd, const char *path, size_t max, size_t *len);
 
 /*
- * Parses a whole decimal integer in [min, max] for option OPT. On error
- * prints "fuota CMD: OPT: 'TEXT' is not ..." and returns false.
+ * Whether TEXT is a plain decimal number: an optional leading '-', then
+ * digits, then (FRACTION only) optionally '.' and digits. Nothing else: no
+ * blanks, '+', hex, exponent, "nan" or "inf"; "" is not one. Every numeric
+ * option is checked with it before its value is converted.
  */
-bool cli_parse_int(const char *cmd, const char *opt, const char *text,
-                   long long min, long long max, long long *out);
-/* Same for a decimal number (accepts 12.5); rejects nan/inf. */
-bool cli_parse_double(const char *cmd, const char *opt, const char *text,
-                      double min, double max, double *out);
+bool cli_is_decimal(const char *text, bool fraction);
 
 /* What cli_load_task made of a request file. */
 #define CLI_TASK_STATUS(X)                                                     \
@@ -47,21 +49,25 @@ enum cli_task_status {
 };
 
 /*
- * Reads the CreateFuotaTask request at PATH ("-" = stdin; at most MAX
- * bytes, as cli_read_file) into *task, appending what the document gets
- * wrong to DIAGS (caller-initialised). Returns:
+ * Reads the CreateFuotaTask request at PATH ("-" = stdin) into *task,
+ * appending what the document gets wrong to DIAGS (caller-initialised).
+ * Every command reads its request through here, with the same limit:
+ * TASK_JSON_MAX bytes. Returns:
  *   CLI_TASK_READ      a JSON object was read; DIAGS may still hold errors
  *                      (members of the wrong type, unknown members, ...)
- *   CLI_TASK_UNUSABLE  nothing usable came out (not JSON, empty, too deep,
- *                      larger than TASK_JSON_MAX); DIAGS says why
- *   CLI_TASK_NO_FILE   PATH could not be read or is larger than MAX:
- *                      "fuota CMD: PATH: reason" is printed, DIAGS untouched
+ *   CLI_TASK_UNUSABLE  nothing usable came out (not JSON, empty, too
+ *                      deep); DIAGS says why
+ *   CLI_TASK_NO_FILE   PATH could not be read, or holds more than
+ *                      TASK_JSON_MAX bytes: "fuota CMD: PATH: reason" is
+ *                      printed ("too large: more than 1048576 bytes, the
+ *                      most a request may be"), DIAGS untouched; the
+ *                      caller exits EXIT_USAGE
  * Only the document is checked: call task_validate() with the same DIAGS
  * for the rules of the service model. Whatever the result, *task is
  * initialised and the caller task_cleanup()s it.
  */
 enum cli_task_status cli_load_task(const char *cmd, const char *path,
-                                   size_t max, struct fuota_task *task,
+                                   struct fuota_task *task,
                                    struct diag_list *diags)
     __attribute__((warn_unused_result));
 
@@ -69,8 +75,15 @@ enum cli_task_status cli_load_task(const char *cmd, const char *path,
 const char *cli_task_status_message(enum cli_task_status st);
 
 /* Prints every diagnostic of the list to stderr, one a line, with its
- * severity: "error: Tags[3].Key: length 0 is below the minimum 1". */
+ * severity: "error: Tags[3].Key: length 0 is below the minimum 1", and
+ * "further problems not listed" when the list was truncated. */
 void cli_print_diags(const struct diag_list *list);
+
+/* The same, but OWN is asked first about each diagnostic: when it returns
+ * true it has printed that one itself (e.g. naming a command-line option). */
+void cli_print_diags_with(const struct diag_list *list,
+                          bool (*own)(void *ctx, const struct diag *d),
+                          void *ctx);
 
 /* Prints "fuota CMD: message" to stderr (printf format). */
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -6,6 +6,15 @@ D="$FUOTA_ROOT/tests/data/plan"
 
 # JSON with the whitespace squeezed out, so figures can be matched exactly.
 squeeze() { printf '%s' "$1" | tr -d ' \t\n'; }
+# json_has NAME JSON KV / json_lacks: KV as a whole member value, ended by
+# ',' '}' or ']' ('"interval_ms":1000' must not match 10000).
+json_has() {
+    case "$2" in *"$3"[,}\]]*) pass "$1" ;; *) fail "$1" "missing: $3 (then , } or ])" "in: ${2:0:600}" ;; esac
+}
+json_lacks() {
+    case "$2" in *"$3"[,}\]]*) fail "$1" "unexpected: $3" "in: ${2:0:600}" ;; *) pass "$1" ;; esac
+}
+json_lacks "json_has is anchored: 1000 is not 10000" '{"interval_ms":10000}' '"interval_ms":1000'
 
 expect_exit 0 "--help" "$FUOTA" plan --help
 contains "help shows the synopsis" "$out" "Usage: fuota plan FILE|- (--image PATH | --image-size N)"
@@ -41,7 +50,7 @@ for kv in '"valid":true' '"region":"EU868"' '"data_rate":0' '"uncoded_fragments"
           '"decoder_ram_bytes":40' '"image_storage_bytes":100' \
           '"needed_fragments_99_percent":17' '"expected_loss_percent":null' \
           '"rule":"duty-cycle"'; do
-    contains "json: $kv" "$j" "$kv"
+    json_has "json: $kv" "$j" "$kv"
 done
 
 # The image from a file (only its size counts), and from stdin.
@@ -86,8 +95,8 @@ contains "assumed redundancy warned" "$err" "warning: RedundancyPercent: not set
 contains "assumed interval noted" "$err" "note: FragmentIntervalMS: not set"
 expect_exit 0 "minimal request --json" "$FUOTA" plan "$D/minimal.json" --image-size 1000 --json
 j=$(squeeze "$out")
-contains "json: assumed size" "$j" '"member":"FragmentSizeBytes","value":48'
-contains "json: assumed interval" "$j" '"member":"FragmentIntervalMS","value":null'
+json_has "json: assumed size" "$j" '"member":"FragmentSizeBytes","value":48'
+json_has "json: assumed interval" "$j" '"member":"FragmentIntervalMS","value":null'
 contains "json: M from the assumed size" "$j" '"uncoded_fragments":21,'
 
 # Redundancy against an expected loss: M 105, R 23 (21 % of 105 rounded
@@ -113,8 +122,8 @@ contains "no region: error" "$err" "error: LoRaWAN.RfRegion: the plan needs the 
 contains "no region: cannot plan" "$err" "cannot plan"
 expect_exit 1 "no region --json" "$FUOTA" plan "$D/no-region.json" --image-size 1000 --json
 j=$(squeeze "$out")
-contains "no region json: plan null" "$j" '"plan":null'
-contains "no region json: valid false" "$j" '"valid":false'
+json_has "no region json: plan null" "$j" '"plan":null'
+json_has "no region json: valid false" "$j" '"valid":false'
 expect_exit 1 "unknown region" "$FUOTA" plan "$D/unknown-region.json" --image-size 1000
 contains "unknown region: validation error" "$err" "'EU869' is not a supported region"
 expect_exit 1 "RedundancyPercent 101" "$FUOTA" plan "$D/invalid.json" --image-size 1000
@@ -154,8 +163,8 @@ expect_exit 0 "--expected-loss 100 is allowed" "$FUOTA" plan "$D/aws-example.jso
 expect_exit 2 "unreadable request" "$FUOTA" plan "$TMP/nope.json" --image-size 5
 contains "unreadable: names the file" "$err" "nope.json: No such file or directory"
 lacks "unreadable: nothing planned" "$err" "cannot plan"
-# A request document of 1 MiB is read; one byte more is a document error
-# (exit 1), not an unreadable file.
+# A request document of 1 MiB is read; one byte more is an input error
+# (exit 2, as for validate and simulate), read no further than the limit.
 pad_to() { # file, size: the request padded with spaces to size bytes
     cp "$D/aws-example.json" "$1"
     head -c $(($2 - $(wc -c <"$D/aws-example.json"))) /dev/zero | tr '\0' ' ' >>"$1"
@@ -163,14 +172,22 @@ pad_to() { # file, size: the request padded with spaces to size bytes
 pad_to "$TMP/1mib.json" 1048576
 expect_exit 0 "a 1 MiB request is planned" "$FUOTA" plan "$TMP/1mib.json" --image-size 100
 pad_to "$TMP/1mib1.json" 1048577
-expect_exit 1 "a request of 1 MiB + 1 byte" "$FUOTA" plan "$TMP/1mib1.json" --image-size 100
-contains "1 MiB + 1: the document rule" "$err" "error: the document is 1048577 bytes, above the maximum 1048576"
-contains "1 MiB + 1: cannot plan" "$err" "cannot plan: the request could not be read"
+expect_exit 2 "a request of 1 MiB + 1 byte" "$FUOTA" plan "$TMP/1mib1.json" --image-size 100
+contains "1 MiB + 1: the limit is named" "$err" "1mib1.json: too large: more than 1048576 bytes, the most a request may be"
+lacks "1 MiB + 1: no false size" "$err" "1048577"
+lacks "1 MiB + 1: nothing planned" "$err" "cannot plan"
+ok_if "1 MiB + 1: nothing on stdout" test -z "$out"
+expect_exit 2 "endless request on stdin (/dev/zero)" "$FUOTA" plan - --image-size 100 </dev/zero
+contains "endless stdin: the limit is named" "$err" "<stdin>: too large: more than 1048576 bytes"
+expect_exit 2 "request is a directory" "$FUOTA" plan "$TMP" --image-size 100
+contains "request is a directory: errno text" "$err" "Is a directory"
+lacks "request is a directory: no bare 'read error'" "$err" "read error"
 expect_exit 2 "unreadable image" "$FUOTA" plan "$D/aws-example.json" --image "$TMP/nope.bin"
 : >"$TMP/empty.bin"
 expect_exit 2 "empty image" "$FUOTA" plan "$D/aws-example.json" --image "$TMP/empty.bin"
 contains "empty image: message" "$err" "the image is empty"
 expect_exit 2 "image is a directory" "$FUOTA" plan "$D/aws-example.json" --image "$TMP"
+contains "image is a directory: errno text" "$err" "Is a directory"
 expect_exit 2 "request and image both stdin" "$FUOTA" plan - --image -
 
 # The option parser (getopt_long, full names only): every form and slip.

@@ -17,6 +17,15 @@ sed 's/"RedundancyPercent":100/"RedundancyPercent":20/' "$T10" >"$TMP/t20.json"
 echo '{"FirmwareUpdateImage": ' >"$TMP/notjson.json"
 sim() { "$FUOTA" simulate "$@"; }
 flat() { tr -d ' \t\n' <<<"$1"; }
+# json_has NAME JSON KV / json_lacks: KV as a whole member value, ended by
+# ',' '}' or ']' ('"interval_ms":1000' must not match 10000).
+json_has() {
+    case "$2" in *"$3"[,}\]]*) pass "$1" ;; *) fail "$1" "missing: $3 (then , } or ])" "in: ${2:0:600}" ;; esac
+}
+json_lacks() {
+    case "$2" in *"$3"[,}\]]*) fail "$1" "unexpected: $3" "in: ${2:0:600}" ;; *) pass "$1" ;; esac
+}
+json_lacks "json_has is anchored: 1000 is not 10000" '{"interval_ms":10000}' '"interval_ms":1000'
 
 expect_exit 0 "help" sim --help
 contains "help lists --early-stop" "$out" "--early-stop"
@@ -24,22 +33,22 @@ contains "help lists --early-stop" "$out" "--early-stop"
 # 0 % loss: everyone completes at fragment M = 16 with 16 received.
 expect_exit 0 "no loss" sim "$T10" --image-size 160 --devices 20 --json
 j=$(flat "$out")
-contains "no loss: all completed" "$j" '"completed":20,"failed":0'
-contains "no loss: completed at M" "$j" '"completion_fragment":{"count":20,"min":16,"median":16,"p90":16,"p99":16,"max":16'
-contains "no loss: M received" "$j" '"fragments_received_to_complete":{"count":20,"min":16,"median":16'
+json_has "no loss: all completed" "$j" '"completed":20,"failed":0'
+json_has "no loss: completed at M" "$j" '"completion_fragment":{"count":20,"min":16,"median":16,"p90":16,"p99":16,"max":16'
+json_has "no loss: M received" "$j" '"fragments_received_to_complete":{"count":20,"min":16,"median":16'
 lacks "no progress bar when stderr is not a terminal" "$err" "devices"
 
 # 100 % loss: nobody.
 expect_exit 0 "total loss" sim "$T10" --image-size 160 --devices 20 --loss 100 --json
 j=$(flat "$out")
-contains "total loss: none completed" "$j" '"completed":0,"failed":20'
+json_has "total loss: none completed" "$j" '"completed":0,"failed":20'
 contains "total loss: MissingFrag" "$j" '"by_status":{"MissingFrag":20}'
 
 # Fragment 1 lost: redundancy row 1 covers column 0, so 17 repairs it.
 expect_exit 0 "drop 1" sim "$T10" --image-size 160 --devices 3 --drop 1 --json
 j=$(flat "$out")
 contains "drop 1: completes at 17" "$j" '"completions_by_fragment":[[17,3]]'
-contains "drop 1: 16 received" "$j" '"fragments_received_to_complete":{"count":3,"min":16,"median":16'
+json_has "drop 1: 16 received" "$j" '"fragments_received_to_complete":{"count":3,"min":16,"median":16'
 
 # Fragments 1 and 2 lost, only redundancy rows 1 and 2 (fragments 17, 18)
 # received: as many redundancy fragments as lost, yet row 1 covers both
@@ -86,10 +95,10 @@ contains "rank mode table says rank-only" "$out" "rank-only decode"
 expect_exit 0 "early stop" sim "$T10" --image-size 1000 --devices 30 --loss 10 --early-stop --json
 j=$(flat "$out")
 last=$(grep -o '"completion_fragment":{[^}]*}' <<<"$j" | grep -o '"max":[0-9]*' | cut -d: -f2)
-contains "early stop at the last completion" "$j" "\"early_stop_at_fragment\":$last"
-contains "early stop sends up to there" "$j" "\"fragments_sent\":$last"
-lacks "early stop saved airtime" "$j" '"saved_ms":0,'
-lacks "early stop saved session time" "$j" '"session_time_saved_ms":0'
+json_has "early stop at the last completion" "$j" "\"early_stop_at_fragment\":$last"
+json_has "early stop sends up to there" "$j" "\"fragments_sent\":$last"
+json_lacks "early stop saved airtime" "$j" '"saved_ms":0'
+json_lacks "early stop saved session time" "$j" '"session_time_saved_ms":0'
 contains "early stop in the table" "$(sim "$T10" --image-size 1000 --devices 30 --loss 10 --early-stop 2>/dev/null)" "(early stop after fragment $last"
 
 # Table output, a real image file, events.
@@ -159,8 +168,11 @@ head -c $((1048576 - $(wc -c <"$T10"))) /dev/zero | tr '\0' ' ' >>"$TMP/1mib.jso
 expect_exit 0 "a request of exactly 1 MiB" sim "$TMP/1mib.json" --image-size 160 --devices 2
 cp "$TMP/1mib.json" "$TMP/big.json"
 printf ' ' >>"$TMP/big.json"
-bad "request above 1 MiB" "big.json: larger than the limit of 1048576 bytes" "$TMP/big.json" --image-size 160 --devices 2
+bad "request above 1 MiB" "big.json: too large: more than 1048576 bytes, the most a request may be" "$TMP/big.json" --image-size 160 --devices 2
 lacks "request above 1 MiB: no verdict on the request" "$err" "not a usable"
+bad "endless request on stdin (/dev/zero)" "<stdin>: too large: more than 1048576 bytes" - --image-size 160 --devices 2 </dev/zero
+bad "request is a directory" "$TMP: Is a directory" "$TMP" --image-size 160 --devices 2
+bad "image is a directory" "$TMP: Is a directory" "$T10" --image "$TMP" --devices 2
 bad "burst below 1" "--burst: 0.5 is outside" "$T10" --image-size 160 --devices 2 --loss 10 --burst 0.5
 bad "burst too short for the loss" "--burst: a mean burst of 1 fragments cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
 bad "spread over 100" "--spread: 101 is outside 0..100" "$T10" --image-size 160 --devices 2 --spread 101
@@ -193,7 +205,7 @@ in_tmp() { (cd "$TMP" && "$@"); }
 cp "$T10" "$TMP/-x"
 expect_exit 0 "-- before a request named -x" in_tmp "$FUOTA" simulate --image-size 160 --devices 2 -- -x
 expect_exit 0 "options first, --opt=value" sim --image-size=160 --devices=2 --loss=10 --json "$T10"
-contains "--opt=value: the device count is used" "$(flat "$out")" '"devices":{"total":2'
+json_has "--opt=value: the device count is used" "$(flat "$out")" '"devices":{"total":2'
 expect_exit 0 "POSIXLY_CORRECT: options after FILE still count" env POSIXLY_CORRECT=1 "$FUOTA" simulate "$T10" --image-size 160 --devices 2
 expect_exit 0 "-h" sim -h
 contains "-h shows the usage" "$out" "Usage: fuota simulate"

@@ -127,12 +127,30 @@ printf '{%s,"Name":"\xc0\xaf"}' "$BASE" >"$TMP/doc.json"; check_doc "invalid UTF
 { printf '{"Deep":'; printf '[%.0s' $(seq 40); printf ']%.0s' $(seq 40); printf '}'; } >"$TMP/doc.json"
 check_doc "absurd nesting" "nesting deeper than 32 levels"
 head -c 300000 /dev/zero | tr '\0' '[' >"$TMP/doc.json"; check_doc "very deep nesting" "nesting deeper than 32 levels"
+# A request is at most 1 MiB (TASK_JSON_MAX), as for plan and simulate: a
+# larger file is an input error (exit 2) read no further than the limit, so
+# its size is not claimed; exactly 1 MiB is read.
 { printf '{%s,"Description":"' "$BASE"; head -c 1100000 /dev/zero | tr '\0' 'a'; printf '"}'; } >"$TMP/doc.json"
-check_doc "huge file" "above the maximum 1048576"
+expect_exit 2 "huge file" "$FUOTA" validate "$TMP/doc.json"
+contains "huge file: the limit is named" "$err" "doc.json: too large: more than 1048576 bytes, the most a request may be"
+lacks "huge file: no size claimed" "$err" "1100"
+ok_if "huge file: nothing on stdout (--json)" test -z "$("$FUOTA" validate --json "$TMP/doc.json" 2>/dev/null)"
 { printf '{%s,"Description":"' "$BASE"; head -c 1100000 /dev/zero | tr '\0' 'a'; printf '"}'; } | {
-    expect_exit 1 "huge document on stdin" "$FUOTA" validate -
-    contains "huge stdin is too large" "$err" "above the maximum 1048576"
+    expect_exit 2 "huge document on stdin" "$FUOTA" validate -
+    contains "huge stdin is too large" "$err" "<stdin>: too large: more than 1048576 bytes"
 }
+expect_exit 2 "endless stdin (/dev/zero)" "$FUOTA" validate - </dev/zero
+contains "endless stdin: the limit is named" "$err" "too large: more than 1048576 bytes"
+lacks "endless stdin: no false size" "$err" "1048577"
+printf '{%s}' "$BASE" >"$TMP/1mib.json"
+head -c $((1048576 - $(wc -c <"$TMP/1mib.json"))) /dev/zero | tr '\0' ' ' >>"$TMP/1mib.json"
+expect_exit 0 "a request of exactly 1 MiB" "$FUOTA" validate "$TMP/1mib.json"
+cp "$TMP/1mib.json" "$TMP/1mib1.json"; printf ' ' >>"$TMP/1mib1.json"
+expect_exit 2 "a request of 1 MiB + 1 byte" "$FUOTA" validate "$TMP/1mib1.json"
+contains "1 MiB + 1: the limit is named" "$err" "1mib1.json: too large: more than 1048576 bytes"
+lacks "1 MiB + 1: no false size" "$err" "1048577"
+expect_exit 2 "stdin is a directory" "$FUOTA" validate - <"$TMP"
+contains "stdin is a directory: errno text" "$err" "<stdin>: Is a directory"
 printf '{\n  %s,\n  "Name": "x",\n}' "$BASE" >"$TMP/doc.json"; check_doc "trailing comma" "a trailing comma (JSON allows none before '}' or ']') at line 3, column 14"
 printf '{%s,"Tags":[' "$BASE" >"$TMP/doc.json"; check_doc "unclosed array" "the array opened at"
 printf '{%s,"FragmentSizeBytes":050}' "$BASE" >"$TMP/doc.json"; check_doc "leading zero" "leading zeros are not allowed"
