@@ -136,6 +136,17 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
         return cli_usage_error(CMD);
     }
+    /* The fleet hook's loss model: a spread too wide for the mean loss
+     * (sim/loss.h) is refused here rather than leaving devices unplayed. */
+    struct loss_config lc;
+    loss_config_init(&lc);
+    lc.loss = a->device_loss / 100.0;
+    lc.spread = a->device_spread / 100.0;
+    char lmsg[320];
+    if (loss_config_check(&lc, lmsg, sizeof(lmsg)) != LOSS_OK) {
+        cli_error(CMD, "--device-spread: %s", lmsg);
+        return cli_usage_error(CMD);
+    }
     if ((a->credentials || a->profile) && !a->require_auth) {
         cli_error(CMD, "--credentials and --profile need --require-auth");
         return cli_usage_error(CMD);
