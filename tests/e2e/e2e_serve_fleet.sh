@@ -31,6 +31,10 @@ expect_exit 2 "--device-loss without a value" "$FUOTA" serve --device-loss
 contains "missing value named" "$err" "--device-loss needs a value"
 expect_exit 2 "--device-spread without a value" "$FUOTA" serve \
     --device-spread
+# A spread must stay below sqrt(p(1-p)): 21.79 % at 5 % mean loss.
+expect_exit 2 "--device-spread too wide for the mean loss" timeout 20 "$FUOTA" serve \
+    --state :memory: --device-loss 5 --device-spread 25
+contains "too-wide spread names the limit" "$err" "21.79"
 
 # new_task EXTRA: creates a task (by default EU868, 40-byte fragments: DR0
 # carries 48; $RADIO overrides those members), sets $ID.
