@@ -32,6 +32,8 @@ for s in "$root"/tests/bench/*.bench.sh; do
     fi
     echo >>"$tmp"
 done
+# Commands are quoted relative to the repository, wherever it is checked out.
+sed -i "s#$root/##g" "$tmp"
 cat "$tmp"
 cp "$tmp" "$out"
 echo "bench: wrote docs/benchmarks.md" >&2
