@@ -116,6 +116,24 @@ static void reply_ok(struct http_reply *r, enum http_op op, cJSON *root)
     set_body(r, root);
 }
 
+/*
+ * Answers an operation whose success carries a JSON body: root (taken), or
+ * the out-of-memory error when building it failed (root NULL or !complete).
+ */
+static void reply_body(struct http_reply *r, enum http_op op, cJSON *root,
+                       bool complete)
+{
+    if (!complete) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    if (root == NULL) {
+        set_body(r, NULL);
+        return;
+    }
+    reply_ok(r, op, root);
+}
+
 /* Adds a string member when s is set; false on out of memory. */
 static bool add_str(cJSON *o, const char *name, const char *s)
 {
@@ -308,14 +326,9 @@ static void op_create(struct store *s, const struct http_route_match *m,
         return;
     }
     cJSON *o = cJSON_CreateObject();
-    if (o != NULL &&
-        (!add_str(o, "Arn", created.arn) || !add_str(o, "Id", created.id))) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    reply_ok(r, m->op, o);
-    if (o == NULL)
-        set_body(r, NULL);
+    reply_body(r, m->op, o,
+               o != NULL && add_str(o, "Arn", created.arn) &&
+                   add_str(o, "Id", created.id));
 }
 
 static void op_get(struct store *s, const struct http_route_match *m,
@@ -329,9 +342,7 @@ static void op_get(struct store *s, const struct http_route_match *m,
         reply_backend_error(r, &err);
     } else {
         cJSON *o = task_json(&t);
-        reply_ok(r, m->op, o);
-        if (o == NULL)
-            set_body(r, NULL);
+        reply_body(r, m->op, o, true);
     }
     backend_task_cleanup(&t);
 }
@@ -364,13 +375,7 @@ static void op_list(struct store *s, const struct http_route_match *m,
     }
     ok = ok && add_str(o, "NextToken", p.next_token);
     backend_task_page_cleanup(&p);
-    if (!ok) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    reply_ok(r, m->op, o);
-    if (o == NULL)
-        set_body(r, NULL);
+    reply_body(r, m->op, o, ok);
 }
 
 static void op_list_groups(struct store *s, const struct http_route_match *m,
@@ -399,13 +404,7 @@ static void op_list_groups(struct store *s, const struct http_route_match *m,
     }
     ok = ok && add_str(o, "NextToken", p.next_token);
     backend_id_page_cleanup(&p);
-    if (!ok) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    reply_ok(r, m->op, o);
-    if (o == NULL)
-        set_body(r, NULL);
+    reply_body(r, m->op, o, ok);
 }
 
 /* A ListWirelessDevices filter the simulator's virtual devices never match
@@ -502,9 +501,7 @@ static void reply_devices(struct http_reply *r,
                           const struct backend_device_page *p)
 {
     cJSON *o = devices_json(arn_prefix, p);
-    reply_ok(r, m->op, o);
-    if (o == NULL)
-        set_body(r, NULL);
+    reply_body(r, m->op, o, true);
 }
 
 /* ListWirelessDevices without a task: every virtual device, by id, one page
@@ -528,13 +525,7 @@ static void list_all_devices(struct store *s, const struct http_route_match *m,
         ok = device_json(list, prefix, p.ids[i], NULL);
     ok = ok && add_str(o, "NextToken", p.next_token);
     backend_id_page_cleanup(&p);
-    if (!ok) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    reply_ok(r, m->op, o);
-    if (o == NULL)
-        set_body(r, NULL);
+    reply_body(r, m->op, o, ok);
 }
 
 static void op_list_devices(struct store *s, const struct http_route_match *m,
