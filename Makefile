@@ -87,6 +87,9 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIBFUOTA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBFUOTA) $(LIBS)
 
+# Shared test helpers are built once, not treated as intermediate files.
+.SECONDARY: $(UNIT_HELPER_OBJ)
+
 tests: $(BUILD)/fuota $(UNIT_BIN)
 
 # One test pass over an already configured build directory.

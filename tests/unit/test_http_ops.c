@@ -13,6 +13,7 @@
 #include "sim/http_ops.h"
 #include "sim/http_routes.h"
 #include "sim/store.h"
+#include "tests/unit/http_fixture.h"
 
 #define VALID                                                                  \
     "{\"FirmwareUpdateImage\":\"s3://fw/a.bin\",\"FirmwareUpdateRole\":"       \
@@ -41,25 +42,13 @@ static int teardown(void **state)
 static void run(struct store *s, const char *method, const char *path,
                 const char *query, const char *body, struct http_reply *r)
 {
-    struct http_route_match m;
-    assert_int_equal(http_routes_match(method, path, &m), HTTP_ROUTE_OK);
-    http_ops_run(s, &m, query, body, body ? strlen(body) : 0, r);
+    http_fixture_run(s, method, path, query, body, r);
 }
 
-/* Creates a valid task and returns its id in id (size >= 300). */
+/* Creates a valid task and returns its id in id. */
 static void create(struct store *s, char *id)
 {
-    struct http_reply r;
-    run(s, "POST", "/fuota-tasks", NULL, VALID, &r);
-    assert_int_equal(r.status, 201);
-    assert_null(r.error_type);
-    const char *p = strstr(r.body, "\"Id\":\"");
-    assert_non_null(p);
-    p += 6;
-    size_t n = strcspn(p, "\"");
-    memcpy(id, p, n);
-    id[n] = '\0';
-    http_reply_cleanup(&r);
+    http_fixture_create(s, VALID, id);
 }
 
 static void expect(struct store *s, const char *method, const char *path,
