@@ -171,8 +171,11 @@ void tui_model_changed(struct tui *t)
     t->redraw = true;
 }
 
-bool tui_save_request(struct tui *t, const char *path)
+bool tui_save_request(struct tui *t, const char *where)
 {
+    /* where may be the model's own path, which model_set_path replaces. */
+    char path[4096];
+    snprintf(path, sizeof(path), "%s", where);
     char *json = task_to_json(&t->model.task, true);
     char err[600];
     if (!json) {
