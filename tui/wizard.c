@@ -570,44 +570,27 @@ static void generate_token(struct tui *t)
     tui_message(t, MSG_OK, "new ClientRequestToken %s", token);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool descriptor_done(struct tui *t, const char *const *values, char *err,
                             size_t errsize)
 {
-    const char *s = values[0];
-    unsigned char bytes[4];
+    /* Blanks, ':' and 0x prefixes are allowed between the bytes. */
+    char hex[128];
     size_t n = 0;
-    for (; *s; s++) {
-        if (*s == ' ' || *s == ':' ||
-            (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
-            if (*s == '0')
-                s++;
+    for (const char *s = values[0]; *s && n + 1 < sizeof(hex); s++) {
+        if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+            s++;
             continue;
         }
-        int hi = hex_value(s[0]);
-        int lo = s[1] ? hex_value(s[1]) : -1;
-        if (hi < 0 || lo < 0 || n == sizeof(bytes)) {
-            snprintf(err, errsize,
-                     "give exactly 4 bytes as 8 hex digits, e.g. 00020401");
-            return false;
-        }
-        bytes[n++] = (unsigned char)(hi << 4 | lo);
-        s++;
+        hex[n++] = *s;
     }
-    if (n != sizeof(bytes)) {
+    hex[n] = '\0';
+    unsigned char bytes[4];
+    size_t got = 0;
+    const char *end = NULL;
+    if (sodium_hex2bin(bytes, sizeof(bytes), hex, n, " :", &got, &end) != 0 ||
+        got != sizeof(bytes) || (end && *end)) {
         snprintf(err, errsize,
-                 "give exactly 4 bytes as 8 hex digits (got %zu byte%s)", n,
-                 n == 1 ? "" : "s");
+                 "give exactly 4 bytes as 8 hex digits, e.g. 00020401");
         return false;
     }
     char b64[sodium_base64_ENCODED_LEN(4, sodium_base64_VARIANT_ORIGINAL)];

@@ -189,6 +189,52 @@ tui_exit_status
 ok_if "F10 quits with 0" test "$tui_rc" = 0
 tui_stop
 
+# ---- ^T token, ^D descriptor from hex, the tags editor ---------------------
+tui_start 100 30
+tui_wait "fresh console" "fuota · wizard"
+tui_keys Escape
+tui_wait "draft offer declined" "started with an empty request"
+tui_keys C-t
+tui_wait "^T makes a token" "new ClientRequestToken fuota-"
+tui_keys C-d
+tui_wait "descriptor dialog" "Descriptor from hex"
+tui_type "0002"
+tui_keys Enter
+tui_wait "short hex refused in the dialog" "give exactly 4 bytes"
+tui_keys C-u
+tui_type "zz000000"
+tui_keys Enter
+tui_wait "bad hex refused" "give exactly 4 bytes"
+tui_keys C-u
+tui_type "0x00 02:04 01"
+tui_keys Enter
+tui_wait "descriptor made" "Descriptor AAIEAQ== (bytes 00 02 04 01)"
+tui_wait "descriptor in its field" "[AAIEAQ=="
+tui_keys C-g
+tui_wait "tags editor" "Tags · 0 of 200"
+tui_keys a
+tui_wait "add dialog" "Add a tag"
+tui_type "env"
+tui_keys Tab
+tui_type "prod"
+tui_keys Enter
+tui_wait "tag listed" "env"
+tui_keys a
+tui_keys Tab
+tui_type "x"
+tui_keys Enter
+tui_wait "empty key flagged" "length 0 is below the minimum 1"
+tui_keys Down d
+tui_wait "delete asks first" "Delete the tag =x?"
+tui_keys y
+tui_wait "tag deleted" "tag deleted"
+tui_keys Escape
+tui_wait "tags on the wizard row" "Tags (1)"
+tui_wait "tag summary" "env=prod"
+tui_keys F10
+tui_exit_status
+tui_stop
+
 # ---- NO_COLOR: attributes, no colour escapes -------------------------------
 TUI_ENV="NO_COLOR=1" tui_start 100 30 open "$REQ/invalid-rules.json"
 tui_wait "opens with errors" "error"
