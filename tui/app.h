@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <curses.h>
 
@@ -142,5 +143,22 @@ extern const struct tui_screen dialog_screen;
 
 /* Waits for every submission still in flight (before the backend goes). */
 void review_join_all(void);
+
+/*
+ * What a backend error means for the operator and what to do next, in
+ * plain words (one or two sentences); "" for BACKEND_OK. Every screen that
+ * calls the backend explains failures with it, above the raw AWS type and
+ * message (backend_error_format).
+ */
+const char *tui_error_advice(enum backend_status s);
+
+/*
+ * Opens the playback of a request's session to a virtual fleet (F5 from
+ * the wizard, or a task's session from the tasks screen): the settings
+ * panel first, then the live view. request is copied; title names it in
+ * the header ("fw-2.1.0-meters", a task id). image_bytes 0 = ask.
+ */
+void tui_open_playback(struct tui *t, const struct fuota_task *request,
+                       uint64_t image_bytes, const char *title);
 
 #endif

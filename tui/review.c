@@ -206,8 +206,7 @@ static void result(enum tui_role role, const char *fmt, ...)
     R.result_role[R.result_count++] = role;
 }
 
-/* What an error means for the operator and what to do about it. */
-static const char *advice(enum backend_status s)
+const char *tui_error_advice(enum backend_status s)
 {
     switch (s) {
     case BACKEND_VALIDATION:
@@ -263,7 +262,7 @@ static void collect(struct tui *t)
         char line[BACKEND_MESSAGE_MAX + 200];
         result(ROLE_FIELD_ERROR, "%s Not created: %s", ui_glyph(GLYPH_ERROR),
                backend_status_help(j->status));
-        result(ROLE_NORMAL, "%s", advice(j->status));
+        result(ROLE_NORMAL, "%s", tui_error_advice(j->status));
         backend_error_format(&j->error, line, sizeof(line));
         result(ROLE_DIM, "%s", line);
         tui_message(t, MSG_ERROR, "not created: %s",

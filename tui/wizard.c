@@ -820,7 +820,10 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         not_yet(t, "the tasks screen");
         return;
     case ACT_SIMULATE:
-        not_yet(t, "playback");
+        editor_commit(t);
+        tui_open_playback(t, &t->model.task,
+                          t->model.image_known ? t->model.image_bytes : 0,
+                          model_text(&t->model, F_NAME));
         return;
     case ACT_PLANNER:
         not_yet(t, "the planner");
