@@ -39,5 +39,6 @@ void pbreport_ask_save(struct tui *t, bool json);
  * the position it shows. */
 struct pb_job *pbview_job(void);
 uint32_t pbview_position(void);
+const struct pb_grid *pbview_grid(void);
 
 #endif

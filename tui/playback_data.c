@@ -171,6 +171,7 @@ static void *work(void *arg)
     atomic_store(&job->total, p->devices);
     char msg[320];
     enum fleet_status fs = fleet_run(p, &job->result, msg, sizeof(msg));
+    job->fleet_ms = now_ms() - start;
     free(job->image);
     job->image = NULL;
     p->image = NULL;

@@ -61,6 +61,11 @@ uint32_t pbview_position(void)
     return pb_clock_position(&V.clock);
 }
 
+const struct pb_grid *pbview_grid(void)
+{
+    return &V.grid;
+}
+
 static void sync_busy(struct tui *t)
 {
     bool want = V.job && ((!V.ready && !V.failed) || V.clock.playing);
@@ -213,7 +218,12 @@ static void draw_timeline(WINDOW *w, int iw, uint32_t n)
             snprintf(right, sizeof(right), "%s redundancy %u..%u",
                      ui_glyph(GLYPH_VBAR), (unsigned)(s->m + 1),
                      (unsigned)V.total);
-        ui_put(w, 2, 12 + divider, iw - 11 - divider, ROLE_DIM, right, false);
+        /* Under the divider, or ending at the edge when it is late. */
+        int rx = 12 + divider, rw = ui_width(right);
+        int lx = 12 + ui_width(left) + 2;
+        if (rx + rw > iw + 1)
+            rx = iw + 1 - rw > lx ? iw + 1 - rw : lx;
+        ui_put(w, 2, rx, iw + 1 - rx, ROLE_DIM, right, false);
     }
 }
 
@@ -404,7 +414,7 @@ static void draw_zoom(WINDOW *w, int iw, uint32_t n)
     }
     const struct pb_device *dv = &V.dev;
     const struct fleet_session *s = session();
-    int zh = 6;
+    int zh = 7; /* borders, four lines, the outcome's second line */
     int zw = iw - 2 < 76 ? iw - 2 : 76;
     /* Keep the selected cell in sight: the zoom goes where it is not. */
     int row = 0, col = 0;
@@ -426,7 +436,13 @@ static void draw_zoom(WINDOW *w, int iw, uint32_t n)
              state_names[dv->state]);
     ui_box(z, title, "Enter/Esc closes");
     char line[400], pct[32];
-    if (dv->first_rx && dv->first_rx <= n)
+    if (dv->first_rx && dv->done_at)
+        snprintf(line, sizeof(line),
+                 "heard     %u fragments until it stopped at %u %s the first "
+                 "was %u",
+                 (unsigned)dv->received, (unsigned)dv->done_at,
+                 ui_glyph(GLYPH_DOT), (unsigned)dv->first_rx);
+    else if (dv->first_rx && dv->first_rx <= n)
         snprintf(line, sizeof(line),
                  "heard     %u of %u fragments sent %s the first was %u",
                  (unsigned)dv->received, (unsigned)n, ui_glyph(GLYPH_DOT),
@@ -463,7 +479,17 @@ static void draw_zoom(WINDOW *w, int iw, uint32_t n)
                  dv->state == PB_WAITING ? "waiting for its first fragment"
                                          : "still receiving");
     }
-    ui_put(z, 4, 2, zw - 4, role, line, false);
+    /* The outcome may take two lines, under its label. */
+    const char *starts[2];
+    size_t lens[2];
+    size_t lines = ui_wrap(line + 10, zw - 14, starts, lens, 2);
+    ui_put_span(z, 4, 2, 10, ROLE_NORMAL, line, 10);
+    for (size_t i = 0; i < lines && i < 2; i++) {
+        if (i == 1 && lines > 2)
+            ui_put(z, 5, 12, zw - 14, role, starts[1], false);
+        else
+            ui_put_span(z, 4 + (int)i, 12, zw - 14, role, starts[i], lens[i]);
+    }
     delwin(z);
 }
 
