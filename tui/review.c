@@ -367,7 +367,15 @@ static void draw(struct tui *t)
 
     /* Bottom block: note, problems or result, then the buttons. */
     int bottom = 2;
-    int extra = R.state == ST_REVIEW ? 0 : R.result_count;
+    /* The result wraps: an explanation is a sentence or two. */
+    int result_lines = 0;
+    for (int i = 0; i < R.result_count; i++) {
+        const char *st[4];
+        size_t ln[4];
+        size_t n = ui_wrap(R.result[i], wd - 4, st, ln, 4);
+        result_lines += n > 4 ? 4 : (int)n;
+    }
+    int extra = R.state == ST_REVIEW ? 0 : result_lines;
     size_t errors = diag_count(&t->model.diags, DIAG_ERROR);
     if (R.state == ST_REVIEW && errors)
         extra = 1;
@@ -412,8 +420,13 @@ static void draw(struct tui *t)
                  tui_spinner(t), t->target.live ? "AWS" : "the simulator");
         ui_put(w, y++, 2, wd - 4, ROLE_TITLE, line, false);
     } else {
-        for (int i = 0; i < R.result_count; i++)
-            ui_put(w, y++, 2, wd - 4, R.result_role[i], R.result[i], false);
+        for (int i = 0; i < R.result_count; i++) {
+            const char *st[4];
+            size_t ln[4];
+            size_t n = ui_wrap(R.result[i], wd - 4, st, ln, 4);
+            for (size_t k = 0; k < n && k < 4; k++)
+                ui_put_span(w, y++, 2, wd - 4, R.result_role[i], st[k], ln[k]);
+        }
     }
     /* Buttons, right-aligned. */
     int bx = wd - 2;
