@@ -63,6 +63,13 @@ static const char usage_text[] =
     "  --device-spread PCT  spread of the loss across devices (standard\n"
     "                       deviation, 0..100, default 0)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
+    "  --request-timeout S  seconds a request may take to arrive in full\n"
+    "                       (request line, headers and body, counted from\n"
+    "                       the connection being ready for it, however\n"
+    "                       steadily bytes trickle in); then the connection\n"
+    "                       is closed (default 30)\n"
+    "  --client-connections N  most connections one client address may\n"
+    "                       hold at a time (default 64; 1000 in all)\n"
     "  --threads N          worker threads (default 2 per CPU)\n"
     "  -q, --quiet          no access log (one line per request on stderr)\n"
     "  -h, --help           this help\n"
@@ -87,6 +94,8 @@ struct serve_args {
     double device_loss;
     double device_spread;
     long long max_body;
+    double request_timeout;
+    long long client_connections;
     long long threads;
     bool quiet;
 };
@@ -98,6 +107,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
     memset(a, 0, sizeof(*a));
     a->seed = 1;
     a->device_loss = DEFAULT_DEVICE_LOSS;
+    a->request_timeout = SERVER_REQUEST_TIMEOUT_DEFAULT_MS / 1000.0;
+    a->client_connections = SERVER_CLIENT_CONNECTIONS_DEFAULT;
     const struct opts_spec specs[] = {
         OPTS_INT_OPT("--port", &a->port, 0, 65535),
         OPTS_STRING_OPT("--bind", &a->bind),
@@ -115,6 +126,9 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         OPTS_DOUBLE_OPT("--device-loss", &a->device_loss, 0, 100),
         OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
         OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
+        OPTS_DOUBLE_OPT("--request-timeout", &a->request_timeout, 0.05, 3600),
+        OPTS_INT_OPT("--client-connections", &a->client_connections, 1,
+                     SERVER_CONNECTIONS_MAX),
         OPTS_INT_OPT("--threads", &a->threads, 1, 256),
         { .name = "--quiet",
           .short_name = 'q',
@@ -335,6 +349,8 @@ int cmd_serve(int argc, char **argv)
         .keys = &keys,
         .region = region,
         .max_body = (size_t)a.max_body,
+        .request_timeout_ms = (unsigned)(a.request_timeout * 1000.0 + 0.5),
+        .client_connections = (unsigned)a.client_connections,
         .threads = (unsigned)a.threads,
         .access_log = a.quiet ? NULL : stderr,
     };

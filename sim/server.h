@@ -55,7 +55,12 @@ struct server;
 
 /* Default largest request body, bytes. */
 #define SERVER_MAX_BODY_DEFAULT (1024u * 1024u)
-#define SERVER_URL_MAX          80
+/* Default time a request may take to arrive in full, ms. */
+#define SERVER_REQUEST_TIMEOUT_DEFAULT_MS 30000u
+/* Most connections at a time, and by default from one client address. */
+#define SERVER_CONNECTIONS_MAX            1000u
+#define SERVER_CLIENT_CONNECTIONS_DEFAULT 64u
+#define SERVER_URL_MAX                    80
 
 #define SERVER_STATUSES(X)                                                     \
     X(SERVER_OK, "ok")                                                         \
@@ -88,7 +93,15 @@ struct server_options {
     const struct aws_keyring *keys;
     /* Region a request's credential scope must name; NULL = any. */
     const char *region;
-    size_t max_body;  /* 0 = SERVER_MAX_BODY_DEFAULT */
+    size_t max_body; /* 0 = SERVER_MAX_BODY_DEFAULT */
+    /* Time from a connection being ready for a request (opened, or its
+     * previous answer sent) until the request -- line, headers and body --
+     * has arrived in full; then the connection is closed. 0 =
+     * SERVER_REQUEST_TIMEOUT_DEFAULT_MS. */
+    unsigned request_timeout_ms;
+    /* Most connections one client address may hold; more are closed at
+     * once. 0 = SERVER_CLIENT_CONNECTIONS_DEFAULT. */
+    unsigned client_connections;
     unsigned threads; /* worker threads; 0 = 2 per CPU, 2..16 */
     FILE *access_log; /* NULL = no access log */
 };
