@@ -318,7 +318,7 @@ int cmd_serve(int argc, char **argv)
     struct backend_error berr;
     backend_error_clear(&berr);
     if (store_open(&so, &store, &berr) != BACKEND_OK) {
-        cli_error(CMD, "%s: %s", state,
+        cli_error(CMD, "--state: %s",
                   berr.message[0] ? berr.message
                                   : backend_status_help(berr.status));
         free(state);
@@ -327,9 +327,15 @@ int cmd_serve(int argc, char **argv)
     }
     if (store_quarantined(store) != NULL)
         fprintf(stderr,
-                "fuota serve: warning: %s was not a usable state file; kept "
-                "as %s, starting empty\n",
+                "fuota serve: warning: %s is a damaged fuota state file; "
+                "kept as %s, starting empty\n",
                 state, store_quarantined(store));
+    if (store_held_elsewhere(store))
+        fprintf(stderr,
+                "fuota serve: warning: another process holds %s (a second "
+                "fuota serve?); both use it, SQLite keeps their writes "
+                "apart\n",
+                state);
 
     /* The worker threads inherit this mask: the signals reach sigwait. */
     sigset_t sigs;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -126,6 +127,8 @@ struct store {
     char *region;
     char *account;
     char *quarantined;
+    int lock_fd;         /* store_db_lock(), -1 = none */
+    bool held_elsewhere; /* another process had the file open at open */
     char arn_prefix[80]; /* arn:aws:iotwireless:REGION:ACCOUNT */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
@@ -1411,6 +1414,7 @@ enum backend_status store_open(const struct store_options *opts,
     struct store *s = calloc(1, sizeof(*s));
     if (!s)
         return no_memory(err);
+    s->lock_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->rng_mu, NULL);
     s->region = strdup(opts->region ? opts->region : STORE_DEFAULT_REGION);
@@ -1447,6 +1451,7 @@ enum backend_status store_open(const struct store_options *opts,
         store_close(s);
         return st;
     }
+    s->lock_fd = store_db_lock(opts->path, &s->held_elsewhere);
     *out = s;
     return BACKEND_OK;
 }
@@ -1459,6 +1464,8 @@ void store_close(struct store *s)
         sqlite3_finalize(s->stmts[i]);
     if (s->db)
         sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* after SQLite: see store_db_lock() */
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->rng_mu);
     free(s->region);
@@ -1470,6 +1477,11 @@ void store_close(struct store *s)
 const char *store_arn_prefix(const struct store *s)
 {
     return s->arn_prefix;
+}
+
+bool store_held_elsewhere(const struct store *s)
+{
+    return s->held_elsewhere;
 }
 
 const char *store_quarantined(const struct store *s)

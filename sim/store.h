@@ -195,23 +195,32 @@ struct store_options {
 };
 
 /*
- * Opens (creating if needed) the store. A file that is not an SQLite
- * database, fails its integrity check, or is an SQLite database that is not
- * ours (another application_id, or tables without our schema) is renamed to
- * PATH.corrupt-YYYYMMDDTHHMMSSZ (with -wal / -shm alongside, a numeric suffix
- * if that name is taken; never overwritten), a fresh store is created at PATH
- * and store_quarantined() names the moved file. A schema older than ours is
- * upgraded in place; a newer one is refused (BACKEND_INTERNAL, file
- * untouched). Errors: BACKEND_VALIDATION for bad options, BACKEND_INTERNAL for
- * I/O or SQLite failures, BACKEND_NO_MEMORY. On failure *out is NULL.
+ * Opens (creating if needed) the store. Refuses, leaving the file as it
+ * was, whatever is not a fuota state file or cannot be written: a
+ * directory, /dev/null or another non-regular file, a missing or read-only
+ * directory, a read-only file, a file that is not SQLite, another
+ * application's SQLite database (see store_db_open() in sim/store_db.h
+ * for the exact rules and wording). A file that carries fuota's schema
+ * marker (PRAGMA application_id STORE_APPLICATION_ID) but is damaged is
+ * renamed to PATH.corrupt-YYYYMMDDTHHMMSSZ (with -wal / -shm alongside, a
+ * numeric suffix if that name is taken; never overwritten), a fresh store
+ * is created at PATH and store_quarantined() names the moved file. A schema
+ * older than ours is upgraded in place; a newer one is refused
+ * (BACKEND_INTERNAL, file untouched). Errors: BACKEND_VALIDATION for bad
+ * options, BACKEND_INTERNAL for the refusals, I/O or SQLite failures,
+ * BACKEND_NO_MEMORY. On failure *out is NULL.
  */
 enum backend_status store_open(const struct store_options *opts,
                                struct store **out, struct backend_error *err)
     __attribute__((warn_unused_result));
 /* Closes the database (WAL checkpointed); accepts NULL. */
 void store_close(struct store *store);
-/* Path the corrupt / foreign file was moved to at open, or NULL. */
+/* Path the damaged state file was moved to at open, or NULL. */
 const char *store_quarantined(const struct store *store);
+/* Another process (a second `fuota serve`, a console) had the state file
+ * open when this store opened it. Both may go on: SQLite serialises their
+ * writes; this is for saying so. */
+bool store_held_elsewhere(const struct store *store);
 /* The clock's "now" in ms (what the store uses for statuses). */
 int64_t store_now_ms(const struct store *store);
 
