@@ -16,6 +16,7 @@
 #include "cli/util.h"
 #include "sim/fleet.h"
 #include "sim/server.h"
+#include "sim/session_log.h"
 #include "sim/store.h"
 
 #define CMD "serve"
@@ -266,6 +267,33 @@ static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
     return true;
 }
 
+/* Start-up lines for what makes this server behave unlike AWS on purpose:
+ * injected faults and a faster clock. */
+static void say_simulation(const struct serve_args *a)
+{
+    if (a->throttle_rate > 0 || a->error_rate > 0) {
+        char parts[256] = "";
+        size_t o = 0;
+        if (a->throttle_rate > 0)
+            o += (size_t)snprintf(parts + o, sizeof(parts) - o,
+                                  "%g %% of requests answered 429 "
+                                  "ThrottlingException (--throttle-rate %g)",
+                                  a->throttle_rate * 100, a->throttle_rate);
+        if (a->error_rate > 0 && o < sizeof(parts))
+            snprintf(parts + o, sizeof(parts) - o,
+                     "%s%g %% answered 500 InternalServerException "
+                     "(--error-rate %g)",
+                     o ? ", " : "", a->error_rate * 100, a->error_rate);
+        fprintf(stderr, "fuota serve: fault injection on: %s, seed %lld\n",
+                parts, a->seed);
+    }
+    if (a->time_scale > 0 && a->time_scale != 1)
+        fprintf(stderr,
+                "fuota serve: simulated time runs %g times as fast as real "
+                "time (--time-scale %g)\n",
+                a->time_scale, a->time_scale);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     struct serve_args a;
@@ -303,6 +331,15 @@ int cmd_serve(int argc, char **argv)
         .spread = a.device_spread / 100.0,
         .seed = (uint64_t)a.seed,
     };
+    /* Start and end lines of the sessions (kept with --quiet). */
+    struct session_log *slog =
+        session_log_new(stderr, NULL, NULL, a.time_scale, true);
+    if (slog == NULL) {
+        cli_error(CMD, "cannot start the session log: out of memory");
+        free(state);
+        aws_keyring_cleanup(&keys);
+        return EXIT_CHECK;
+    }
     struct store_options so = {
         .path = state,
         .region = region,
@@ -313,6 +350,8 @@ int cmd_serve(int argc, char **argv)
         .seed = (uint64_t)a.seed,
         .on_session_start = fleet_store_hook,
         .hook_ctx = &fleet,
+        .on_session_started = session_log_started,
+        .started_ctx = slog,
     };
     struct store *store = NULL;
     struct backend_error berr;
@@ -321,6 +360,7 @@ int cmd_serve(int argc, char **argv)
         cli_error(CMD, "--state: %s",
                   berr.message[0] ? berr.message
                                   : backend_status_help(berr.status));
+        session_log_free(slog);
         free(state);
         aws_keyring_cleanup(&keys);
         return EXIT_CHECK;
@@ -366,6 +406,7 @@ int cmd_serve(int argc, char **argv)
     if (st != SERVER_OK) {
         cli_error(CMD, "%s: %s", server_status_message(st), err);
         store_close(store);
+        session_log_free(slog);
         free(state);
         aws_keyring_cleanup(&keys);
         return st == SERVER_E_NOT_LOOPBACK ? EXIT_USAGE : EXIT_CHECK;
@@ -381,6 +422,7 @@ int cmd_serve(int argc, char **argv)
             "fuota serve: virtual devices: %g %% mean loss, %g %% spread, "
             "seed %lld\n",
             a.device_loss, a.device_spread, a.seed);
+    say_simulation(&a);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);
 
@@ -392,6 +434,7 @@ int cmd_serve(int argc, char **argv)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv, GRACE_MS);
     store_close(store);
+    session_log_free(slog);
     if (strcmp(state, ":memory:") == 0)
         fprintf(stderr, "fuota serve: stopped (in-memory state discarded)\n");
     else

@@ -139,6 +139,9 @@ struct store {
     bool (*on_session_start)(void *ctx, const struct store_session *session,
                              struct store_outcome *outcomes);
     void *hook_ctx;
+    void (*on_session_started)(void *ctx,
+                               const struct store_session_summary *summary);
+    void *started_ctx;
     double throttle_rate;
     double error_rate;
     uint64_t rng;
@@ -1142,7 +1145,8 @@ static bool play_session(struct store *s, const struct start_snap *p,
 /* Writes the start and every device's outcome (transaction open). */
 static bool write_start(struct store *s, const struct start_snap *p,
                         const struct store_outcome *out, int64_t now,
-                        const struct start_times *x)
+                        const struct start_times *x,
+                        struct store_session_summary *sum)
 {
     bool ok = true;
     size_t k = 0; /* index in the play list */
@@ -1158,6 +1162,7 @@ static bool write_start(struct store *s, const struct start_snap *p,
             k++;
         }
         ok = report(s, p->r.seq, p->devices[i], status, now, at);
+        sum->counts[status]++;
     }
     sqlite3_stmt *q = ok ? stmt(s, Q_START) : NULL;
     if (!q)
@@ -1227,10 +1232,22 @@ enum backend_status store_start_task(struct store *s, const char *id,
         /* One transaction: the start and every device's outcome. */
         struct start_times x =
             start_times(s, &snap.r.task, now, has_start_time, start_time);
-        bool ok =
-            write_start(s, &snap, s->on_session_start ? out : NULL, now, &x);
+        struct store_session_summary sum = {
+            .task_id = id,
+            .started_ms = now,
+            .session_start_ms = x.begin_ms,
+            .session_end_ms = x.end_ms,
+            .simulated_ms =
+                (int64_t)((double)(x.end_ms - x.begin_ms) * s->time_scale),
+            .devices = snap.ndev,
+            .groups = snap.ngrp,
+        };
+        bool ok = write_start(s, &snap, s->on_session_start ? out : NULL, now,
+                              &x, &sum);
         st = finish(s, ok ? BACKEND_OK : db_error(s, err), err);
         snap_free(&snap);
+        if (st == BACKEND_OK && s->on_session_started)
+            s->on_session_started(s->started_ctx, &sum);
     }
     free(out);
     return st;
@@ -1428,6 +1445,8 @@ enum backend_status store_open(const struct store_options *opts,
         opts->image_bytes ? opts->image_bytes : STORE_DEFAULT_IMAGE_BYTES;
     s->on_session_start = opts->on_session_start;
     s->hook_ctx = opts->hook_ctx;
+    s->on_session_started = opts->on_session_started;
+    s->started_ctx = opts->started_ctx;
     s->throttle_rate = opts->throttle_rate;
     s->error_rate = opts->error_rate;
     s->rng = opts->seed;

@@ -118,6 +118,24 @@ struct store_outcome {
     int64_t at_ms;
 };
 
+/*
+ * A session that StartFuotaTask has committed, for on_session_started.
+ * Times are the store clock's ms; simulated_ms is the session's length in
+ * simulated time (end - start times time_scale). counts[s] is the number
+ * of the task's devices whose final FuotaDeviceStatus is s (each shows it
+ * from its own time on; conflicts at once).
+ */
+struct store_session_summary {
+    const char *task_id;
+    int64_t started_ms;
+    int64_t session_start_ms;
+    int64_t session_end_ms;
+    int64_t simulated_ms;
+    size_t devices;
+    size_t groups;
+    size_t counts[BACKEND_DEVICE_STATUS_COUNT];
+};
+
 struct store_options {
     /* Database file, or NULL / ":memory:" for a private in-memory store. */
     const char *path;
@@ -176,6 +194,14 @@ struct store_options {
     bool (*on_session_start)(void *ctx, const struct store_session *session,
                              struct store_outcome *outcomes);
     void *hook_ctx;
+    /*
+     * Told after a StartFuotaTask is committed (never for one that failed),
+     * on the calling thread, store mutex not held; must not call the store.
+     * The summary is valid during the call only. NULL = nobody is told.
+     */
+    void (*on_session_started)(void *ctx,
+                               const struct store_session_summary *summary);
+    void *started_ctx;
 
     /* Fault injection (see above); rates in 0..1, their sum <= 1. */
     double throttle_rate;
