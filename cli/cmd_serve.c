@@ -63,6 +63,9 @@ static const char usage_text[] =
     "                       (default 5)\n"
     "  --device-spread PCT  spread of the loss across devices (standard\n"
     "                       deviation, 0..100, default 0)\n"
+    "  --group-devices N    virtual devices each multicast group carries\n"
+    "                       into the tasks it is associated with, 0..1000\n"
+    "                       (default 4)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --request-timeout S  seconds a request may take to arrive in full\n"
     "                       (request line, headers and body, counted from\n"
@@ -94,6 +97,7 @@ struct serve_args {
     double time_scale;
     double device_loss;
     double device_spread;
+    long long group_devices;
     long long max_body;
     double request_timeout;
     long long client_connections;
@@ -109,6 +113,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
     a->seed = 1;
     a->device_loss = DEFAULT_DEVICE_LOSS;
     a->request_timeout = SERVER_REQUEST_TIMEOUT_DEFAULT_MS / 1000.0;
+    a->group_devices = STORE_DEFAULT_GROUP_DEVICES;
     a->client_connections = SERVER_CLIENT_CONNECTIONS_DEFAULT;
     const struct opts_spec specs[] = {
         OPTS_INT_OPT("--port", &a->port, 0, 65535),
@@ -126,6 +131,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         OPTS_DOUBLE_OPT("--time-scale", &a->time_scale, 0.001, 1e6),
         OPTS_DOUBLE_OPT("--device-loss", &a->device_loss, 0, 100),
         OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
+        OPTS_INT_OPT("--group-devices", &a->group_devices, 0,
+                     STORE_GROUP_DEVICES_MAX),
         OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
         OPTS_DOUBLE_OPT("--request-timeout", &a->request_timeout, 0.05, 3600),
         OPTS_INT_OPT("--client-connections", &a->client_connections, 1,
@@ -348,6 +355,7 @@ int cmd_serve(int argc, char **argv)
         .throttle_rate = a.throttle_rate,
         .error_rate = a.error_rate,
         .seed = (uint64_t)a.seed,
+        .group_devices = a.group_devices > 0 ? (int)a.group_devices : -1,
         .on_session_start = fleet_store_hook,
         .hook_ctx = &fleet,
         .on_session_started = session_log_started,
@@ -420,8 +428,8 @@ int cmd_serve(int argc, char **argv)
             a.require_auth ? ", SigV4 on" : ", no authentication");
     fprintf(stderr,
             "fuota serve: virtual devices: %g %% mean loss, %g %% spread, "
-            "seed %lld\n",
-            a.device_loss, a.device_spread, a.seed);
+            "seed %lld; %lld per multicast group\n",
+            a.device_loss, a.device_spread, a.seed, a.group_devices);
     say_simulation(&a);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);

@@ -511,7 +511,6 @@ static const struct device_filter never_matching[] = {
     { .name = "destinationName", .max = 128 },
     { .name = "deviceProfileId", .max = 256 },
     { .name = "serviceProfileId", .max = 256 },
-    { .name = "multicastGroupId", .max = 256 },
 };
 
 /* Reads query parameter NAME (at most MAX characters) into dst; 1 present
@@ -596,13 +595,15 @@ static void reply_devices(struct http_reply *r,
 /* ListWirelessDevices without a task: every virtual device, by id, one page
  * from one store call (one fault draw, one query). */
 static void list_all_devices(struct store *s, const struct http_route_match *m,
+                             const char *group,
                              const struct backend_page_req *page,
                              struct http_reply *r)
 {
     struct backend_id_page p;
     struct backend_error err;
     backend_error_clear(&err);
-    if (store_list_all_devices(s, page, &p, &err) != BACKEND_OK) {
+    if (store_list_all_devices_in_group(s, group, page, &p, &err) !=
+        BACKEND_OK) {
         reply_backend_error(r, &err);
         return;
     }
@@ -630,6 +631,11 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
     int has_task = device_filter_param(query, "fuotaTaskId", BACKEND_ID_MAX,
                                        task_id, sizeof(task_id), r);
     if (has_task < 0)
+        return;
+    char group[HTTP_LABEL_MAX + 1];
+    int has_group = device_filter_param(
+        query, "multicastGroupId", BACKEND_ID_MAX, group, sizeof(group), r);
+    if (has_group < 0)
         return;
     bool matches_none = false;
     for (size_t i = 0; i < sizeof(never_matching) / sizeof(never_matching[0]);
@@ -662,7 +668,7 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
         return;
     }
     if (!has_task) {
-        list_all_devices(s, m, &page, r);
+        list_all_devices(s, m, has_group ? group : NULL, &page, r);
         return;
     }
 
@@ -672,7 +678,8 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
     backend_error_clear(&err);
     const char *prefix = store_arn_prefix(s);
     struct backend_device_page p;
-    enum backend_status st = store_list_devices(s, task_id, &page, &p, &err);
+    enum backend_status st = store_list_devices_in_group(
+        s, task_id, has_group ? group : NULL, &page, &p, &err);
     if (st == BACKEND_NOT_FOUND) {
         /* ListWirelessDevices has no ResourceNotFoundException: a filter
          * on a task that does not exist matches no device. */

@@ -31,6 +31,14 @@
  *   virtual ones when associated (the simulator has no device registry);
  *   associating twice is a no-op; disassociating one that is not associated
  *   -> ResourceNotFoundException.
+ * - A multicast group carries virtual devices: associating group G with a
+ *   task associates G's group_devices devices with it too (ids from
+ *   store_group_device_id(), the same for G everywhere), and
+ *   disassociating G takes them away again. They play the session like
+ *   any device and are listed with the task's devices with their
+ *   FuotaDeviceStatus; they are not associated "directly", so
+ *   DisassociateWirelessDevice does not take one away (ResourceNotFound)
+ *   unless it was also associated directly, which makes it the task's own.
  * - Paging: stable creation order; opaque next tokens; see
  *   struct backend_page_req for max_results.
  *
@@ -71,7 +79,7 @@
 struct store;
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* PRAGMA application_id of our files ("FUOT"). */
 #define STORE_APPLICATION_ID 0x46554F54
 
@@ -84,6 +92,8 @@ struct store;
 #define STORE_DEFAULT_SETUP_MS      10000
 #define STORE_DEFAULT_DELETE_MS     5000
 #define STORE_DEFAULT_BUSY_MS       5000
+#define STORE_DEFAULT_GROUP_DEVICES 4
+#define STORE_GROUP_DEVICES_MAX     1000
 
 /*
  * A session about to be played, handed to on_session_start. All pointers are
@@ -203,6 +213,11 @@ struct store_options {
                                const struct store_session_summary *summary);
     void *started_ctx;
 
+    /* Virtual devices of each multicast group (see above): 0 =
+     * STORE_DEFAULT_GROUP_DEVICES, negative = none, at most
+     * STORE_GROUP_DEVICES_MAX. */
+    int group_devices;
+
     /* Fault injection (see above); rates in 0..1, their sum <= 1. */
     double throttle_rate;
     double error_rate;
@@ -321,6 +336,29 @@ enum backend_status
 store_list_all_devices(struct store *store, const struct backend_page_req *page,
                        struct backend_id_page *out, struct backend_error *err)
     __attribute__((warn_unused_result));
+/*
+ * The same listings narrowed to the virtual devices of multicast group
+ * group_id (NULL = no narrowing): of task `id` with their status, or of
+ * every live task (each device once, by id). Paging and errors as the
+ * unnarrowed calls.
+ */
+enum backend_status store_list_devices_in_group(
+    struct store *store, const char *id, const char *group_id,
+    const struct backend_page_req *page, struct backend_device_page *out,
+    struct backend_error *err) __attribute__((warn_unused_result));
+enum backend_status store_list_all_devices_in_group(
+    struct store *store, const char *group_id,
+    const struct backend_page_req *page, struct backend_id_page *out,
+    struct backend_error *err) __attribute__((warn_unused_result));
+
+/*
+ * The id of the k-th (1-based) virtual device of multicast group G: the
+ * FNV-1a 64-bit hash of the bytes of G, ':' and k in decimal ("grp-1:3"),
+ * as 16 lowercase hex digits -- a DevEui-shaped id, the same for G in every
+ * store and every run. out must hold 17 bytes.
+ */
+void store_group_device_id(const char *group_id, unsigned k, char out[17]);
+
 /* "arn:aws:iotwireless:REGION:ACCOUNT" of this store's ARNs. */
 const char *store_arn_prefix(const struct store *store);
 

@@ -56,10 +56,18 @@ static const char schema_v2[] =
     "CREATE INDEX tasks_delete_at ON tasks(delete_at_ms)"
     " WHERE delete_at_ms IS NOT NULL;";
 
+/* v3: devices a task has through a multicast group (the group's virtual
+ * devices) name it; NULL for devices associated directly. */
+static const char schema_v3[] =
+    "ALTER TABLE task_devices ADD COLUMN via_group TEXT;"
+    "CREATE INDEX task_devices_group ON task_devices(via_group)"
+    " WHERE via_group IS NOT NULL;";
+
 /* migrations[v] upgrades a schema of version v to v + 1. */
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 enum file_kind { FILE_OURS, FILE_EMPTY, FILE_FOREIGN, FILE_CORRUPT };

@@ -859,9 +859,13 @@ static void test_associations(void **state)
     assert_int_equal(store_associate_group(s, c.id, "grp-0", &err), BACKEND_OK);
     struct backend_device_page dp;
     assert_int_equal(store_list_devices(s, c.id, NULL, &dp, &err), BACKEND_OK);
-    assert_int_equal(dp.count, 2);
+    /* the two devices, then each group's virtual devices */
+    assert_int_equal(dp.count, 2 + 5 * STORE_DEFAULT_GROUP_DEVICES);
     assert_string_equal(dp.items[0].id, "dev-a");
     assert_string_equal(dp.items[1].id, "dev-b");
+    char first[17];
+    store_group_device_id("grp-0", 1, first);
+    assert_string_equal(dp.items[2].id, first);
     assert_null(dp.next_token);
     backend_device_page_cleanup(&dp);
 
@@ -975,12 +979,13 @@ static void test_session_hook_and_conflicting_devices(void **state)
     fake_now += 1000;
     assert_int_equal(store_start_task(s, b.id, false, 0, &err), BACKEND_OK);
     assert_int_equal(log.calls, 2);
-    assert_int_equal(log.devices, 2);
+    /* own-1, own-2 and the virtual devices of grp */
+    assert_int_equal(log.devices, 2 + STORE_DEFAULT_GROUP_DEVICES);
     assert_int_equal(log.groups, 1);
     assert_string_equal(log.first_device, "own-1");
     struct backend_device_page dp;
     assert_int_equal(store_list_devices(s, b.id, NULL, &dp, &err), BACKEND_OK);
-    assert_int_equal(dp.count, 3);
+    assert_int_equal(dp.count, 3 + STORE_DEFAULT_GROUP_DEVICES);
     assert_int_equal(dp.items[0].status, BACKEND_DEVICE_CONFLICT);
     assert_int_equal(dp.items[1].status, BACKEND_DEVICE_INITIAL);
     assert_int_equal(dp.items[2].status, BACKEND_DEVICE_INITIAL);
@@ -1360,6 +1365,9 @@ static void test_foreign_and_empty_files(void **state)
     assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "DROP INDEX tasks_delete_at;"
+                                  "DROP INDEX task_devices_group;"
+                                  "ALTER TABLE task_devices"
+                                  " DROP COLUMN via_group;"
                                   "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -1372,6 +1380,10 @@ static void test_foreign_and_empty_files(void **state)
                      STORE_SCHEMA_VERSION);
     assert_int_equal(sql_int(older, "SELECT count(*) FROM sqlite_master"
                                     " WHERE name = 'tasks_delete_at'"),
+                     1);
+    assert_int_equal(sql_int(older, "SELECT count(*) FROM"
+                                    " pragma_table_info('task_devices')"
+                                    " WHERE name = 'via_group'"),
                      1);
 
     /* bad options */

@@ -308,15 +308,15 @@ static void test_newer_schema_refused(void **state)
     char *moved;
     assert_int_equal(store_db_open(&o, &db, &moved, &err), BACKEND_OK);
     assert_int_equal(
-        sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL),
+        sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(store_db_open(&o, &db, &moved, &err), BACKEND_INTERNAL);
     assert_null(db);
     assert_null(moved);
-    assert_non_null(strstr(err.message, "schema version 3, newer"));
+    assert_non_null(strstr(err.message, "schema version 4, newer"));
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(one_int(db, "PRAGMA user_version"), 3);
+    assert_int_equal(one_int(db, "PRAGMA user_version"), 4);
     sqlite3_close(db);
 }
 
