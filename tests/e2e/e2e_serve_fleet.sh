@@ -223,7 +223,7 @@ req GET "/wireless-devices?fuotaTaskId=$ID&wirelessDeviceType=LoRaWAN"
 contains "wirelessDeviceType LoRaWAN keeps them" "$body" '"Id":"dev-x"'
 req GET "/wireless-devices?multicastGroupId=g1"
 status_is "multicastGroupId alone" 200
-contains "simulated groups have no member devices" "$body" \
+contains "a group never associated has no devices" "$body" \
     '{"WirelessDeviceList":[]}'
 req POST "/wireless-devices"
 error_is "POST /wireless-devices" 405 MethodNotAllowedException
