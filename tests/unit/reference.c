@@ -9,7 +9,13 @@
 
 #include <cmocka.h>
 
-char *reference_read(const char *path)
+const char *reference_dir(void)
+{
+    const char *d = getenv("FUOTA_REF");
+    return d && *d ? d : "tests/data/reference";
+}
+
+char *reference_read(const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -33,16 +39,16 @@ char *reference_read(const char *path)
     fclose(f);
     if (buf != NULL)
         buf[len] = '\0';
+    if (len_out != NULL)
+        *len_out = len;
     return buf;
 }
 
 cJSON *reference_load(const char *file)
 {
-    const char *ref = getenv("FUOTA_REF");
     char path[1024];
-    snprintf(path, sizeof(path), "%s/%s",
-             ref != NULL ? ref : "tests/data/reference", file);
-    char *text = reference_read(path);
+    snprintf(path, sizeof(path), "%s/%s", reference_dir(), file);
+    char *text = reference_read(path, NULL);
     if (text == NULL)
         fail_msg("cannot read %s", path);
     cJSON *json = cJSON_Parse(text);

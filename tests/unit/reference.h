@@ -7,10 +7,16 @@
  * when unset). Failures are cmocka failures in the calling test.
  */
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
-/* The whole file at path, NUL-terminated (caller frees), or NULL. */
-char *reference_read(const char *path);
+/* $FUOTA_REF, or "tests/data/reference" when it is unset or empty. */
+const char *reference_dir(void);
+
+/* The whole file at path, NUL-terminated (caller frees), its length in
+ * *len (len may be NULL); NULL when it cannot be read. */
+char *reference_read(const char *path, size_t *len);
 
 /* The reference file parsed as JSON (caller cJSON_Delete()s); fails the
  * test when it cannot be read or parsed. */
