@@ -62,6 +62,9 @@ static const char usage_text[] =
     "                       (default 5)\n"
     "  --device-spread PCT  spread of the loss across devices (standard\n"
     "                       deviation, 0..100, default 0)\n"
+    "  --fault NAME:PCT     give PCT % of the virtual devices a fault\n"
+    "                       (repeatable; the names of 'fuota simulate'):\n"
+    "                       they end with its FuotaDeviceStatus\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --threads N          worker threads (default 2 per CPU)\n"
     "  -q, --quiet          no access log (one line per request on stderr)\n"
@@ -86,6 +89,9 @@ struct serve_args {
     double time_scale;
     double device_loss;
     double device_spread;
+    const char *faults[2 * FAULT_COUNT];
+    size_t fault_count;
+    struct fault_config fault_cfg;
     long long max_body;
     long long threads;
     bool quiet;
@@ -114,6 +120,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         OPTS_DOUBLE_OPT("--time-scale", &a->time_scale, 0.001, 1e6),
         OPTS_DOUBLE_OPT("--device-loss", &a->device_loss, 0, 100),
         OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
+        OPTS_LIST_OPT("--fault", a->faults, &a->fault_count),
         OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
         OPTS_INT_OPT("--threads", &a->threads, 1, 256),
         { .name = "--quiet",
@@ -132,6 +139,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         return -1;
     if (st != OPTS_OK)
         return EXIT_USAGE;
+    if (!cli_parse_faults(CMD, a->faults, a->fault_count, &a->fault_cfg))
+        return cli_usage_error(CMD);
     if (a->throttle_rate + a->error_rate > 1.0) {
         cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
         return cli_usage_error(CMD);
@@ -288,6 +297,7 @@ int cmd_serve(int argc, char **argv)
         .loss = a.device_loss / 100.0,
         .spread = a.device_spread / 100.0,
         .seed = (uint64_t)a.seed,
+        .faults = a.fault_cfg,
     };
     struct store_options so = {
         .path = state,
@@ -359,6 +369,10 @@ int cmd_serve(int argc, char **argv)
             "fuota serve: virtual devices: %g %% mean loss, %g %% spread, "
             "seed %lld\n",
             a.device_loss, a.device_spread, a.seed);
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++)
+        if (a.fault_cfg.share[f] > 0.0)
+            fprintf(stderr, "fuota serve: fault %s on %g %% of the devices\n",
+                    fault_name((enum fault)f), a.fault_cfg.share[f] * 100.0);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);
 

@@ -58,6 +58,11 @@ static const char usage_text[] =
     "  --max-frag-size N    device limit: largest fragment size\n"
     "  --max-lost N         device limit: most lost fragments it can repair\n"
     "  --device-memory N    device limit: bytes for image + decoder\n"
+    "  --fault NAME:PCT     give PCT % of the devices a fault (repeatable):\n"
+    "                       package-not-supported, frag-algo-unsupported,\n"
+    "                       not-enough-memory, frag-index-unsupported,\n"
+    "                       wrong-descriptor, session-cnt-replay, mic-error\n"
+    "                       (wrong multicast keys); see 'Outcomes'\n"
     "Run:\n"
     "  --seed S             random seed (0..2^53-1, default 1)\n"
     "  --threads T          worker threads (default: online cores)\n"
@@ -88,6 +93,9 @@ struct sim_args {
     long long threads;
     bool early_stop;
     long long max_frags, max_frag_size, max_lost, device_memory;
+    const char *faults[2 * FAULT_COUNT];
+    size_t fault_count;
+    struct fault_config fault_cfg;
     bool json;
     const char *report, *events, *csv;
 };
@@ -120,6 +128,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         OPTS_INT_OPT("--max-frag-size", &a->max_frag_size, 1, 255),
         OPTS_INT_OPT("--max-lost", &a->max_lost, 1, LOSS_FRAGMENT_MAX),
         OPTS_INT_OPT("--device-memory", &a->device_memory, 1, 1LL << 40),
+        OPTS_LIST_OPT("--fault", a->faults, &a->fault_count),
         OPTS_INT_OPT("--seed", &a->seed, 0, SEED_MAX),
         OPTS_INT_OPT("--threads", &a->threads, 1, FLEET_THREADS_MAX),
         OPTS_FLAG_OPT("--early-stop", &a->early_stop),
@@ -139,6 +148,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         return -1;
     if (st != OPTS_OK)
         return EXIT_USAGE;
+    if (!cli_parse_faults(CMD, a->faults, a->fault_count, &a->fault_cfg))
+        return cli_usage_error(CMD);
     if (mode && strcmp(mode, "full") == 0) {
         a->mode = FLEET_MODE_FULL;
     } else if (mode && strcmp(mode, "rank") == 0) {
@@ -323,6 +334,7 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     p.limits.max_frag_size = (uint32_t)a->max_frag_size;
     p.limits.max_lost = (uint32_t)a->max_lost;
     p.limits.memory_bytes = (uint64_t)a->device_memory;
+    p.faults = a->fault_cfg;
     struct progress pr = { .shown = -1 };
     if (isatty(STDERR_FILENO)) {
         p.progress = on_progress;
