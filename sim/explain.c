@@ -9,10 +9,8 @@
 
 #define WIDTH 78
 
-/* TEXT word-wrapped to WIDTH columns, every line after INDENT; the first
- * line starts with LEAD (counted in the indent). */
-static void wrap(FILE *out, const char *indent, const char *lead,
-                 const char *text)
+void explain_wrap(FILE *out, const char *indent, const char *lead,
+                  const char *text)
 {
     size_t col = strlen(indent) + strlen(lead);
     fprintf(out, "%s%s", indent, lead);
@@ -94,7 +92,7 @@ static void print_one(FILE *out, enum backend_device_status status,
              backend_device_status_name(status), total, total == 1 ? "" : "s",
              o->summary);
     fprintf(out, "  %s\n", lead);
-    wrap(out, "      ", "", o->meaning);
+    explain_wrap(out, "      ", "", o->meaning);
     size_t count[FAULT_COUNT];
     by_fault(r, status, count);
     char line[256];
@@ -107,7 +105,7 @@ static void print_one(FILE *out, enum backend_device_status status,
         else
             snprintf(line, sizeof(line), "%zu had the fault %s (%s).", count[f],
                      fault_name((enum fault)f), fault_help((enum fault)f));
-        wrap(out, "      ", "In this run: ", line);
+        explain_wrap(out, "      ", "In this run: ", line);
     }
     for (size_t i = 0; !o->success && i < outcome_cause_count(o); i++) {
         if (i == 0)
@@ -115,9 +113,9 @@ static void print_one(FILE *out, enum backend_device_status status,
         char text[512];
         snprintf(text, sizeof(text), "%s [%s]", o->causes[i].text,
                  o->causes[i].source);
-        wrap(out, "      ", "- ", text);
+        explain_wrap(out, "      ", "- ", text);
     }
-    wrap(out, "      ", "What to do: ", o->action);
+    explain_wrap(out, "      ", "What to do: ", o->action);
 }
 
 bool explain_print(FILE *out, const struct fleet_params *p,

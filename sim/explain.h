@@ -19,6 +19,13 @@
 struct cJSON;
 
 /*
+ * TEXT word-wrapped to 78 columns: the first line is INDENT LEAD TEXT...,
+ * the next ones are indented to line up after LEAD.
+ */
+void explain_wrap(FILE *out, const char *indent, const char *lead,
+                  const char *text);
+
+/*
  * "Faults    10 % mic-error (wrong multicast keys), ...\n" when the run
  * has faults, nothing otherwise.
  */

@@ -116,6 +116,17 @@ static cJSON *stats_json(const struct report_stats *s, bool us)
     return o;
 }
 
+void report_loss_json(cJSON *o, const struct loss_config *l)
+{
+    if (!o)
+        return;
+    cJSON_AddNumberToObject(o, "loss_percent", l->loss * 100.0);
+    cJSON_AddNumberToObject(o, "burst_fragments", l->burst);
+    cJSON_AddNumberToObject(o, "spread_percent", l->spread * 100.0);
+    cJSON_AddNumberToObject(o, "shared_loss_percent", l->shared_loss * 100.0);
+    cJSON_AddNumberToObject(o, "late_join_fragments", l->late_join);
+}
+
 static const char *mode_name(enum fleet_mode m)
 {
     return m == FLEET_MODE_RANK ? "rank" : "full";
@@ -139,12 +150,7 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddBoolToObject(sim, "early_stop", p->early_stop);
     cJSON_AddBoolToObject(sim, "per_device_link_loss", p->device_loss != NULL);
     cJSON *loss = cJSON_AddObjectToObject(sim, "loss");
-    cJSON_AddNumberToObject(loss, "loss_percent", p->loss.loss * 100.0);
-    cJSON_AddNumberToObject(loss, "burst_fragments", p->loss.burst);
-    cJSON_AddNumberToObject(loss, "spread_percent", p->loss.spread * 100.0);
-    cJSON_AddNumberToObject(loss, "shared_loss_percent",
-                            p->loss.shared_loss * 100.0);
-    cJSON_AddNumberToObject(loss, "late_join_fragments", p->loss.late_join);
+    report_loss_json(loss, &p->loss);
     cJSON_AddNumberToObject(loss, "burst_raised_devices",
                             (double)loss_burst_raised_count(
                                 &p->loss, p->seed, p->devices, p->device_loss));

@@ -58,6 +58,11 @@ struct report_stats {
 /* Sorts values[0..n) in place and fills *out (zeros when n = 0). */
 void report_stats(uint64_t *values, size_t n, struct report_stats *out);
 
+/* The loss model's members of the report (loss_percent, burst_fragments,
+ * spread_percent, shared_loss_percent, late_join_fragments) added to o (a
+ * NULL o is ignored). */
+void report_loss_json(struct cJSON *o, const struct loss_config *l);
+
 /* The whole report as a cJSON object (caller frees with cJSON_Delete), or
  * NULL on out of memory. */
 struct cJSON *report_to_json(const struct fleet_params *p,
