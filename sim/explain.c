@@ -1,6 +1,7 @@
 /* A simulation's outcomes explained (see sim/explain.h). */
 #include "sim/explain.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -22,7 +23,9 @@ void explain_wrap(FILE *out, const char *indent, const char *lead,
         size_t word = strcspn(p, " ");
         if (word == 0)
             break;
-        if (col > start && col + 1 + word > WIDTH) {
+        /* A "%" stays with its number. */
+        bool glued = *p == '%';
+        if (col > start && col + 1 + word > WIDTH && !glued) {
             fprintf(out, "\n%s%*s", indent, (int)(start - strlen(indent)), "");
             col = start;
         } else if (col > start) {

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -114,6 +116,60 @@ static void test_specific_causes(void **state)
     }
 }
 
+/* Runs of blanks and line ends as one space, in place. */
+static void squeeze(char *s)
+{
+    char *out = s;
+    bool space = false;
+    for (char *p = s; *p; p++) {
+        bool blank = *p == ' ' || *p == '\n' || *p == '\t';
+        if (blank && space)
+            continue;
+        *out++ = blank ? ' ' : *p;
+        space = blank;
+    }
+    *out = '\0';
+}
+
+static void expect_in(const char *doc, const char *what, const char *text)
+{
+    char want[1024];
+    snprintf(want, sizeof(want), "%s", text);
+    squeeze(want);
+    if (!strstr(doc, want))
+        fail_msg("docs/guide/outcomes.md lacks the %s: '%s'", what, want);
+}
+
+/* The guide's chapter says what the table says, status by status. */
+static void test_guide_chapter(void **state)
+{
+    (void)state;
+    const char *root = getenv("FUOTA_ROOT");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/docs/guide/outcomes.md",
+             root ? root : ".");
+    char *doc = reference_read(path, NULL);
+    if (!doc)
+        fail_msg("cannot read %s", path);
+    squeeze(doc);
+    for (size_t i = 0; i < BACKEND_DEVICE_STATUS_COUNT; i++) {
+        const struct outcome *o = outcome_of((enum backend_device_status)i);
+        char line[256];
+        snprintf(line, sizeof(line), "#### %s: %s",
+                 backend_device_status_name(o->status), o->summary);
+        expect_in(doc, "heading", line);
+        expect_in(doc, "meaning", o->meaning);
+        expect_in(doc, "action", o->action);
+        for (size_t k = 0; k < outcome_cause_count(o); k++) {
+            char cause[1024];
+            snprintf(cause, sizeof(cause), "%s [%s]", o->causes[k].text,
+                     o->causes[k].source);
+            expect_in(doc, "cause", cause);
+        }
+    }
+    free(doc);
+}
+
 static void test_out_of_range(void **state)
 {
     (void)state;
@@ -130,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_covers_service_model),
         cmocka_unit_test(test_specific_causes),
+        cmocka_unit_test(test_guide_chapter),
         cmocka_unit_test(test_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
