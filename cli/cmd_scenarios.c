@@ -9,7 +9,7 @@
 #include "cli/datadir.h"
 #include "cli/opts.h"
 #include "cli/util.h"
-#include "core/limits.h"
+#include "core/units.h"
 #include "sim/explain.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
@@ -104,8 +104,8 @@ static void print_outage(const struct scenario_outage *o)
 {
     char at[48], len[48];
     printf("  %-14s at %s, for %s\n", "outage",
-           limits_format_duration(o->at_s, at, sizeof(at)),
-           limits_format_duration(o->for_s, len, sizeof(len)));
+           units_duration(o->at_s, at, sizeof(at)),
+           units_duration(o->for_s, len, sizeof(len)));
 }
 
 static void print_details(const struct scenario *s)

@@ -45,7 +45,7 @@ int cmd_skeleton(int argc, char **argv)
      * 100 kB image (2084 fragments) stays far below 16383; but at DR0 such a
      * session lasts 19 h 27 min, beyond the 2^15 s a Class C session can
      * (core/limits.h): `fuota plan` says so, and what fits (a faster DR).
-     * Images up to 46,800 bytes (975 + 195 fragments in 9 h 06 min) fit.
+     * Images up to 46,800 bytes (975 + 195 fragments in 9 h 6 min) fit.
      */
     struct fuota_tag tags[] = {
         { .key = (char *)"project", .value = (char *)"field-sensors" },

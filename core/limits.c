@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/backend.h"
+#include "core/units.h"
 
 static const char *const start_messages[] = {
 #define X(id, text) [id] = text,
@@ -18,25 +19,6 @@ const char *limits_start_message(enum limits_start s)
     if ((size_t)s >= sizeof(start_messages) / sizeof(start_messages[0]))
         return "unknown scheduling status";
     return start_messages[s];
-}
-
-const char *limits_format_duration(double seconds, char *buf, size_t size)
-{
-    if (!(seconds > 0.0))
-        seconds = 0.0;
-    if (seconds >= 48.0 * 3600.0) {
-        unsigned long long h = (unsigned long long)llround(seconds / 3600.0);
-        snprintf(buf, size, "%llu d %02llu h", h / 24, h % 24);
-    } else if (seconds >= 3600.0) {
-        unsigned long long m = (unsigned long long)llround(seconds / 60.0);
-        snprintf(buf, size, "%llu h %02llu min", m / 60, m % 60);
-    } else if (seconds >= 60.0) {
-        unsigned long long s = (unsigned long long)llround(seconds);
-        snprintf(buf, size, "%llu min %02llu s", s / 60, s % 60);
-    } else {
-        snprintf(buf, size, "%.3f s", seconds);
-    }
-    return buf;
 }
 
 bool limits_check_image(uint64_t image_bytes, struct diag_list *diags)
@@ -91,7 +73,7 @@ bool limits_check_window(double session_s, struct diag_list *diags)
              "a multicast session (\"Create multicast groups\", "
              "SessionTimeout at most 172800 s): it cannot be delivered in "
              "one session",
-             limits_format_duration(session_s, took, sizeof(took)));
+             units_duration(session_s, took, sizeof(took)));
     return false;
 }
 
@@ -103,7 +85,7 @@ static const char *from_now(int64_t delta, char *buf, size_t size)
     if (delta == 0)
         snprintf(buf, size, "now");
     else
-        snprintf(buf, size, "%s %s", limits_format_duration(away, d, sizeof(d)),
+        snprintf(buf, size, "%s %s", units_duration(away, d, sizeof(d)),
                  delta < 0 ? "in the past" : "from now");
     return buf;
 }

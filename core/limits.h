@@ -133,12 +133,4 @@ enum limits_start limits_check_schedule(int64_t start, int64_t now,
                                         struct limits_schedule *out,
                                         struct diag_list *diags);
 
-/*
- * A duration for people into buf, returned: "3 d 02 h" (from 48 hours, to
- * the nearest hour), "20 h 51 min" (from an hour,
- * to the nearest minute), "3 min 42 s" (from a minute, to the second),
- * "42.000 s" below a minute. Negative and NaN read as 0.
- */
-const char *limits_format_duration(double seconds, char *buf, size_t size);
-
 #endif

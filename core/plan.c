@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/airtime.h"
+#include "core/units.h"
 
 /* Tolerance for comparing fragment counts computed from a loss percent. */
 #define COUNT_EPSILON 1e-9
@@ -559,7 +560,7 @@ static void fix_diag(const struct plan *p, const struct plan_fix *f,
                      struct diag_list *diags)
 {
     char took[48], what[160], dr_text[48];
-    limits_format_duration(f->session_wall_time_s, took, sizeof(took));
+    units_duration(f->session_wall_time_s, took, sizeof(took));
     const char *path = "";
     switch (f->kind) {
     case PLAN_FIX_DATA_RATE:
@@ -607,9 +608,8 @@ void plan_limit_diags(const struct plan *p, struct diag_list *diags)
         return;
     if (!p->timeout.fits) {
         char took[48], max[48];
-        limits_format_duration(p->session_wall_time_s, took, sizeof(took));
-        limits_format_duration((double)LIMITS_CLASS_C_TIMEOUT_MAX_S, max,
-                               sizeof(max));
+        units_duration(p->session_wall_time_s, took, sizeof(took));
+        units_duration((double)LIMITS_CLASS_C_TIMEOUT_MAX_S, max, sizeof(max));
         diag_add(diags, DIAG_WARNING, "", "session-timeout",
                  "the session lasts %s, longer than a Class C multicast "
                  "session can (TS005 McClassCSessionReq: 4-bit TimeOut, at "

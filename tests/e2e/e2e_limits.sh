@@ -16,7 +16,7 @@ req "$TMP/long.json" 48 20 30000
 expect_exit 0 "plan: a session longer than 2^15 s is a warning" \
     "$FUOTA" plan "$TMP/long.json" --image-size 100000
 contains "table: no timeout fits" "$out" "session timeout (Class C)      none fits: above 2^15 s; fragment 1093 of 2501 is the last heard"
-contains "warning: 20 h 51 min" "$err" "warning: the session lasts 20 h 51 min, longer than a Class C multicast session can (TS005 McClassCSessionReq: 4-bit TimeOut, at most 2^15 s = 9 h 06 min)"
+contains "warning: 20 h 51 min" "$err" "warning: the session lasts 20 h 51 min, longer than a Class C multicast session can (TS005 McClassCSessionReq: 4-bit TimeOut, at most 2^15 s = 9 h 6 min)"
 contains "note: what fits" "$err" "note: the session fits at a faster data rate, DR3 (SF9/125 kHz) with 112-byte fragments: 1072 fragments in 8 h 56 min"
 expect_exit 0 "plan --json" "$FUOTA" plan "$TMP/long.json" --image-size 100000 --json
 j=$(flat "$out")
@@ -53,7 +53,7 @@ req "$TMP/slow.json" 48 0 100000
 expect_exit 0 "plan: 48 h exactly" "$FUOTA" plan "$TMP/slow.json" --image-size 82944
 lacks "48 h: no window warning" "$err" "48-hour"
 expect_exit 0 "plan: 48 h and 100 s" "$FUOTA" plan "$TMP/slow.json" --image-size 82945
-contains "window warning" "$err" "warning: the session lasts 2 d 00 h, longer than the 48-hour window AWS gives a multicast session"
+contains "window warning" "$err" "warning: the session lasts 48 h 2 min, longer than the 48-hour window AWS gives a multicast session"
 
 # --start-time: at least 30 minutes from now, within 48 hours.
 expect_exit 0 "plan: start in 10 min" "$FUOTA" plan "$TMP/short.json" --image-size 100 --start-time "$(at 600)"

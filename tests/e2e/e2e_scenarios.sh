@@ -33,7 +33,7 @@ contains "JSON names, paths, summaries" "$j" '{"name":"wrong-keys","path":"'"$FU
 # One scenario in full.
 expect_exit 0 "scenarios gateway-outage" "$FUOTA" scenarios gateway-outage
 contains "story in full" "$out" "redundancy sent after it can fill the gap."
-contains "outage shown" "$out" "outage         at 10 min 00 s, for 10 min 00 s"
+contains "outage shown" "$out" "outage         at 10 min, for 10 min"
 expect_exit 0 "scenarios wrong-keys --json" "$FUOTA" scenarios wrong-keys --json
 j=$(flat "$out")
 contains "JSON faults" "$j" '"faults":{"mic-error":5}'
