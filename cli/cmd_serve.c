@@ -66,6 +66,9 @@ static const char usage_text[] =
     "  --group-devices N    virtual devices each multicast group carries\n"
     "                       into the tasks it is associated with, 0..1000\n"
     "                       (default 4)\n"
+    "  --fault NAME:PCT     give PCT % of the virtual devices a fault\n"
+    "                       (repeatable; the names of 'fuota simulate'):\n"
+    "                       they end with its FuotaDeviceStatus\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --request-timeout S  seconds a request may take to arrive in full\n"
     "                       (request line, headers and body, counted from\n"
@@ -98,6 +101,9 @@ struct serve_args {
     double device_loss;
     double device_spread;
     long long group_devices;
+    const char *faults[2 * FAULT_COUNT];
+    size_t fault_count;
+    struct fault_config fault_cfg;
     long long max_body;
     double request_timeout;
     long long client_connections;
@@ -133,6 +139,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
         OPTS_INT_OPT("--group-devices", &a->group_devices, 0,
                      STORE_GROUP_DEVICES_MAX),
+        OPTS_LIST_OPT("--fault", a->faults, &a->fault_count),
         OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
         OPTS_DOUBLE_OPT("--request-timeout", &a->request_timeout, 0.05, 3600),
         OPTS_INT_OPT("--client-connections", &a->client_connections, 1,
@@ -154,6 +161,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         return -1;
     if (st != OPTS_OK)
         return EXIT_USAGE;
+    if (!cli_parse_faults(CMD, a->faults, a->fault_count, &a->fault_cfg))
+        return cli_usage_error(CMD);
     if (a->throttle_rate + a->error_rate > 1.0) {
         cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
         return cli_usage_error(CMD);
@@ -337,6 +346,7 @@ int cmd_serve(int argc, char **argv)
         .loss = a.device_loss / 100.0,
         .spread = a.device_spread / 100.0,
         .seed = (uint64_t)a.seed,
+        .faults = a.fault_cfg,
     };
     /* Start and end lines of the sessions (kept with --quiet). */
     struct session_log *slog =
@@ -431,6 +441,12 @@ int cmd_serve(int argc, char **argv)
             "seed %lld; %lld per multicast group\n",
             a.device_loss, a.device_spread, a.seed, a.group_devices);
     say_simulation(&a);
+            "seed %lld\n",
+            a.device_loss, a.device_spread, a.seed);
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++)
+        if (a.fault_cfg.share[f] > 0.0)
+            fprintf(stderr, "fuota serve: fault %s on %g %% of the devices\n",
+                    fault_name((enum fault)f), a.fault_cfg.share[f] * 100.0);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);
 
