@@ -140,7 +140,7 @@ static void editor_sync(void)
     editor_free();
     if (!S.sub || !is_text(S.focus) || !visible)
         return;
-    int max = S.focus == PBF_DROP ? PB_TEXT_MAX : 24;
+    int max = pb_field_kind(S.focus) == PB_TEXT ? PB_TEXT_MAX : 24;
     S.form = edit_form_over(S.win, S.sub, S.fields, y, FIELD_X,
                             field_w(S.focus), max, S.set.text[S.focus]);
     if (!S.form)

@@ -67,7 +67,9 @@ size_t pb_replay(const struct fleet_params *p, const struct fleet_result *r,
             const struct fleet_device_result *x = &r->dev[d];
             if (!listening(x, n))
                 continue;
-            bool lost = loss_device_next(&ld[d], shared, n);
+            /* Wrong keys: no fragment passes the check (sim/events). */
+            bool lost = loss_device_next(&ld[d], shared, n) ||
+                        x->fault == FAULT_MIC_ERROR;
             if (!lost) {
                 if (!first_rx[d]) {
                     first_rx[d] = (uint16_t)n;
@@ -281,6 +283,7 @@ bool pbjob_device(const struct pb_job *job, size_t d, uint32_t n,
     if (n > r->sent)
         n = r->sent;
     out->status = x->status;
+    out->fault = x->fault;
     out->first_rx = job->first_rx[d];
     out->state = pb_state_at(x, out->first_rx, n, r->sent);
     out->refused = pb_refused(x);
@@ -311,7 +314,7 @@ bool pbjob_device(const struct pb_job *job, size_t d, uint32_t n,
     loss_shared_build(shared, &p->loss, p->seed, r->total);
     uint32_t end = x->done_at && x->done_at < n ? x->done_at : n;
     for (uint32_t k = 1; k <= end; k++) {
-        if (loss_device_next(&ld, shared, k))
+        if (loss_device_next(&ld, shared, k) || x->fault == FAULT_MIC_ERROR)
             continue;
         enum fec_push res = fec_decoder_push(dec, k, NULL);
         if (res == FEC_PUSH_STORED || res == FEC_PUSH_NO_RANK ||
@@ -339,6 +342,13 @@ void pbjob_failure(const struct pb_job *job, const struct pb_device *dev,
     buf[0] = '\0';
     if (dev->state != PB_FAILED)
         return;
+    if (dev->fault != FAULT_NONE) {
+        snprintf(buf, size, "%s: %s (%s)",
+                 dev->refused ? "refused at setup" : "never completed",
+                 fault_help(dev->fault),
+                 backend_device_status_name(dev->status));
+        return;
+    }
     if (dev->refused) {
         if (l->max_fragments && s->m > l->max_fragments)
             snprintf(buf, size,

@@ -107,6 +107,7 @@ struct pb_device {
     uint32_t needed;   /* at least this many more fragments to finish */
     uint32_t first_rx; /* first fragment heard (0 = none yet) */
     uint32_t done_at;  /* completed / failed at (0 = not yet or never) */
+    enum fault fault;  /* its device fault (sim/fault.h), or none */
     double own_loss;   /* the device's mean loss, 0..1 */
     bool refused;      /* refused at setup */
 };
@@ -120,9 +121,9 @@ bool pbjob_device(const struct pb_job *job, size_t d, uint32_t n,
                   struct pb_device *out);
 
 /*
- * Why device d failed, in words ("" when it has not): the setup limit it
- * is under, the lost fragments over its limit, or the rank the session
- * ended at.
+ * Why device d failed, in words ("" when it has not): its fault, the
+ * setup limit it is under, the lost fragments over its limit, or the
+ * rank the session ended at, with its FuotaDeviceStatus.
  */
 void pbjob_failure(const struct pb_job *job, const struct pb_device *dev,
                    char *buf, size_t size);

@@ -1,7 +1,5 @@
 #include "tui/playback_model.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* --- the clock ---------------------------------------------------------- */
@@ -251,7 +249,7 @@ size_t pb_grid_move(const struct pb_grid *g, size_t d, int dy, int dx)
 
 bool pb_refused(const struct fleet_device_result *x)
 {
-    return x->status == BACKEND_DEVICE_NOT_ENOUGH_MEMORY && x->done_at == 0;
+    return x->refused;
 }
 
 enum pb_state pb_state_at(const struct fleet_device_result *x,
@@ -362,46 +360,4 @@ int pb_timeline(uint32_t m, uint32_t r, uint32_t n, uint32_t sent, bool ended,
         }
     }
     return divider;
-}
-
-/* --- numbers ------------------------------------------------------------ */
-
-bool pb_parse_decimal(const char *text, double lo, double hi, double *out)
-{
-    size_t digits = 0, dots = 0;
-    if (!text || !*text)
-        return false;
-    for (const char *p = text; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            digits++;
-        else if (*p == '.')
-            dots++;
-        else
-            return false;
-    }
-    if (digits == 0 || dots > 1)
-        return false;
-    errno = 0;
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (errno || !end || *end || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
-}
-
-bool pb_parse_uint(const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!text || !*text)
-        return false;
-    for (const char *p = text; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
-    errno = 0;
-    char *end = NULL;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || !end || *end || v < lo || v > hi)
-        return false;
-    *out = (uint64_t)v;
-    return true;
 }

@@ -109,7 +109,8 @@ size_t pb_grid_move(const struct pb_grid *g, size_t d, int dy, int dx);
 
 enum pb_state { PB_WAITING, PB_RECEIVING, PB_COMPLETE, PB_FAILED, PB_STATES };
 
-/* Refused at setup (Not_enough_memory before any fragment). */
+/* Refused the session at setup (its limits, or a setup fault): it never
+ * listens. */
 bool pb_refused(const struct fleet_device_result *x);
 
 /*
@@ -152,15 +153,5 @@ enum pb_tl {
  */
 int pb_timeline(uint32_t m, uint32_t r, uint32_t n, uint32_t sent, bool ended,
                 int width, enum pb_tl *cells);
-
-/* --- settings ------------------------------------------------------------*/
-
-/*
- * Plain decimal numbers, as `fuota simulate` takes them: digits with at
- * most one '.', no sign, blanks or exponent. False for anything else or
- * a value outside lo..hi.
- */
-bool pb_parse_decimal(const char *text, double lo, double hi, double *out);
-bool pb_parse_uint(const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
 
 #endif

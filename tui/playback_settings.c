@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/number.h"
 #include "core/region.h"
+#include "sim/fault.h"
 #include "sim/loss.h"
-#include "tui/playback_model.h"
 
 static const struct {
     const char *group, *label;
@@ -129,7 +130,10 @@ static bool whole(struct pb_settings *s, enum pb_field f, uint64_t lo,
                     (unsigned long long)lo, (unsigned long long)hi);
         return false;
     }
-    if (!pb_parse_uint(t, lo, hi, out)) {
+    long long v;
+    if (number_parse_int(t, (long long)lo, (long long)hi, &v) == NUMBER_OK) {
+        *out = (uint64_t)v;
+    } else {
         field_error(s, f, "'%.40s' is not a whole number from %llu to %llu%s",
                     t, (unsigned long long)lo, (unsigned long long)hi,
                     optional ? " (0 = no limit)" : "");
@@ -143,10 +147,51 @@ static bool decimal(struct pb_settings *s, enum pb_field f, double lo,
 {
     const char *t = s->text[f];
     *out = 0.0;
-    if (!pb_parse_decimal(t, lo, hi, out)) {
+    if (number_parse_double(t, lo, hi, out) != NUMBER_OK) {
         field_error(s, f, "'%.40s' is not %s from %g to %g%s", t, what, lo, hi,
                     *t ? "" : " (required)");
         return false;
+    }
+    return true;
+}
+
+/* "mic-error:5,wrong-descriptor:2" (sim/fault.h's NAME:PCT, comma
+ * separated; blanks around the items allowed). */
+static bool faults(struct pb_settings *s, struct fault_config *out)
+{
+    fault_config_init(out);
+    const char *p = s->text[PBF_FAULTS];
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, ",");
+        char item[64];
+        size_t n = len;
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n == 0) {
+            field_error(s, PBF_FAULTS,
+                        "an empty item: give NAME:PCT, e.g. mic-error:5");
+            return false;
+        }
+        if (n >= sizeof(item)) {
+            field_error(s, PBF_FAULTS, "'%.40s...' is not NAME:PCT", p);
+            return false;
+        }
+        memcpy(item, p, n);
+        item[n] = '\0';
+        char msg[PB_ERROR_MAX];
+        if (!fault_parse(item, out, msg, sizeof(msg))) {
+            field_error(s, PBF_FAULTS, "%s", msg);
+            return false;
+        }
+        p += len;
+        if (*p == ',' && !p[1]) {
+            field_error(s, PBF_FAULTS, "a ',' with nothing after it");
+            return false;
+        }
+        if (*p == ',')
+            p++;
     }
     return true;
 }
@@ -244,6 +289,7 @@ bool pb_settings_check(struct pb_settings *s, const struct fuota_task *request,
     }
     p->loss.drop = out->drop;
     p->loss.drop_count = out->drop_count;
+    ok &= faults(s, &p->faults);
     ok &= whole(s, PBF_MAX_FRAGS, 1, LOSS_FRAGMENT_MAX, true, &v);
     p->limits.max_fragments = (uint32_t)v;
     ok &= whole(s, PBF_MAX_FRAG_SIZE, 1, 255, true, &v);

@@ -60,18 +60,22 @@ enum pb_kind { PB_TEXT, PB_DECIMAL, PB_INT, PB_CHOICE };
       "3,17,200 (1 to 16383, within the session)")                             \
     X(PBF_DR, "Link", "Data rate", PB_CHOICE, 0,                               \
       "Data rate: the session's downlink data rate; Left/Right to change")     \
-    X(PBF_MAX_FRAGS, "Device limits", "Max fragments", PB_INT, 8,              \
+    X(PBF_MAX_FRAGS, "Devices", "Max fragments", PB_INT, 8,                    \
       "Max fragments: the most fragments (NbFrag) a device accepts, 1 to "     \
       "16383; empty or 0 = no limit")                                          \
-    X(PBF_MAX_FRAG_SIZE, "Device limits", "Max fragment size", PB_INT, 8,      \
+    X(PBF_MAX_FRAG_SIZE, "Devices", "Max fragment size", PB_INT, 8,            \
       "Max fragment size: the largest fragment a device accepts, 1 to 255 "    \
       "bytes; empty or 0 = no limit")                                          \
-    X(PBF_MAX_LOST, "Device limits", "Max lost", PB_INT, 8,                    \
+    X(PBF_MAX_LOST, "Devices", "Max lost", PB_INT, 8,                          \
       "Max lost: the most lost fragments a device can repair, 1 to 16383; "    \
       "empty or 0 = no limit")                                                 \
-    X(PBF_MEMORY, "Device limits", "Memory bytes", PB_INT, 14,                 \
+    X(PBF_MEMORY, "Devices", "Memory bytes", PB_INT, 14,                       \
       "Memory bytes: RAM a device has for the image and its decoder, 1 to "    \
       "1099511627776; empty or 0 = no limit")                                  \
+    X(PBF_FAULTS, "Devices", "Faults", PB_TEXT, 24,                            \
+      "Faults: shares of the fleet with a device fault, NAME:PCT, comma "      \
+      "separated, e.g. mic-error:5,wrong-descriptor:2 (fuota simulate "        \
+      "--fault)")                                                              \
     X(PBF_SEED, "Run", "Seed", PB_INT, 17,                                     \
       "Seed: the random seed, 0 to 9007199254740991; the same seed plays "     \
       "the same session")                                                      \

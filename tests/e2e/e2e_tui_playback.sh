@@ -108,6 +108,14 @@ tui_wait "and names it" "not started: Drop fragments: fragment 500 is beyond"
 tui_keys C-u
 tui_gone "drop cleared" "is beyond the session"
 for i in 1 2 3 4 5 6; do tui_keys Tab; done
+tui_wait "on Faults" "› Faults"
+tui_type "bogus:5"
+tui_wait "an unknown fault is named" "Faults: 'bogus' is not a fault"
+tui_keys C-u
+tui_type "mic-error:101"
+tui_wait "a fault share over 100 %" "mic-error: '101' is not a percentage from 0 to 100"
+tui_keys C-u
+tui_keys Tab
 tui_wait "on Seed" "› Seed"
 tui_keys C-u
 tui_type "7"

@@ -84,6 +84,14 @@ static const struct scenario scenarios[] = {
       { [PBF_DEVICES] = "5", [PBF_IMAGE] = "4800", [PBF_MEMORY] = "1000" },
       20,
       false },
+    { "device faults: wrong keys and setup refusals",
+      { [PBF_DEVICES] = "60",
+        [PBF_IMAGE] = "4800",
+        [PBF_LOSS] = "5",
+        [PBF_FAULTS] = "mic-error:10, wrong-descriptor:10,not-enough-memory:5",
+        [PBF_SEED] = "5" },
+      20,
+      false },
     { "early stop",
       { [PBF_DEVICES] = "25", [PBF_IMAGE] = "4800", [PBF_LOSS] = "5" },
       50,
@@ -376,6 +384,52 @@ static void test_job_refused(void **state)
     }
 }
 
+static void test_job_faults(void **state)
+{
+    (void)state;
+    const char *texts[PB_FIELD_COUNT] = {
+        [PBF_DEVICES] = "80",
+        [PBF_IMAGE] = "4800",
+        [PBF_FAULTS] = "mic-error:20,package-not-supported:20",
+    };
+    struct pb_job *job = start_job(texts, 20, FLEET_MODE_RANK);
+    assert_int_equal(wait_job(job), PB_PHASE_READY);
+    const struct fleet_result *r = &job->result;
+    size_t mic = 0, pkg = 0;
+    for (size_t d = 0; d < r->devices; d++) {
+        const struct fleet_device_result *x = &r->dev[d];
+        struct pb_device dv;
+        char why[300];
+        if (x->fault == FAULT_MIC_ERROR) {
+            mic++;
+            /* Hears nothing it can use; fails at the end only. */
+            assert_true(pbjob_device(job, d, r->sent - 1, &dv));
+            assert_int_equal(dv.state, PB_WAITING);
+            assert_int_equal(dv.received, 0);
+            assert_int_equal(job->first_rx[d], 0);
+            assert_true(pbjob_device(job, d, r->sent, &dv));
+            assert_int_equal(dv.state, PB_FAILED);
+            pbjob_failure(job, &dv, why, sizeof(why));
+            assert_non_null(strstr(why, "wrong multicast keys"));
+            assert_non_null(strstr(why, "(MICError)"));
+        } else if (x->fault == FAULT_PACKAGE_NOT_SUPPORTED) {
+            pkg++;
+            assert_true(pbjob_device(job, d, 0, &dv));
+            assert_true(dv.refused);
+            assert_int_equal(dv.state, PB_FAILED);
+            pbjob_failure(job, &dv, why, sizeof(why));
+            assert_non_null(strstr(why, "refused at setup"));
+            assert_non_null(strstr(why, "(Package_Not_Supported)"));
+        }
+    }
+    /* 20 % each of 80: some of both, and the counters count them. */
+    assert_true(mic > 0 && pkg > 0);
+    assert_int_equal(job->participants, r->devices - pkg);
+    assert_int_equal(job->counts[0].failed, pkg);
+    assert_int_equal(job->counts[r->sent].failed, r->failed);
+    pbjob_free(job);
+}
+
 static void test_job_abandon(void **state)
 {
     (void)state;
@@ -441,6 +495,7 @@ static void test_settings_defaults(void **state)
         [PBF_MAX_LOST] = "100",
         [PBF_MEMORY] = "1099511627776",
         [PBF_SEED] = "9007199254740991",
+        [PBF_FAULTS] = " mic-error:2.5 ,wrong-descriptor:50",
     };
     set_all(&s, texts);
     task.redundancy_percent = 0; /* 16383 uncoded fragments of 48 bytes */
@@ -459,6 +514,9 @@ static void test_settings_defaults(void **state)
     assert_int_equal(run.params.limits.max_lost, 100);
     assert_int_equal(run.params.limits.memory_bytes, 1ull << 40);
     assert_int_equal(run.params.seed, 9007199254740991ull);
+    assert_true(run.params.faults.share[FAULT_MIC_ERROR] == 0.025);
+    assert_true(run.params.faults.share[FAULT_WRONG_DESCRIPTOR] == 0.5);
+    assert_true(run.params.faults.share[FAULT_PACKAGE_NOT_SUPPORTED] == 0.0);
     assert_int_equal(run.session.m, 16383);
     assert_int_equal(run.session.dr, 5);
     pb_run_cleanup(&run);
@@ -512,6 +570,16 @@ static void test_settings_refused(void **state)
         { PBF_MAX_FRAG_SIZE, "256", PBF_MAX_FRAG_SIZE, "from 1 to 255" },
         { PBF_MAX_LOST, "99999", PBF_MAX_LOST, "Max lost:" },
         { PBF_MEMORY, "1099511627777", PBF_MEMORY, "Memory bytes:" },
+        { PBF_FAULTS, "bogus:5", PBF_FAULTS,
+          "Faults: 'bogus' is not a "
+          "fault" },
+        { PBF_FAULTS, "mic-error", PBF_FAULTS, "is not NAME:PCT" },
+        { PBF_FAULTS, "mic-error:101", PBF_FAULTS,
+          "Faults: mic-error: '101' "
+          "is not a percentage" },
+        { PBF_FAULTS, "mic-error:5,,wrong-descriptor:1", PBF_FAULTS,
+          "an empty item" },
+        { PBF_FAULTS, "mic-error:5,", PBF_FAULTS, "nothing after it" },
         { PBF_SEED, "9007199254740992", PBF_SEED, "Seed:" },
         { PBF_SEED, "", PBF_SEED, "Seed: required" },
     };
@@ -639,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_replay_cancel),
         cmocka_unit_test(test_job_and_devices),
         cmocka_unit_test(test_job_refused),
+        cmocka_unit_test(test_job_faults),
         cmocka_unit_test(test_job_abandon),
         cmocka_unit_test(test_settings_defaults),
         cmocka_unit_test(test_settings_refused),
