@@ -441,8 +441,6 @@ int cmd_serve(int argc, char **argv)
             "seed %lld; %lld per multicast group\n",
             a.device_loss, a.device_spread, a.seed, a.group_devices);
     say_simulation(&a);
-            "seed %lld\n",
-            a.device_loss, a.device_spread, a.seed);
     for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++)
         if (a.fault_cfg.share[f] > 0.0)
             fprintf(stderr, "fuota serve: fault %s on %g %% of the devices\n",
