@@ -1,6 +1,6 @@
 /*
  * Playback, second step: the live view of a session played to a virtual
- * fleet, and its report panel.
+ * fleet (its report panel is tui/playback_report.c).
  *
  * The fleet is computed by a job off the UI thread (tui/playback_data.h);
  * until it is ready the view shows position 0 and a spinner, and the
