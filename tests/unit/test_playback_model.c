@@ -284,28 +284,28 @@ static void test_states(void **state)
         bool refused;
     } cases[] = {
         /* Completed at 105, heard first at 3. */
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 0, PB_WAITING },
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 2, PB_WAITING },
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 3, PB_RECEIVING },
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 104, PB_RECEIVING },
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 105, PB_COMPLETE },
-        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 120, PB_COMPLETE },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 0, PB_WAITING, false },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 2, PB_WAITING, false },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 3, PB_RECEIVING, false },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 104, PB_RECEIVING, false },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 105, PB_COMPLETE, false },
+        { BACKEND_DEVICE_SUCCESSFUL, 105, 3, 120, PB_COMPLETE, false },
         /* Failed (too many lost) at 40. */
-        { BACKEND_DEVICE_MEMORY_ERROR, 40, 1, 39, PB_RECEIVING },
-        { BACKEND_DEVICE_MEMORY_ERROR, 40, 1, 40, PB_FAILED },
+        { BACKEND_DEVICE_MEMORY_ERROR, 40, 1, 39, PB_RECEIVING, false },
+        { BACKEND_DEVICE_MEMORY_ERROR, 40, 1, 40, PB_FAILED, false },
         /* The session ended without it: failed at the end only. */
-        { BACKEND_DEVICE_MISSING_FRAG, 0, 5, 119, PB_RECEIVING },
-        { BACKEND_DEVICE_MISSING_FRAG, 0, 5, 120, PB_FAILED },
-        { BACKEND_DEVICE_MISSING_FRAG, 0, 0, 119, PB_WAITING },
-        { BACKEND_DEVICE_MISSING_FRAG, 0, 0, 120, PB_FAILED },
+        { BACKEND_DEVICE_MISSING_FRAG, 0, 5, 119, PB_RECEIVING, false },
+        { BACKEND_DEVICE_MISSING_FRAG, 0, 5, 120, PB_FAILED, false },
+        { BACKEND_DEVICE_MISSING_FRAG, 0, 0, 119, PB_WAITING, false },
+        { BACKEND_DEVICE_MISSING_FRAG, 0, 0, 120, PB_FAILED, false },
         /* Refused at setup (limits, a setup fault): failed from the
          * start. */
         { BACKEND_DEVICE_NOT_ENOUGH_MEMORY, 0, 0, 0, PB_FAILED, true },
         { BACKEND_DEVICE_NOT_ENOUGH_MEMORY, 0, 0, 60, PB_FAILED, true },
         { BACKEND_DEVICE_WRONG_DESCRIPTOR, 0, 0, 1, PB_FAILED, true },
         /* Wrong keys: hears nothing it can use, fails at the end. */
-        { BACKEND_DEVICE_MIC_ERROR, 0, 0, 119, PB_WAITING },
-        { BACKEND_DEVICE_MIC_ERROR, 0, 0, 120, PB_FAILED },
+        { BACKEND_DEVICE_MIC_ERROR, 0, 0, 119, PB_WAITING, false },
+        { BACKEND_DEVICE_MIC_ERROR, 0, 0, 120, PB_FAILED, false },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct fleet_device_result x = { .status = cases[i].status,
