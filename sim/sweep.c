@@ -122,14 +122,10 @@ static bool whole(double v)
     return floor(v) == v;
 }
 
-/* Levels in a checked range; more than SWEEP_POINTS_MAX + 1 is reported
- * as SWEEP_POINTS_MAX + 1 (it cannot fit anyway). */
-static size_t range_levels(const struct sweep_range *r)
+/* Levels in a checked range (a double: a tiny step gives a huge count). */
+static double range_levels(const struct sweep_range *r)
 {
-    double n = floor((r->to - r->from) / r->step + LEVEL_EPSILON) + 1.0;
-    if (!(n <= (double)SWEEP_POINTS_MAX))
-        return (size_t)SWEEP_POINTS_MAX + 1;
-    return (size_t)n;
+    return floor((r->to - r->from) / r->step + LEVEL_EPSILON) + 1.0;
 }
 
 static double range_level(const struct sweep_range *r, size_t i)
@@ -369,21 +365,22 @@ static enum sweep_status resolve(const struct sweep_params *p,
                          size);
     if (st != SWEEP_OK)
         return st;
-    rv->nloss = range_levels(&p->loss);
-    rv->nred = range_levels(&p->redundancy);
-    double points =
-        (double)rv->nsize * (double)rv->ndr * (double)rv->nloss * rv->nred;
-    if (points > SWEEP_POINTS_MAX)
+    double nloss = range_levels(&p->loss), nred = range_levels(&p->redundancy);
+    if (nloss > SWEEP_POINTS_MAX)
+        return bad(param, "loss", msg, size,
+                   "STEP %g gives more than %u levels from %g to %g",
+                   p->loss.step, SWEEP_POINTS_MAX, p->loss.from, p->loss.to);
+    double points = (double)rv->nsize * (double)rv->ndr * nloss * nred;
+    if (!(points <= SWEEP_POINTS_MAX))
         return bad(param, "grid", msg, size,
-                   "%zu fragment size%s x %zu data rate%s x %zu loss "
-                   "level%s x %zu redundancy level%s = %.0f points, more "
+                   "%zu fragment size%s x %zu data rate%s x %.0f loss "
+                   "level%s x %.0f redundancy level%s = %.0f points, more "
                    "than %u: use a larger step",
                    rv->nsize, rv->nsize == 1 ? "" : "s", rv->ndr,
-                   rv->ndr == 1 ? "" : "s",
-                   rv->nloss > SWEEP_POINTS_MAX ? (size_t)SWEEP_POINTS_MAX
-                                                : rv->nloss,
-                   rv->nloss == 1 ? "" : "s", rv->nred,
-                   rv->nred == 1 ? "" : "s", points, SWEEP_POINTS_MAX);
+                   rv->ndr == 1 ? "" : "s", nloss, nloss == 1 ? "" : "s", nred,
+                   nred == 1 ? "" : "s", points, SWEEP_POINTS_MAX);
+    rv->nloss = (size_t)nloss;
+    rv->nred = (size_t)nred;
     st = check_loss(p, rv->nloss, param, msg, size);
     if (st == SWEEP_OK)
         st = check_fit(p, rv->sizes, rv->nsize, param, msg, size);
