@@ -513,7 +513,9 @@ static void print_block(FILE *out, const struct sweep *sw, size_t s, size_t d)
             sweep_point(sw, sweep_index(sw, s, d, l, j), &pt);
             sweep_target_value(sw, &pt, &v, &lo, &hi);
             bool hit = pt.trials && v >= p->target / 100.0 - 1e-12;
-            fprintf(out, " %6.2f%c", v * 100, hit ? '*' : ' ');
+            char cell[16];
+            snprintf(cell, sizeof(cell), "%s%.2f", hit ? "*" : "", v * 100);
+            fprintf(out, " %7s", cell);
         }
         fputc('\n', out);
     }
@@ -762,10 +764,10 @@ static bool print_json(FILE *out, const struct sweep *sw)
 /* SVG: one panel per fragment size, success against redundancy */
 
 #define SVG_W       760
-#define SVG_PANEL_H 440
+#define SVG_PANEL_H 456
 #define SVG_LEFT    70
 #define SVG_RIGHT   190
-#define SVG_TOP     56
+#define SVG_TOP     72
 #define SVG_BOTTOM  56
 
 static const char *const palette[] = { "#1f77b4", "#d62728", "#2ca02c",
@@ -914,12 +916,14 @@ static void svg_panel(FILE *out, const struct sweep *sw, size_t s, double top)
     /* The model without its first level: "i.i.d. loss, spread 5 %". */
     const char *rest = strstr(model, "% ");
     snprintf(line, sizeof(line),
-             "%" PRIu64 "-byte image, %u-byte fragments (M = %u), %s, "
-             "%" PRIu64 " trials a point, seed %" PRIu64,
+             "%" PRIu64 "-byte image, %u-byte fragments (M = %u), %" PRIu64
+             " trials a point, seed %" PRIu64,
              p->image_bytes, (unsigned)ax.fragment_size[s], (unsigned)ax.m[s],
-             rest ? rest + 2 : model, sweep_trials(sw), p->seed);
+             sweep_trials(sw), p->seed);
     fprintf(out, "<text x=\"%d\" y=\"%.1f\">", SVG_LEFT, top + 40);
     xml_text(out, line);
+    fprintf(out, "</text>\n<text x=\"%d\" y=\"%.1f\">", SVG_LEFT, top + 56);
+    xml_text(out, rest ? rest + 2 : model);
     fputs("</text>\n", out);
     svg_axes(out, &f, p->target);
     size_t room = (size_t)((f.h - 30) / 18);

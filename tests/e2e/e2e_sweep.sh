@@ -215,6 +215,23 @@ else
     pass "stdout full # SKIP no /dev/full"
 fi
 
+# --- The guide's planning session holds ------------------------------------
+guide=$FUOTA_ROOT/docs/guide/sweep.md
+want=$(awk '/^Sweep: 65536-byte image/ { on = 1 } on && /^```/ { exit } on' "$guide")
+ok_if "guide: the first answer is in the guide" test -n "$want"
+meters() { sw --image-size 65536 --dr 5 --interval 4000 --burst 3 --spread 5 --seed 7 "$@"; }
+got=$(meters --fragment-size 200 --loss 5:15:5 --redundancy 0:60:5 --trials 2000 --svg "$TMP/meters.svg")
+ok_if "guide: the meters table and recommendation, as printed" test "$got" = "$want"
+ok_if "guide: the chart is docs/guide/sweep-meters.svg" \
+    cmp -s "$TMP/meters.svg" "$FUOTA_ROOT/docs/guide/sweep-meters.svg"
+got=$(meters --fragment-size 50,100,200,239 --loss 10 --redundancy 0:100:5 --trials 2000)
+line=$(grep -A1 '^Fragment size with the shortest' <<<"$got" | tail -1)
+contains "guide: the fragment size answer" "$(cat "$guide")" "$line"
+contains "guide: 239 B wins" "$line" "239 B with 40 % redundancy: wall time 25 min 40 s"
+got=$(meters --fragment-size 239 --loss 10 --redundancy 40:100:5 --trials 200000 --devices 2000 --target 95)
+contains "guide: every meter, estimate" "$(cat "$guide")" "$(grep '^  loss 10 %' <<<"$got")"
+contains "guide: every meter, confirmed" "$(cat "$guide")" "$(grep '^    the interval' <<<"$got")"
+
 # --- Every bad range and option: exit 2, naming the option -------------------
 bad() { # needle, args...
     local needle=$1
