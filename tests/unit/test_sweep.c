@@ -5,6 +5,7 @@
  * recommendations.
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -701,6 +702,54 @@ static void test_cancel_and_continue(void **state)
     sweep_free(sw);
 }
 
+/* A reader thread (the planner's UI) sees whole stages only: every row has
+ * the same trial count, a checkpoint or the end, while the run goes on. */
+struct reader {
+    struct sweep *sw;
+    atomic_bool stop;
+    size_t reads, bad;
+};
+
+static void *read_while_running(void *arg)
+{
+    struct reader *r = arg;
+    struct sweep_axes ax;
+    sweep_axes(r->sw, &ax);
+    while (!atomic_load(&r->stop)) {
+        uint64_t t = sweep_trials(r->sw);
+        bool whole = t == 0 || t == 1200 || t == 1000 || t == 100 || t == 200 ||
+                     t == 300 || t == 400 || t == 500 || t == 625 || t == 781 ||
+                     t == 976;
+        for (size_t i = 0; i < ax.points; i++) {
+            struct sweep_point pt;
+            sweep_point(r->sw, i, &pt);
+            if (pt.feasible && pt.trials < t)
+                r->bad++;
+        }
+        r->bad += !whole;
+        r->reads++;
+    }
+    return NULL;
+}
+
+static void test_readers_during_run(void **state)
+{
+    (void)state;
+    struct sweep_params p = mixed();
+    p.threads = 2;
+    struct reader r = { .sw = make(&p) };
+    atomic_init(&r.stop, false);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, read_while_running, &r), 0);
+    assert_int_equal(sweep_run(r.sw, 1200, NULL), SWEEP_OK);
+    atomic_store(&r.stop, true);
+    pthread_join(th, NULL);
+    assert_true(r.reads > 0);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(sweep_trials(r.sw), 1200);
+    sweep_free(r.sw);
+}
+
 static void test_early_stop(void **state)
 {
     (void)state;
@@ -942,6 +991,7 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_refinement_identical),
         cmocka_unit_test(test_cancel_and_continue),
+        cmocka_unit_test(test_readers_during_run),
         cmocka_unit_test(test_early_stop),
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_plan_figures),
