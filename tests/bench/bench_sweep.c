@@ -7,8 +7,9 @@
  *
  * Prints Markdown table rows: the median wall time of K runs of sweep_new +
  * sweep_run for T trials a point in one go, the same reached in steps
- * (100, then T: the planner's refinement), and the device trials per
- * second.
+ * (100, then T: the planner's refinement), the CPU time of all threads
+ * (what the work costs whatever else runs on the machine), and the device
+ * trials per second.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,10 @@
 
 #include "sim/sweep.h"
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -31,15 +32,16 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One sweep to `trials`, in one step or two; returns the wall time or a
- * negative value on failure. */
+/* One sweep to `trials`, in one step or two; returns the wall time (and
+ * the CPU time of every thread in *cpu) or a negative value on failure. */
 static double one(const struct sweep_params *p, uint64_t trials, bool steps,
-                  uint64_t *checksum)
+                  uint64_t *checksum, double *cpu)
 {
     char msg[256];
     const char *param;
     struct sweep *sw;
-    double t0 = now_s();
+    double t0 = clock_s(CLOCK_MONOTONIC);
+    double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (sweep_new(p, &sw, &param, msg, sizeof(msg)) != SWEEP_OK) {
         fprintf(stderr, "bench_sweep: %s: %s\n", param, msg);
         return -1.0;
@@ -49,7 +51,8 @@ static double one(const struct sweep_params *p, uint64_t trials, bool steps,
         sweep_free(sw);
         return -1.0;
     }
-    double t = now_s() - t0;
+    double t = clock_s(CLOCK_MONOTONIC) - t0;
+    *cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     struct sweep_axes ax;
     sweep_axes(sw, &ax);
     *checksum = 0;
@@ -94,11 +97,11 @@ int main(int argc, char **argv)
     p.dr_count = 1;
     p.burst = burst;
     p.threads = (unsigned)threads;
-    double go[50], step[50];
+    double go[50], step[50], cpu[50], unused;
     uint64_t sum_go = 0, sum_step = 0;
     for (long k = 0; k < runs; k++) {
-        go[k] = one(&p, (uint64_t)trials, false, &sum_go);
-        step[k] = one(&p, (uint64_t)trials, true, &sum_step);
+        go[k] = one(&p, (uint64_t)trials, false, &sum_go, &cpu[k]);
+        step[k] = one(&p, (uint64_t)trials, true, &sum_step, &unused);
         if (go[k] < 0 || step[k] < 0)
             return 1;
     }
@@ -108,13 +111,14 @@ int main(int argc, char **argv)
     }
     qsort(go, (size_t)runs, sizeof(double), cmp_d);
     qsort(step, (size_t)runs, sizeof(double), cmp_d);
+    qsort(cpu, (size_t)runs, sizeof(double), cmp_d);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double med = go[(runs - 1) / 2];
-    printf("| %s | %ld | %ld | %.3f | %.3f | %.0f | %.1f |\n",
+    printf("| %s | %ld | %ld | %.3f | %.3f | %.3f | %.0f | %.1f |\n",
            burst > 0 ? "bursts" : "i.i.d.", trials, threads, med,
-           step[(runs - 1) / 2], 7.0 * (double)trials / med,
-           (double)ru.ru_maxrss / 1024.0);
+           step[(runs - 1) / 2], cpu[(runs - 1) / 2],
+           7.0 * (double)trials / med, (double)ru.ru_maxrss / 1024.0);
     fprintf(stderr, "bench_sweep: %ld runs, min %.3f s max %.3f s\n", runs,
             go[0], go[runs - 1]);
     return 0;

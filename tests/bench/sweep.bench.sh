@@ -22,13 +22,16 @@ echo "Wall time is sweep_new + sweep_run, median of $runs runs; \"in steps\""
 echo "reaches the same 1,000 trials as the planner screen does (100 first,"
 echo "then 1,000; identical results, checked by the benchmark)."
 echo
-echo "| loss model | trials a point | threads | wall s (one go) | wall s (100, then 1000) | device trials/s | peak RSS MiB |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| loss model | trials a point | threads | wall s (one go) | wall s (100, then 1000) | CPU s, all threads (one go) | device trials/s | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 "$bench" --threads 1 --runs "$runs" 2>"$tmp/err1"
 "$bench" --threads "$cores" --runs "$runs" 2>"$tmp/err2"
 "$bench" --threads "$cores" --runs "$runs" --burst 4 2>"$tmp/err3"
 echo
 echo "Target: <= 1 s on 2 cores (threads = online cores: $cores here)."
+echo "Load average when measured: $(cut -d' ' -f1-3 /proc/loadavg) (other"
+echo "work on the same cores stretches the wall time; the CPU time is the"
+echo "sweep's own work, so CPU s / threads is its wall time on idle cores)."
 echo "Commands:"
 echo
 echo '```'
