@@ -79,6 +79,7 @@ struct sweep {
     uint64_t *counts;  /* committed, rows * width */
     uint64_t *pending; /* stage under way, rows * width */
     uint64_t current;  /* trials of the rows still running */
+    uint64_t stages;   /* committed */
     atomic_bool busy;
     pthread_mutex_t lock; /* counts and rows, for the readers */
 };
@@ -806,8 +807,10 @@ static void finish_stage(struct sweep *sw, const struct stage *st, bool keep)
         if (keep)
             sw->rows[row].trials = st->to;
     }
-    if (keep)
+    if (keep) {
         sw->current = st->to;
+        sw->stages++;
+    }
     pthread_mutex_unlock(&sw->lock);
 }
 
@@ -1004,6 +1007,14 @@ uint64_t sweep_trials(const struct sweep *sw)
             least = sw->rows[row].trials;
     unlock(sw);
     return least;
+}
+
+uint64_t sweep_stage(const struct sweep *sw)
+{
+    lock(sw);
+    uint64_t n = sw->stages;
+    unlock(sw);
+    return n;
 }
 
 void sweep_target_value(const struct sweep *sw, const struct sweep_point *pt,

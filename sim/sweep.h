@@ -64,10 +64,13 @@
  *    threads per stage and works in the calling thread too. Only one
  *    sweep_run at a time per sweep (another returns SWEEP_ERR_BUSY). Call
  *    it from a thread of your own to keep a user interface responsive.
- *  - The readers (sweep_axes, sweep_point, sweep_trials, sweep_recommend_*,
- *    sweep_overhead) may be called from any thread at any time, also while
- *    sweep_run runs in another thread: they see the results of the last
- *    completed stage, consistent across the whole grid.
+ *  - The readers (sweep_axes, sweep_point, sweep_trials, sweep_stage,
+ *    sweep_recommend_*, sweep_overhead) may be called from any thread at
+ *    any time, also while sweep_run runs in another thread: each call sees
+ *    the results of the last completed stage (never half a stage). Calls
+ *    made while a run goes on may see different stages; read sweep_stage()
+ *    before and after reading a chart's points and read again when it
+ *    changed.
  *  - Cancel: sweep_run polls *cancel (may be NULL) between trials; once it
  *    is true every thread stops within one trial, the unfinished stage is
  *    dropped, and sweep_run returns SWEEP_CANCELLED. The results stay those
@@ -258,6 +261,10 @@ bool sweep_point(const struct sweep *sw, size_t index, struct sweep_point *out);
 
 /* Trials done in the row with the fewest (what every point has at least). */
 uint64_t sweep_trials(const struct sweep *sw);
+
+/* Stages completed so far (0 before the first): changes whenever the
+ * results do. */
+uint64_t sweep_stage(const struct sweep *sw);
 
 /* The value a target is about at a point (p or p_all) and its interval. */
 void sweep_target_value(const struct sweep *sw, const struct sweep_point *pt,
