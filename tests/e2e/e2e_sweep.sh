@@ -141,7 +141,13 @@ fi
 # --- SVG: well-formed, one curve and one band per loss, the target line ------
 svg_ok() {
     if command -v xmllint >/dev/null; then xmllint --noout "$1"
-    else python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$1"; fi
+    elif command -v python3 >/dev/null; then
+        python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$1"
+    else
+        # No XML parser on a minimal machine: at least one root element
+        # that is closed at the end.
+        head -c 200 "$1" | grep -q '<svg' && tail -c 20 "$1" | grep -q '</svg>'
+    fi
 }
 expect_exit 0 "SVG written" sw --image-size 50000 --fragment-size 50 --dr 5 --trials 100 --svg "$TMP/chart.svg"
 ok_if "SVG is well-formed XML" svg_ok "$TMP/chart.svg"
