@@ -174,7 +174,7 @@ bad "endless request on stdin (/dev/zero)" "<stdin>: too large: more than 104857
 bad "request is a directory" "$TMP: Is a directory" "$TMP" --image-size 160 --devices 2
 bad "image is a directory" "$TMP: Is a directory" "$T10" --image "$TMP" --devices 2
 bad "burst below 1" "--burst: 0.5 is outside" "$T10" --image-size 160 --devices 2 --loss 10 --burst 0.5
-bad "burst too short for the loss" "--burst: a mean burst of 1 fragments cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
+bad "burst too short for the loss" "--burst: a mean burst of 1 fragment cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
 bad "spread over 100" "--spread: 101 is outside 0..100" "$T10" --image-size 160 --devices 2 --spread 101
 bad "negative shared loss" "--shared-loss: -1 is outside 0..100" "$T10" --image-size 160 --devices 2 --shared-loss -1
 bad "late join too large" "--late-join: 16384 is outside 0..16383" "$T10" --image-size 160 --devices 2 --late-join 16384
