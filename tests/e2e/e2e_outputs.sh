@@ -247,9 +247,9 @@ json_layout() { # NAME TEXT: no tab, indentation in steps of two spaces
     ok_if "$name: indentation in steps of two" \
         test -z "$(grep -E '^( {2})* [^ ]' <<<"$text")"
     ok_if "$name: percentages to 2 decimals" \
-        test -z "$(grep -E '_percent": -?[0-9]+\.[0-9]{3,}' <<<"$text")"
+        test -z "$(grep -E '_percent":[[:space:]]*-?[0-9]+\.[0-9]{3,}' <<<"$text")"
     ok_if "$name: milliseconds to 3 decimals" \
-        test -z "$(grep -E '(_ms|_s)": -?[0-9]+\.[0-9]{4,}' <<<"$text")"
+        test -z "$(grep -E '(_ms|_s)":[[:space:]]*-?[0-9]+\.[0-9]{4,}' <<<"$text")"
 }
 json_layout "simulate --json" "$out"
 json_layout "simulate --report" "$(cat "$TMP/r.json")"

@@ -115,12 +115,12 @@ ok_if "events: one outcome per device" \
 # A progress bar on stderr only when stderr is a terminal. script(1) gives
 # it one; where it cannot (a chroot without /dev/pts) it says so.
 if ! command -v script >/dev/null 2>&1; then
-    pass "progress bar on a terminal # SKIP script(1) not installed"
+    skip "progress bar on a terminal" "script(1) not installed"
 else
     tty_out=$(script -qec "'$FUOTA' simulate '$T10' --image-size 160 --devices 40 --json" /dev/null </dev/null 2>&1 | tr '\r' '\n')
     case "$tty_out" in
     *"failed to create pseudo-terminal"*)
-        pass "progress bar on a terminal # SKIP no pseudo-terminal" ;;
+        skip "progress bar on a terminal" "no pseudo-terminal" ;;
     *) contains "progress bar on a terminal" "$tty_out" "] 100 % 40/40 devices" ;;
     esac
 fi
