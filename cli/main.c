@@ -1,5 +1,5 @@
 /* fuota: the entry point. Dispatches to a subcommand (cli/commands.h). */
-#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +36,9 @@ static void print_help(FILE *out)
             "fuota %s - LoRaWAN FUOTA operator console for AWS IoT Core "
             "for LoRaWAN\n\n",
             FUOTA_VERSION);
-    fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\nCommands:\n");
+    fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\n"
+                 "Without a command fuota opens the console (a terminal "
+                 "is needed).\n\nCommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
@@ -78,25 +80,34 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    outfile_stdout_init();
-    if (argc < 2) {
-        print_help(stdout);
-        return finish(NULL, EXIT_OK);
-    }
+    if (argc < 2)
+        return cmd_console(argc, argv);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+    bool is_help = strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0;
+    bool is_version = strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0;
+    const struct command *c = find_command(cmd);
+    /* Options without a command are the console's (fuota --theme dark). */
+    bool console = c ? c->run == cmd_open
+                     : !is_help && !is_version && strncmp(cmd, "--", 2) == 0;
+    /* The console draws with ncurses on stdout's descriptor and keeps the C
+     * library's stream; the rest write through one that keeps the reason
+     * of a failed write (cli/outfile.h). */
+    if (!console)
+        outfile_stdout_init();
+    if (is_help) {
         print_help(stdout);
         return finish(NULL, EXIT_OK);
     }
     if (strcmp(cmd, "help") == 0)
         return help(argc, argv);
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+    if (is_version) {
         printf("fuota %s\n", FUOTA_VERSION);
         return finish(NULL, EXIT_OK);
     }
-    const struct command *c = find_command(cmd);
     if (c)
         return finish(cmd, c->run(argc - 1, argv + 1));
+    if (console)
+        return finish(NULL, cmd_console(argc, argv));
     if (cmd[0] == '-')
         fprintf(stderr, "fuota: unknown option '%s'\n", cmd);
     else
