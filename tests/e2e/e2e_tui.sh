@@ -14,11 +14,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # ---- without a terminal, and bad files ------------------------------------
-# (A home of its own: a simulator state left in the user's home by another
-# fuota must not decide what this check sees.)
-mkdir -p "$TMP/noterm-home"
-expect_exit 1 "no terminal" env HOME="$TMP/noterm-home" XDG_DATA_HOME= \
-    XDG_STATE_HOME= XDG_CONFIG_HOME= "$FUOTA" </dev/null
+expect_exit 1 "no terminal" "$FUOTA" </dev/null
 contains "no terminal is explained" "$err" "the console needs a terminal"
 expect_exit 0 "open --help" "$FUOTA" open --help
 contains "open help names the draft" "$out" "draft.json"
