@@ -15,6 +15,7 @@
 #include "cli/opts.h"
 #include "cli/util.h"
 #include "sim/fleet.h"
+#include "sim/keyring.h"
 #include "sim/server.h"
 #include "sim/store.h"
 
@@ -218,16 +219,30 @@ static char *default_state_path(void)
     return path;
 }
 
-static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
+static bool load_keys(const struct serve_args *a, struct keyring *kr)
 {
     char err[AWS_CRED_ERR_MAX];
     if (a->credentials != NULL) {
+        struct ini_doc doc;
+        bool shared = false;
         enum aws_cred_status st =
-            aws_keyring_load_file(kr, a->credentials, err, sizeof(err));
-        if (st != AWS_CRED_OK) {
-            cli_error(CMD, "%s", err[0] ? err : aws_cred_status_message(st));
+            aws_file_read(a->credentials, &doc, &shared, err, sizeof(err));
+        enum keyring_status ks = KEYRING_OK;
+        if (st == AWS_CRED_OK)
+            ks = keyring_add_doc(kr, &doc, a->credentials, err, sizeof(err));
+        ini_cleanup(&doc);
+        if (st != AWS_CRED_OK || ks != KEYRING_OK) {
+            cli_error(CMD, "%s",
+                      err[0]              ? err
+                      : st != AWS_CRED_OK ? aws_cred_status_message(st)
+                                          : keyring_status_message(ks));
             return false;
         }
+        if (shared)
+            fprintf(stderr,
+                    "fuota serve: warning: %s holds secret keys and other "
+                    "users may read it; run: chmod 600 %s\n",
+                    a->credentials, a->credentials);
         fprintf(stderr,
                 "fuota serve: SigV4 required; %zu key pair(s) from %s\n",
                 kr->count, a->credentials);
@@ -237,15 +252,23 @@ static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
                                       .region_optional = true };
     struct aws_credentials c;
     enum aws_cred_status st = aws_resolve(&ro, &c, err, sizeof(err));
-    if (st == AWS_CRED_OK)
-        st = aws_keyring_add(kr, c.access_key_id, c.secret_access_key,
-                             c.session_token, c.profile, err, sizeof(err));
     if (st != AWS_CRED_OK) {
         cli_error(CMD, "--require-auth: %s",
                   err[0] ? err : aws_cred_status_message(st));
         aws_credentials_cleanup(&c);
         return false;
     }
+    enum keyring_status ks =
+        keyring_add(kr, c.access_key_id, c.secret_access_key, c.session_token,
+                    c.profile, err, sizeof(err));
+    if (ks != KEYRING_OK) {
+        cli_error(CMD, "--require-auth: %s",
+                  err[0] ? err : keyring_status_message(ks));
+        aws_credentials_cleanup(&c);
+        return false;
+    }
+    if (c.warning)
+        fprintf(stderr, "fuota serve: warning: %s\n", c.warning);
     fprintf(stderr, "fuota serve: SigV4 required; key %s from %s\n",
             c.access_key_id, c.key_from ? c.key_from : "environment");
     aws_credentials_cleanup(&c);
@@ -270,17 +293,17 @@ int cmd_serve(int argc, char **argv)
     if (region == NULL)
         region = STORE_DEFAULT_REGION;
 
-    struct aws_keyring keys;
-    aws_keyring_init(&keys);
+    struct keyring keys;
+    keyring_init(&keys);
     if (a.require_auth && !load_keys(&a, &keys)) {
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
 
     char *state = a.state ? strdup(a.state) : default_state_path();
     if (state == NULL) {
         cli_error(CMD, "out of memory");
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     /* Lives until store_close(): the store calls the hook with it. */
@@ -308,7 +331,7 @@ int cmd_serve(int argc, char **argv)
                   berr.message[0] ? berr.message
                                   : backend_status_help(berr.status));
         free(state);
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     if (store_quarantined(store) != NULL)
@@ -345,7 +368,7 @@ int cmd_serve(int argc, char **argv)
         cli_error(CMD, "%s: %s", server_status_message(st), err);
         store_close(store);
         free(state);
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return st == SERVER_E_NOT_LOOPBACK ? EXIT_USAGE : EXIT_CHECK;
     }
     if (a.allow_remote && a.bind != NULL)
@@ -375,6 +398,6 @@ int cmd_serve(int argc, char **argv)
     else
         fprintf(stderr, "fuota serve: state saved to %s\n", state);
     free(state);
-    aws_keyring_cleanup(&keys);
+    keyring_cleanup(&keys);
     return EXIT_OK;
 }
