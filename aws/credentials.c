@@ -394,7 +394,7 @@ resolve_endpoint(const struct where *cred, const struct where *conf,
     if (opt->endpoint_url) {
         v = opt->endpoint_url;
         src = AWS_SRC_OPTION;
-        from = strdup("--endpoint-url");
+        from = strdup("--endpoint");
     } else {
         bool ignore = is_true(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
         if (!ignore && !env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {

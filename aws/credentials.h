@@ -105,7 +105,7 @@ const char *aws_cred_status_message(enum aws_cred_status status);
 struct aws_resolve_options {
     const char *profile;      /* --profile; NULL = environment / default */
     const char *region;       /* --region; NULL = resolve */
-    const char *endpoint_url; /* --endpoint-url; NULL = resolve */
+    const char *endpoint_url; /* --endpoint; NULL = resolve */
     /* Home directory for ~/.aws; NULL = $HOME. */
     const char *home;
     /* Keys are optional: resolve region/endpoint/profile only, no error

@@ -13,6 +13,7 @@
 #include "aws/credentials.h"
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/target.h"
 #include "cli/util.h"
 #include "sim/fleet.h"
 #include "sim/keyring.h"
@@ -41,8 +42,9 @@ static const char usage_text[] =
     "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
     "  --allow-remote       allow a non-loopback --bind (no TLS: careful)\n"
     "  --state FILE         SQLite state file (default\n"
-    "                       $XDG_STATE_HOME/fuota/simulator.db;\n"
-    "                       ':memory:' keeps nothing)\n"
+    "                       $XDG_DATA_HOME/fuota/simulator.db, the file\n"
+    "                       the console and 'fuota tasks' use; ':memory:'\n"
+    "                       keeps nothing)\n"
     "  --region R           region of ARNs and of SigV4 scopes (default\n"
     "                       AWS_REGION, AWS_DEFAULT_REGION or us-east-1)\n"
     "  --account ID         12-digit account id of ARNs (default "
@@ -191,34 +193,6 @@ static const char *env_nonempty(const char *name)
     return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* Default state file under $XDG_STATE_HOME (or ~/.local/state), created. */
-static char *default_state_path(void)
-{
-    const char *xdg = env_nonempty("XDG_STATE_HOME");
-    const char *home = env_nonempty("HOME");
-    char dir[4096];
-    if (xdg != NULL)
-        snprintf(dir, sizeof(dir), "%s/fuota", xdg);
-    else if (home != NULL)
-        snprintf(dir, sizeof(dir), "%s/.local/state/fuota", home);
-    else
-        return strdup("fuota-simulator.db");
-    /* mkdir -p, one level at a time. */
-    for (char *p = dir + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        (void)mkdir(dir, 0700);
-        *p = '/';
-    }
-    (void)mkdir(dir, 0700);
-    size_t n = strlen(dir) + sizeof("/simulator.db");
-    char *path = malloc(n);
-    if (path != NULL)
-        snprintf(path, n, "%s/simulator.db", dir);
-    return path;
-}
-
 static bool load_keys(const struct serve_args *a, struct keyring *kr)
 {
     char err[AWS_CRED_ERR_MAX];
@@ -300,9 +274,11 @@ int cmd_serve(int argc, char **argv)
         return EXIT_CHECK;
     }
 
-    char *state = a.state ? strdup(a.state) : default_state_path();
+    char serr[TARGET_ERR_MAX] = "out of memory";
+    char *state = a.state ? strdup(a.state)
+                          : target_default_state_path(serr, sizeof(serr));
     if (state == NULL) {
-        cli_error(CMD, "out of memory");
+        cli_error(CMD, "%s", serr);
         keyring_cleanup(&keys);
         return EXIT_CHECK;
     }

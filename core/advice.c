@@ -96,7 +96,7 @@ static const struct row rows[] = {
       "fuota retried and the failure persisted. Try again later. A create "
       "that failed this way may still have made the task: submit again with "
       "the same ClientRequestToken, which cannot make a second task." },
-    { BACKEND_TRANSPORT, NULL, "answer",
+    { BACKEND_TRANSPORT, NULL, "API promises",
       "The service's answer is not what the API promises",
       "The endpoint may not be AWS IoT Wireless (check the URL), or "
       "something between altered the answer; --verbose shows the exchange." },
@@ -182,9 +182,12 @@ void advice_explain(const struct backend_error *err, struct advice *out)
     const char *text = r ? r->text : "";
     const char *type =
         err->type[0] ? err->type : backend_status_type(err->status);
-    if (err->http_status)
+    if (err->http_status && err->type[0])
         snprintf(out->title, sizeof(out->title), "%s (%d %s)", title,
                  err->http_status, type);
+    else if (err->http_status)
+        snprintf(out->title, sizeof(out->title), "%s (HTTP %d)", title,
+                 err->http_status);
     else if (err->status != BACKEND_OK)
         snprintf(out->title, sizeof(out->title), "%s (%s)", title, type);
     else

@@ -18,6 +18,8 @@ static struct backend_error make(enum backend_status st, const char *type,
     backend_error_set(&e, st, "%s", msg ? msg : "");
     if (type)
         snprintf(e.type, sizeof(e.type), "%s", type);
+    if (type && !*type) /* as received: no type, another HTTP status */
+        e.http_status = 502;
     if (rtype || rid)
         backend_error_set_resource(&e, rtype, rid);
     return e;
@@ -90,11 +92,19 @@ static void test_explanations(void **state)
           "cannot connect to 127.0.0.1:9: Connection refused", NULL, NULL,
           "could not talk to the service (TransportError)", "fuota serve" },
         { BACKEND_TRANSPORT, NULL,
-          "the service's answer to GetFuotaTask is not JSON", NULL, NULL,
-          "not what the API promises", "--verbose" },
+          "the service's answer to GetFuotaTask is not what the API "
+          "promises: the body is not JSON",
+          NULL, NULL, "not what the API promises", "--verbose" },
+        { BACKEND_TRANSPORT, NULL,
+          "the connection to 127.0.0.1:9 broke before the reply was "
+          "complete",
+          NULL, NULL, "could not talk to the service",
+          "same ClientRequestToken" },
         { BACKEND_TIMEOUT, NULL, "no answer within 1 s", NULL, NULL,
           "did not answer in time (Timeout)", "--timeout" },
         { BACKEND_NO_MEMORY, NULL, "", NULL, NULL, "Out of memory", "" },
+        { BACKEND_INTERNAL, "", "HTTP 502 with a body that is not JSON", NULL,
+          NULL, "failed internally (HTTP 502)", "Try again later" },
         { BACKEND_OK, NULL, "", NULL, NULL, "Done", "" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {

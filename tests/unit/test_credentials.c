@@ -296,7 +296,7 @@ static void test_endpoint_precedence(void **state)
     assert_int_equal(resolve(&opt, &c, err), AWS_CRED_OK);
     assert_string_equal(c.endpoint_url, "http://127.0.0.1:3333");
     assert_int_equal(c.endpoint_source, AWS_SRC_OPTION);
-    assert_string_equal(c.endpoint_from, "--endpoint-url");
+    assert_string_equal(c.endpoint_from, "--endpoint");
     aws_credentials_cleanup(&c);
     opt.endpoint_url = NULL;
 
