@@ -701,16 +701,15 @@ enum backend_status aws_wire_parse_error(int http_status,
     if (msg)
         backend_error_set(err, st, "%s", msg);
     else if (len && !root)
-        backend_error_set(err, st, "HTTP %d with a body that is not JSON: '%s'",
-                          http_status,
-                          aws_wire_excerpt(body, len, 120, ex, sizeof(ex)));
+        backend_error_set(
+            err, st, "HTTP %d with a body that is not a JSON object: '%s'",
+            http_status, aws_wire_excerpt(body, len, 120, ex, sizeof(ex)));
     else
         backend_error_set(err, st, "HTTP %d with no message", http_status);
     /* What was received is what is shown (the contract keeps 0 for a
      * transport failure, such as an answer that is no error at all). */
     err->http_status = st == BACKEND_TRANSPORT ? 0 : http_status;
-    if (type[0])
-        snprintf(err->type, sizeof(err->type), "%s", type);
+    snprintf(err->type, sizeof(err->type), "%s", type);
     if (root) {
         const char *rid = string_member(root, "ResourceId", NULL);
         const char *rtype = string_member(root, "ResourceType", NULL);

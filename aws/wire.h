@@ -129,7 +129,9 @@ enum backend_status aws_wire_parse_device_page(const char *body, size_t len,
  * "Name"); the status is backend_status_classify(type, http_status); the
  * message is the body's message or Message; ResourceId / ResourceType are
  * kept. A body that is not a JSON object is described ("HTTP 502 with a
- * body that is not JSON: <html>...", printable characters only, cut).
+ * body that is not a JSON object: '<html>...'", printable characters
+ * only, cut). Control characters in what is kept become '?'. A status
+ * below 400 (a redirect) is BACKEND_TRANSPORT with http_status 0.
  * Returns err->status.
  */
 enum backend_status aws_wire_parse_error(int http_status,

@@ -4,8 +4,9 @@
  *
  *   fake_http MODE     listens on a free port, prints "listening on PORT"
  *                      on stdout, then serves every connection on a thread
- *                      until killed; logs "request N: REQUEST-LINE" on
- *                      stderr for each request head it reads.
+ *                      until killed; logs "request N: REQUEST-LINE" and
+ *                      "user-agent N: VALUE" on stderr for each request
+ *                      head it reads.
  *
  * Modes (what every request gets):
  *   hang       nothing: the connection stays open, never answered
@@ -19,6 +20,8 @@
  *   redirect   301 to another place
  *   html502    502 with an HTML body (a proxy in the way)
  *   reset      closes at once without a byte
+ *   nottls     answers before reading anything, in plain text, and
+ *              closes: what a TLS client meets at a server without TLS
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -66,7 +69,8 @@ static void answer_json(int fd, const char *status, const char *body)
 
 /* Reads one request head (up to the blank line) and its body; false when
  * the client went away. */
-static bool read_request(int fd, char *line, size_t size)
+static bool read_request(int fd, char *line, size_t size, char *agent,
+                         size_t agent_size)
 {
     char buf[16384];
     size_t len = 0;
@@ -87,9 +91,18 @@ static bool read_request(int fd, char *line, size_t size)
     memcpy(line, buf, n);
     line[n] = '\0';
     long want = 0;
-    for (const char *p = buf; p < end; p++)
+    agent[0] = '\0';
+    for (const char *p = buf; p < end; p++) {
         if (strncasecmp(p, "\r\ncontent-length:", 17) == 0)
             want = strtol(p + 17, NULL, 10);
+        if (strncasecmp(p, "\r\nuser-agent: ", 14) == 0) {
+            size_t k = strcspn(p + 14, "\r\n");
+            if (k >= agent_size)
+                k = agent_size - 1;
+            memcpy(agent, p + 14, k);
+            agent[k] = '\0';
+        }
+    }
     long have = (long)(len - (size_t)(end + 4 - buf));
     while (have < want) {
         ssize_t r = recv(fd, buf, sizeof(buf), 0);
@@ -102,10 +115,11 @@ static bool read_request(int fd, char *line, size_t size)
 
 static void serve(int fd)
 {
-    char line[512];
-    while (read_request(fd, line, sizeof(line))) {
+    char line[512], agent[256];
+    while (read_request(fd, line, sizeof(line), agent, sizeof(agent))) {
         int n = atomic_fetch_add(&requests, 1) + 1;
-        fprintf(stderr, "request %d: %s\n", n, line);
+        fprintf(stderr, "request %d: %s\nuser-agent %d: %s\n", n, line, n,
+                agent);
         fflush(stderr);
         if (strcmp(mode, "hang") == 0) {
             char c;
@@ -169,7 +183,10 @@ static void serve(int fd)
 static void *conn_thread(void *arg)
 {
     int fd = (int)(intptr_t)arg;
-    serve(fd);
+    if (strcmp(mode, "nottls") == 0)
+        send_str(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    else
+        serve(fd);
     close(fd);
     return NULL;
 }

@@ -103,8 +103,9 @@ static void test_explanations(void **state)
         { BACKEND_TIMEOUT, NULL, "no answer within 1 s", NULL, NULL,
           "did not answer in time (Timeout)", "--timeout" },
         { BACKEND_NO_MEMORY, NULL, "", NULL, NULL, "Out of memory", "" },
-        { BACKEND_INTERNAL, "", "HTTP 502 with a body that is not JSON", NULL,
-          NULL, "failed internally (HTTP 502)", "Try again later" },
+        { BACKEND_INTERNAL, "",
+          "HTTP 502 with a body that is not a JSON object", NULL, NULL,
+          "failed internally (HTTP 502)", "Try again later" },
         { BACKEND_OK, NULL, "", NULL, NULL, "Done", "" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
