@@ -688,23 +688,13 @@ static const struct backend_ops live_ops = {
 
 /* ---- opening ------------------------------------------------------------ */
 
-static char *xprintf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *xprintf(const char *fmt, ...)
+/* "a" + "b" + "c" in a new heap string. */
+static char *concat3(const char *a, const char *b, const char *c)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", a, b, c);
     return s;
 }
 
@@ -752,8 +742,8 @@ static enum backend_status parse_endpoint(struct client *c, const char *url,
         goto done;
     }
     bool default_port = !port || strcmp(port, https ? "443" : "80") == 0;
-    c->host = default_port ? strdup(host) : xprintf("%s:%s", host, port);
-    c->origin = xprintf("%s://%s", scheme, c->host ? c->host : "");
+    c->host = default_port ? strdup(host) : concat3(host, ":", port);
+    c->origin = concat3(scheme, "://", c->host ? c->host : "");
     size_t plen = path ? strlen(path) : 0;
     while (plen && path[plen - 1] == '/')
         plen--;

@@ -523,129 +523,124 @@ enum backend_status aws_wire_parse_task(const char *body, size_t len,
     return ok ? BACKEND_OK : err->status;
 }
 
-/* The list member of a page (absent = empty) and its NextToken. */
-static const cJSON *page_list(const struct reader *r, const cJSON *root,
-                              const char *name, char **next_token, bool *ok)
+/* Reads list item i (an object; where = "NAME[i].") into items[i]. */
+typedef bool (*item_reader)(const struct reader *r, const cJSON *e,
+                            const char *where, void *items, size_t i);
+
+/* Where one kind of page keeps its parts. */
+struct page_out {
+    void **items;
+    size_t item_size;
+    size_t *count;
+    char **next_token;
+};
+
+/*
+ * A List answer: {"NAME": [objects...], "NextToken": "..."}, both optional
+ * (an absent list is empty). *out->count counts the items filled so far,
+ * so the page's cleanup frees exactly those on failure.
+ */
+static enum backend_status parse_page(const char *op, const char *name,
+                                      const char *body, size_t len,
+                                      const struct page_out *out,
+                                      item_reader read_item,
+                                      struct backend_error *err)
 {
-    *ok = get_string(r, root, "", "NextToken", BACKEND_NEXT_TOKEN_MAX, false,
-                     next_token);
-    if (!*ok)
-        return NULL;
-    const cJSON *list = member(root, name);
+    const struct reader r = { op, err };
+    cJSON *root = parse_root(&r, body, len);
+    if (!root)
+        return err->status;
+    bool ok = get_string(&r, root, "", "NextToken", BACKEND_NEXT_TOKEN_MAX,
+                         false, out->next_token);
+    const cJSON *list = ok ? member(root, name) : NULL;
     if (list && !cJSON_IsArray(list)) {
-        bad(r, "%s is %s, not a list", name, kind(list));
-        *ok = false;
-        return NULL;
+        bad(&r, "%s is %s, not a list", name, kind(list));
+        ok = false;
     }
-    return list;
+    size_t n = ok && list ? (size_t)cJSON_GetArraySize(list) : 0;
+    if (ok) {
+        *out->items = calloc(n ? n : 1, out->item_size);
+        if (!*out->items) {
+            backend_error_set(err, BACKEND_NO_MEMORY, "out of memory");
+            ok = false;
+        }
+    }
+    const cJSON *e = ok && list ? list->child : NULL;
+    for (size_t i = 0; ok && e; i++, e = e->next) {
+        char where[64];
+        snprintf(where, sizeof(where), "%s[%zu].", name, i);
+        *out->count = i + 1;
+        if (!cJSON_IsObject(e)) {
+            bad(&r, "%s[%zu] is %s, not an object", name, i, kind(e));
+            ok = false;
+        } else {
+            ok = read_item(&r, e, where, *out->items, i);
+        }
+    }
+    cJSON_Delete(root);
+    return ok ? BACKEND_OK : err->status;
 }
 
-/* An element of a list that must be an object; where = "NAME[i]." */
-static bool list_object(const struct reader *r, const cJSON *e,
-                        const char *name, size_t i, char *where, size_t size)
+static bool task_item(const struct reader *r, const cJSON *e, const char *where,
+                      void *items, size_t i)
 {
-    snprintf(where, size, "%s[%zu].", name, i);
-    if (cJSON_IsObject(e))
-        return true;
-    bad(r, "%s[%zu] is %s, not an object", name, i, kind(e));
-    return false;
+    struct backend_task_summary *s = (struct backend_task_summary *)items + i;
+    return get_string(r, e, where, "Id", BACKEND_ID_MAX, true, &s->id) &&
+           get_string(r, e, where, "Arn", BACKEND_ARN_MAX, false, &s->arn) &&
+           get_string(r, e, where, "Name", 0, false, &s->name);
 }
 
-/* calloc of n items of size, with n = 0 allowed. */
-static void *items_alloc(const struct reader *r, size_t n, size_t size)
+static bool group_item(const struct reader *r, const cJSON *e,
+                       const char *where, void *items, size_t i)
 {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        backend_error_set(r->err, BACKEND_NO_MEMORY, "out of memory");
-    return p;
+    char **ids = items;
+    return get_string(r, e, where, "Id", BACKEND_ID_MAX, true, &ids[i]);
+}
+
+static bool device_item(const struct reader *r, const cJSON *e,
+                        const char *where, void *items, size_t i)
+{
+    struct backend_device *d = (struct backend_device *)items + i;
+    d->status = BACKEND_DEVICE_INITIAL;
+    if (!get_string(r, e, where, "Id", BACKEND_ID_MAX, true, &d->id))
+        return false;
+    const cJSON *st = member(e, "FuotaDeviceStatus");
+    if (st && (!cJSON_IsString(st) ||
+               !backend_device_status_parse(st->valuestring, &d->status))) {
+        bad(r, "%sFuotaDeviceStatus is not a FuotaDeviceStatus", where);
+        return false;
+    }
+    return true;
 }
 
 enum backend_status aws_wire_parse_task_page(const char *body, size_t len,
                                              struct backend_task_page *out,
                                              struct backend_error *err)
 {
-    const struct reader r = { "ListFuotaTasks", err };
-    cJSON *root = parse_root(&r, body, len);
-    if (!root)
-        return err->status;
-    bool ok;
-    const cJSON *list =
-        page_list(&r, root, "FuotaTaskList", &out->next_token, &ok);
-    size_t n = list ? (size_t)cJSON_GetArraySize(list) : 0;
-    if (ok && (out->items = items_alloc(&r, n, sizeof(*out->items))) == NULL)
-        ok = false;
-    const cJSON *e = list ? list->child : NULL;
-    for (size_t i = 0; ok && e; i++, e = e->next) {
-        char where[48];
-        struct backend_task_summary *s = &out->items[i];
-        out->count = i + 1; /* cleanup frees what was filled */
-        ok = list_object(&r, e, "FuotaTaskList", i, where, sizeof(where)) &&
-             get_string(&r, e, where, "Id", BACKEND_ID_MAX, true, &s->id) &&
-             get_string(&r, e, where, "Arn", BACKEND_ARN_MAX, false, &s->arn) &&
-             get_string(&r, e, where, "Name", 0, false, &s->name);
-    }
-    cJSON_Delete(root);
-    return ok ? BACKEND_OK : err->status;
+    const struct page_out po = { (void **)&out->items, sizeof(*out->items),
+                                 &out->count, &out->next_token };
+    return parse_page("ListFuotaTasks", "FuotaTaskList", body, len, &po,
+                      task_item, err);
 }
 
 enum backend_status aws_wire_parse_id_page(const char *body, size_t len,
                                            struct backend_id_page *out,
                                            struct backend_error *err)
 {
-    const struct reader r = { "ListMulticastGroupsByFuotaTask", err };
-    cJSON *root = parse_root(&r, body, len);
-    if (!root)
-        return err->status;
-    bool ok;
-    const cJSON *list =
-        page_list(&r, root, "MulticastGroupList", &out->next_token, &ok);
-    size_t n = list ? (size_t)cJSON_GetArraySize(list) : 0;
-    if (ok && (out->ids = items_alloc(&r, n, sizeof(*out->ids))) == NULL)
-        ok = false;
-    const cJSON *e = list ? list->child : NULL;
-    for (size_t i = 0; ok && e; i++, e = e->next) {
-        char where[48];
-        out->count = i + 1;
-        ok =
-            list_object(&r, e, "MulticastGroupList", i, where, sizeof(where)) &&
-            get_string(&r, e, where, "Id", BACKEND_ID_MAX, true, &out->ids[i]);
-    }
-    cJSON_Delete(root);
-    return ok ? BACKEND_OK : err->status;
+    const struct page_out po = { (void **)&out->ids, sizeof(*out->ids),
+                                 &out->count, &out->next_token };
+    return parse_page("ListMulticastGroupsByFuotaTask", "MulticastGroupList",
+                      body, len, &po, group_item, err);
 }
 
 enum backend_status aws_wire_parse_device_page(const char *body, size_t len,
                                                struct backend_device_page *out,
                                                struct backend_error *err)
 {
-    const struct reader r = { "ListWirelessDevices", err };
-    cJSON *root = parse_root(&r, body, len);
-    if (!root)
-        return err->status;
-    bool ok;
-    const cJSON *list =
-        page_list(&r, root, "WirelessDeviceList", &out->next_token, &ok);
-    size_t n = list ? (size_t)cJSON_GetArraySize(list) : 0;
-    if (ok && (out->items = items_alloc(&r, n, sizeof(*out->items))) == NULL)
-        ok = false;
-    const cJSON *e = list ? list->child : NULL;
-    for (size_t i = 0; ok && e; i++, e = e->next) {
-        char where[48];
-        struct backend_device *d = &out->items[i];
-        out->count = i + 1;
-        ok =
-            list_object(&r, e, "WirelessDeviceList", i, where, sizeof(where)) &&
-            get_string(&r, e, where, "Id", BACKEND_ID_MAX, true, &d->id);
-        const cJSON *st = ok ? member(e, "FuotaDeviceStatus") : NULL;
-        d->status = BACKEND_DEVICE_INITIAL;
-        if (st && (!cJSON_IsString(st) ||
-                   !backend_device_status_parse(st->valuestring, &d->status))) {
-            bad(&r, "%sFuotaDeviceStatus is not a FuotaDeviceStatus", where);
-            ok = false;
-        }
-    }
-    cJSON_Delete(root);
-    return ok ? BACKEND_OK : err->status;
+    const struct page_out po = { (void **)&out->items, sizeof(*out->items),
+                                 &out->count, &out->next_token };
+    return parse_page("ListWirelessDevices", "WirelessDeviceList", body, len,
+                      &po, device_item, err);
 }
 
 /* Control characters (and DEL) become '?'. */

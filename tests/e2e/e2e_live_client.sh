@@ -40,15 +40,7 @@ AUTH_URL=$URL
 
 # The operator's side: ~/.aws with profiles.
 mkdir -p "$HOME/.aws"
-cat >"$HOME/.aws/credentials" <<EOF
-[ops]
-aws_access_key_id = $K1
-aws_secret_access_key = $S1
-
-[temp]
-aws_access_key_id = $K2
-aws_secret_access_key = $S2
-aws_session_token = $T2
+{ cat "$TMP/server-keys"; cat <<EOF; } >"$HOME/.aws/credentials"
 
 [badsecret]
 aws_access_key_id = $K1
@@ -64,30 +56,10 @@ aws_access_key_id = AKIAUNKNOWN00000001
 aws_secret_access_key = strangerSecret00000000000000000000000001
 EOF
 chmod 600 "$HOME/.aws/credentials"
-cat >"$HOME/.aws/config" <<EOF
-[profile ops]
-region = eu-west-1
-endpoint_url = $AUTH_URL
-
-[profile temp]
-region = eu-west-1
-endpoint_url = $AUTH_URL
-
-[profile badsecret]
-region = eu-west-1
-endpoint_url = $AUTH_URL
-
-[profile badtoken]
-region = eu-west-1
-endpoint_url = $AUTH_URL
-
-[profile stranger]
-region = eu-west-1
-endpoint_url = $AUTH_URL
-
-[profile noregion]
-endpoint_url = $AUTH_URL
-EOF
+for p in ops temp badsecret badtoken stranger; do
+    printf '[profile %s]\nregion = eu-west-1\nendpoint_url = %s\n\n' "$p" "$AUTH_URL"
+done >"$HOME/.aws/config"
+printf '[profile noregion]\nendpoint_url = %s\n' "$AUTH_URL" >>"$HOME/.aws/config"
 
 task_json >"$TMP/req.json"
 task_json ',"ClientRequestToken":"live-token-1","Name":"first"' >"$TMP/tok.json"
