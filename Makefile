@@ -138,7 +138,8 @@ fuzz: deps
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
-	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -g -O1 \
+	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	        -DFUOTA_VERSION='"$(VERSION)"' -I. -g -O1 \
 	        -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	        -o build/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
 	    mkdir -p build/fuzz/$$n.corpus; \
