@@ -57,7 +57,9 @@ struct target_settings {
     long long timeout_s; /* 0 = the live client's default */
     double time_scale;   /* simulator: session time runs X times faster;
                             0 = real time */
-    /* Where --verbose lines go (one line, no newline); NULL = nowhere. */
+    /* Where --verbose lines go (one line, no newline); NULL = nowhere.
+     * The live backend keeps both: trace_ctx must stay valid until
+     * target_close(). Called on the thread making the call. */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
 };
