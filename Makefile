@@ -28,7 +28,9 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-             -DFUOTA_VERSION='"$(VERSION)"' -I. $(WARN) $(OPT) \
+             -DFUOTA_VERSION='"$(VERSION)"' \
+             -DFUOTA_DATADIR='"$(PREFIX)/share/fuota"' \
+             -DFUOTA_SRCDIR='"$(CURDIR)"' -I. $(WARN) $(OPT) \
              $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm

@@ -21,10 +21,15 @@
     X(tasks, "tasks list|get|update|start|delete|devices|... ",                \
       "list, show and manage FUOTA tasks (simulator or AWS)")                  \
     X(serve, "serve [--port P]",                                               \
-      "run the simulator as an AWS-compatible endpoint on loopback")
+      "run the simulator as an AWS-compatible endpoint on loopback")           \
+    X(open, "open FILE [--image PATH]",                                        \
+      "the console with a saved request loaded")
 
 #define X(name, usage, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(X)
 #undef X
+
+/* `fuota` with no command (or only console options): the console. */
+int cmd_console(int argc, char **argv);
 
 #endif
