@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)aws_wire_parse_task_page(body, size, &tp, &err);
     (void)aws_wire_parse_id_page(body, size, &ip, &err);
     (void)aws_wire_parse_device_page(body, size, &dp, &err);
-    (void)aws_wire_parse_error(size % 2 ? 400 : 503,
-                               size % 3 ? NULL : "X:y", body, size, &err);
+    (void)aws_wire_parse_error(size % 2 ? 400 : 503, size % 3 ? NULL : "X:y",
+                               body, size, &err);
     backend_task_cleanup(&t);
     backend_task_page_cleanup(&tp);
     backend_id_page_cleanup(&ip);
