@@ -347,6 +347,17 @@ int cmd_serve(int argc, char **argv)
         .seed = (uint64_t)a.seed,
         .faults = a.fault_cfg,
     };
+    /* Every thread started from here on (the session log's, the server's
+     * workers) inherits this mask, so the signals reach sigwait and none
+     * can end the process on its own. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     /* Start and end lines of the sessions (kept with --quiet). */
     struct session_log *slog =
         session_log_new(stderr, NULL, NULL, a.time_scale, true);
@@ -393,15 +404,6 @@ int cmd_serve(int argc, char **argv)
                 "fuota serve?); both use it, SQLite keeps their writes "
                 "apart\n",
                 state);
-
-    /* The worker threads inherit this mask: the signals reach sigwait. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     struct server_options opt = {
         .store = store,

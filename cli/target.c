@@ -185,17 +185,23 @@ static enum target_status open_sim(const struct target_settings *s,
     backend_error_clear(&berr);
     enum backend_status bs = sim_backend_open(&so, &out->backend, &berr);
     if (bs != BACKEND_OK) {
+        const char *why =
+            berr.message[0] ? berr.message : backend_status_help(bs);
+        enum target_status ts =
+            bs == BACKEND_VALIDATION ? TARGET_E_USAGE : TARGET_E_OPEN;
+        /* The store's refusals name the file already. */
         enum target_status st =
-            say(bs == BACKEND_VALIDATION ? TARGET_E_USAGE : TARGET_E_OPEN, err,
-                errsize, "simulator state %s: %s", path,
-                berr.message[0] ? berr.message : backend_status_help(bs));
+            strstr(why, path)
+                ? say(ts, err, errsize, "simulator state: %s", why)
+                : say(ts, err, errsize, "simulator state %s: %s", path, why);
         free(path);
         return st;
     }
     const char *moved = store_quarantined(sim_backend_store(out->backend));
     if (moved)
         snprintf(out->warning, sizeof(out->warning),
-                 "%s was not a usable state file; kept as %s, starting empty",
+                 "%s is a damaged fuota state file; kept as %s, starting "
+                 "empty",
                  path, moved);
     snprintf(out->description, sizeof(out->description), "simulator (%s)",
              path);

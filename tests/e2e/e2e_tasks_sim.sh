@@ -193,8 +193,17 @@ expect_exit 1 "a state directory that cannot be made" env XDG_DATA_HOME="$TMP/ro
     "$FUOTA" tasks list
 contains "names the directory" "$err" "cannot create $TMP/ro/file/fuota"
 printf 'not a database at all, not even close............................' >"$TMP/junk.db"
-expect_exit 0 "a state file that is not one" "$FUOTA" tasks list --state "$TMP/junk.db"
-contains "warned and moved aside" "$err" "warning: $TMP/junk.db was not a usable state file; kept as"
+expect_exit 1 "a file that is not a state file" "$FUOTA" tasks list --state "$TMP/junk.db"
+contains "refused, named once" "$err" "fuota tasks: simulator state: $TMP/junk.db is not a fuota state file"
+contains "left untouched" "$(cat "$TMP/junk.db")" "not a database at all"
+# A damaged state file of fuota's own is moved aside, with a warning.
+"$FUOTA" submit "$TMP/req.json" --state "$TMP/damaged.db" -q >/dev/null
+dd if=/dev/zero of="$TMP/damaged.db" bs=1 seek=4096 count=8192 conv=notrunc \
+    2>/dev/null
+expect_exit 0 "a damaged state file" "$FUOTA" tasks list --state "$TMP/damaged.db"
+contains "warned and moved aside" "$err" \
+    "warning: $TMP/damaged.db is a damaged fuota state file; kept as $TMP/damaged.db.corrupt-"
+contains "and started empty" "$out" "0 tasks"
 
 # --- usage errors -----------------------------------------------------------
 while IFS='|' read -r name args words; do
