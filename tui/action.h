@@ -60,7 +60,23 @@
     X(ACT_NO, "no", "No", "answer no")                                         \
     X(ACT_REDRAW, "redraw", "Redraw", "redraw the whole screen")               \
     X(ACT_CLICK, "click", "Click", "select what is under the mouse")           \
-    X(ACT_TEXT, "text", "Type", "type into the focused field")
+    X(ACT_TEXT, "text", "Type", "type into the focused field")                 \
+    X(ACT_START, "start", "Start", "start the playback with these settings")   \
+    X(ACT_PLAY, "play", "Play", "play or pause the playback")                  \
+    X(ACT_STEP, "step", "Step", "one fragment on (pauses)")                    \
+    X(ACT_FASTER, "faster", "Faster",                                          \
+      "play faster, up to 1024 fragments a second")                            \
+    X(ACT_SLOWER, "slower", "Slower",                                          \
+      "play slower, down to 1 fragment a second")                              \
+    X(ACT_JUMP_END, "jump-end", "To end", "jump to the end of the session")    \
+    X(ACT_RESTART, "restart", "Restart",                                       \
+      "play again from the start (same seed, same session)")                   \
+    X(ACT_ZOOM, "zoom", "Device",                                              \
+      "the selected device: received, decoder rank, outcome")                  \
+    X(ACT_REPORT, "report", "Report",                                          \
+      "the report: the figures of fuota simulate")                             \
+    X(ACT_SAVE_JSON, "save-json", "JSON", "save the report as JSON")           \
+    X(ACT_SAVE_CSV, "save-csv", "CSV", "save one line per device as CSV")
 
 enum tui_action {
 #define X(id, name, label, help) id,
