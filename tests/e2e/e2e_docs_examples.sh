@@ -2,17 +2,33 @@
 # Every worked example in the docs is run and its output compared.
 #
 # In docs/guide/*.md, a fenced block whose lines start with "$ " is an
-# example: each "$ COMMAND" (with its indented continuation lines) runs with
-# bash in one folder per chapter, fuota on the PATH, and what it prints
+# example: each "$ COMMAND" (with its indented continuation lines) runs in
+# one bash per chapter, as a reader types them into one terminal (variables,
+# exports and background jobs carry over to the chapter's later commands),
+# with fuota on the PATH, in a folder of its own that is also HOME (shown as
+# /home/op), and no AWS_* or XDG_* settings of this machine. What it prints
 # (standard output and error together) must be the lines shown after it up
-# to the next "$ ", where a line "..." stands for any lines. Markers (HTML
-# comments, not shown by a Markdown reader) prepare or redirect:
+# to the next "$ ", where a line "..." stands for any lines and "..." within
+# a line for any text. A command that ends with "&" runs in the background
+# until the chapter ends: its output is compared once it has printed as
+# many lines as shown, and again when the chapter ends (what it printed
+# meanwhile would have shown up in the reader's terminal); the URL of a
+# "fuota serve: listening on URL" line it prints stands for the URL shown
+# there. Markers (HTML comments, not shown by a Markdown reader) prepare or
+# redirect:
 #   <!-- example-file: NAME -->      the next block is saved as NAME
 #   <!-- example-setup: ... -->      shell commands run first (the lines up
-#                                    to "-->"), e.g. to make an input file
+#                                    to "-->"; bash -e, in the chapter's
+#                                    folder and HOME, not in its shell), e.g.
+#                                    to make an input file or a task;
+#                                    `shown_as SHOWN REAL` there makes SHOWN
+#                                    (a task id the guide shows) stand for
+#                                    REAL (the one of this run)
 #   <!-- example-mirrored: NAME -->  the next block is run by the mirror
 #                                    named NAME below (a server, the AWS
 #                                    CLI, a loop), which compares its output
+# Where SHOWN stands for REAL, the commands and the saved files run with
+# REAL, and REAL in what they print reads as SHOWN.
 # Then the README's tour, and the figures the guide's prose and tables give.
 . "$(dirname "$0")/lib.sh"
 root=$FUOTA_ROOT
@@ -21,6 +37,14 @@ mkdir -p "$bin"
 outer_path=$PATH
 ln -s "$FUOTA" "$bin/fuota"
 export PATH="$bin:$PATH"
+# Nothing of this machine's AWS or XDG settings, nor its HOME.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_DEFAULT_REGION \
+    AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONFIG_FILE \
+    AWS_SHARED_CREDENTIALS_FILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_IOT_WIRELESS \
+    AWS_MAX_ATTEMPTS AWS_IGNORE_CONFIGURED_ENDPOINT_URLS XDG_DATA_HOME \
+    XDG_CONFIG_HOME XDG_STATE_HOME
+export HOME=$TMP/mirror-home
+mkdir -p "$HOME"
 mirrors_wanted=()
 
 # match EXPECTED ACTUAL: the lines of ACTUAL against EXPECTED, a line "..."
@@ -69,26 +93,171 @@ match() {
         }' "$2"
 }
 
-# run_example DIR NAME COMMAND EXPECTED-FILE
-run_example() {
-    local dir=$1 name=$2 cmd=$3 want=$4 why
-    (cd "$dir" && timeout 120 bash -c "$cmd") >"$TMP/got" 2>&1 </dev/null
-    if why=$(match "$want" "$TMP/got"); then
-        pass "$name"
+# ---- the chapter's shell ----------------------------------------------------
+# shown_file: the file of "SHOWN<tab>REAL" pairs of the chapter being run.
+# substitute FROM TO FILE: each pair's column FROM replaced by column TO in
+# FILE (literally, every occurrence), the result on stdout.
+substitute() {
+    awk -v from="$1" -v to="$2" -v pairs="$shown_file" '
+        function repl(s, x, y,    out, k) {
+            out = ""
+            while (x != "" && (k = index(s, x)) > 0) {
+                out = out substr(s, 1, k - 1) y
+                s = substr(s, k + length(x))
+            }
+            return out s
+        }
+        BEGIN {
+            n = 0
+            while ((getline l < pairs) > 0) {
+                split(l, f, "\t")
+                old[n] = f[from]; new[n] = f[to]; n++
+            }
+        }
+        { for (i = 0; i < n; i++) $0 = repl($0, old[i], new[i]); print }' "$3"
+}
+# shown_as SHOWN REAL (for the setups: see the header)
+shown_as_fn='shown_as() {
+    if [ -z "$1" ] || [ -z "$2" ] || [ "$1" = "$2" ]; then
+        echo "shown_as: SHOWN and REAL must be two different non-empty words ($1, $2)" >&2
+        return 1
+    fi
+    printf "%s\t%s\n" "$1" "$2" >>"$EXAMPLE_SHOWN"
+}'
+
+# sh_start DIR: the chapter's bash, reading commands from a pipe, in DIR with
+# HOME=DIR; sh_pid, sh_w (its input) and sh_r (its answers).
+sh_pid=""
+sh_start() {
+    rm -f "$TMP/sh.in" "$TMP/sh.out"
+    mkfifo "$TMP/sh.in" "$TMP/sh.out"
+    (cd "$1" && export HOME="$1" && exec bash --norc --noprofile) \
+        <"$TMP/sh.in" >"$TMP/sh.out" 2>"$TMP/sh.err" &
+    sh_pid=$!
+    on_exit "kill -9 $sh_pid 2>/dev/null"
+    exec {sh_w}>"$TMP/sh.in" {sh_r}<"$TMP/sh.out"
+}
+# kill_tree PID: PID and every process under it, by id (a command that did
+# not finish in time)
+kill_tree() {
+    local p
+    for p in $(ps -e -o pid=,ppid= | awk -v top="$1" '
+        { parent[$1] = $2; pids[++n] = $1 }
+        END {
+            want[top] = 1; print top
+            do {
+                more = 0
+                for (i = 1; i <= n; i++)
+                    if (!(pids[i] in want) && (parent[pids[i]] in want)) {
+                        want[pids[i]] = 1; print pids[i]; more = 1
+                    }
+            } while (more)
+        }'); do
+        kill -9 "$p" 2>/dev/null
+    done
+}
+sh_close() {
+    exec {sh_w}>&- {sh_r}<&-
+    wait "$sh_pid" 2>/dev/null
+    sh_pid=""
+}
+# sh_run COMMAND OUT: runs COMMAND in the chapter's shell, what it prints
+# into OUT; 0 when it finished (its status in sh_rc), else 1 and why in
+# sh_why (the shell is then started anew for the next command).
+sh_run() {
+    sh_why=""
+    if ! printf '{ %s\n}\n' "$1" | bash -n 2>"$TMP/syntax"; then
+        sh_why="not a complete shell command: $(cat "$TMP/syntax")"
+        return 1
+    fi
+    [ -n "$sh_pid" ] || sh_start "$dir"
+    printf '{ %s\n} >%q 2>&1 </dev/null; echo "$?"\n' "$1" "$2" >&"$sh_w"
+    local st
+    read -r -t 120 -u "$sh_r" sh_rc
+    st=$?
+    [ "$st" = 0 ] && return 0
+    if [ "$st" -gt 128 ]; then
+        sh_why="it did not finish in 120 s"
     else
-        fail "$name" "$why" "command: $cmd" "output: $(head -c 1500 "$TMP/got")"
+        sh_why="the shell ended: $(head -c 600 "$TMP/sh.err")"
+    fi
+    kill_tree "$sh_pid"
+    sh_close
+    return 1
+}
+
+# compare NAME COMMAND OUT EXPECTED-FILE: what OUT holds, REAL read as
+# SHOWN, against the expected lines
+compare() {
+    local why
+    substitute 2 1 "$3" >"$TMP/got"
+    if why=$(match "$4" "$TMP/got"); then
+        pass "$1"
+    else
+        fail "$1" "$why" "command: $2" "output: $(head -c 1500 "$TMP/got")"
     fi
 }
 
-# run_block DIR CHAPTER LINE BLOCK-FILE: the commands of one example block
+# printed_as_many OUT EXPECTED-FILE: OUT has as many lines as shown
+printed_as_many() {
+    test "$(wc -l <"$1")" -ge "$(grep -cvx '[[:space:]]*\.\.\.[[:space:]]*' "$2")"
+}
+
+# run_example NAME COMMAND EXPECTED-FILE: in the chapter's shell
+bg_n=0
+run_example() {
+    local name=$1 cmd=$2 want=$3 out shown_url real_url
+    out=$TMP/out.$chapter.$((++n_out))
+    : >"$out"
+    printf '%s\n' "$cmd" >"$TMP/cmd"
+    if ! sh_run "$(substitute 1 2 "$TMP/cmd")" "$out"; then
+        fail "$name" "$sh_why" "command: $cmd" "output: $(head -c 1500 "$out")"
+        return
+    fi
+    case "$cmd" in
+    *[!\&]'&') ;;
+    *) compare "$name" "$cmd" "$out" "$want"; return ;;
+    esac
+    # in the background: once it has printed as many lines as shown
+    wait_until 20 printed_as_many "$out" "$want"
+    shown_url=$(sed -n 's/^fuota serve: listening on //p' "$want" | head -1)
+    real_url=$(sed -n 's/^fuota serve: listening on //p' "$out" | head -1)
+    if [ -n "$shown_url" ] && [ -n "$real_url" ]; then
+        printf '%s\t%s\n' "$shown_url" "$real_url" >>"$shown_file"
+    fi
+    compare "$name" "$cmd" "$out" "$want"
+    bg_n=$((bg_n + 1))
+    bg_name[bg_n]=$name bg_cmd[bg_n]=$cmd bg_out[bg_n]=$out
+    cp "$want" "$TMP/bg-want.$bg_n"
+}
+
+# sh_stop: the chapter ends: what the background commands printed meanwhile,
+# then they are stopped (SIGTERM, as the reader's logout would), and the shell
+sh_stop() {
+    local i
+    for i in $(seq 1 "$bg_n"); do
+        compare "${bg_name[i]}: all it printed while the chapter ran" \
+            "${bg_cmd[i]}" "${bg_out[i]}" "$TMP/bg-want.$i"
+    done
+    bg_n=0
+    [ -n "$sh_pid" ] || return 0
+    printf 'kill $(jobs -p) 2>/dev/null; wait; echo stopped\n' >&"$sh_w"
+    if ! read -r -t 30 -u "$sh_r" _; then
+        fail "$chapter: the background commands stop" "they did not end 30 s after SIGTERM"
+        kill_tree "$sh_pid"
+    fi
+    sh_close
+}
+
+# run_block CHAPTER LINE BLOCK-FILE: the commands of one example block
 run_block() {
-    local dir=$1 chapter=$2 at=$3 block=$4 cmd="" want="$TMP/want" line cont=false
+    local chapter=$1 at=$2 block=$3 cmd="" want="$TMP/want" line cont=false
     : >"$want"
     while IFS= read -r line || [ -n "$line" ]; do
         if $cont; then
             cmd+=$'\n'"$line"
         elif [ "${line:0:2}" = '$ ' ]; then
-            [ -n "$cmd" ] && run_example "$dir" "$chapter:$at: ${cmd%%$'\n'*}" "$cmd" "$want"
+            [ -n "$cmd" ] && run_example "$chapter:$at: ${cmd%%$'\n'*}" "$cmd" "$want"
             cmd=${line:2}
             : >"$want"
         else
@@ -96,26 +265,30 @@ run_block() {
         fi
         case "$line" in *\\) cont=true ;; *) cont=false ;; esac
     done <"$block"
-    [ -n "$cmd" ] && run_example "$dir" "$chapter:$at: ${cmd%%$'\n'*}" "$cmd" "$want"
+    [ -n "$cmd" ] && run_example "$chapter:$at: ${cmd%%$'\n'*}" "$cmd" "$want"
 }
 
 # guide FILE: runs the examples of one chapter
+n_out=0
 guide() {
-    local f=$1 chapter dir n=0 line in_block=false start=0 save="" mirror="" setup
+    local f=$1 n=0 line in_block=false start=0 save="" mirror="" setup
     chapter=$(basename "$f" .md)
     dir=$TMP/ex/$chapter
+    shown_file=$TMP/shown.$chapter
     mkdir -p "$dir"
+    printf '/home/op\t%s\n' "$dir" >"$shown_file"
     while IFS= read -r line || [ -n "$line" ]; do
         n=$((n + 1))
         if $in_block; then
             if [ "${line:0:3}" = '```' ]; then
                 in_block=false
                 if [ -n "$save" ]; then
-                    cp "$TMP/block" "$dir/$save"
+                    mkdir -p "$(dirname "$dir/$save")"
+                    substitute 1 2 "$TMP/block" >"$dir/$save"
                 elif [ -n "$mirror" ]; then
                     mirrors_wanted+=("$mirror")
                 elif grep -q '^\$ ' "$TMP/block"; then
-                    run_block "$dir" "$chapter" "$start" "$TMP/block"
+                    run_block "$chapter" "$start" "$TMP/block"
                 fi
                 save="" mirror=""
             else
@@ -137,7 +310,8 @@ guide() {
                 setup+="$line"$'\n'
             done
             n=$((n + 1))
-            (cd "$dir" && bash -c "$setup") >"$TMP/setup.out" 2>&1 ||
+            (cd "$dir" && HOME=$dir EXAMPLE_SHOWN=$shown_file \
+                bash -e -c "$shown_as_fn"$'\n'"$setup") >"$TMP/setup.out" 2>&1 </dev/null ||
                 fail "$chapter:$n: example setup" "$(cat "$TMP/setup.out")" ;;
         '```'*)
             in_block=true
@@ -145,6 +319,7 @@ guide() {
             : >"$TMP/block" ;;
         esac
     done <"$f"
+    sh_stop
 }
 
 for f in "$root"/docs/guide/*.md; do
@@ -242,14 +417,18 @@ missing_line=$(tr '\n' ' ' <"$root/docs/guide/simulate.md" |
 ok_if "simulate --events: the MissingFrag line of the guide (${missing_line:0:60}...)" \
     grep -qxF "$missing_line" "$sim_dir/ev.jsonl"
 
-# serve: the start-up lines.
+# serve: the start-up lines, all of them (standard error's come first).
 . "$(dirname "$0")/serve_lib.sh"
 mirrored serve-start
 want=$(block serve-start "$root/docs/guide/serve.md" | grep -v '^\$ ')
 if start_server docs --state "$TMP/ex/serve-sim.db"; then
     got=$(sed "s|$TMP/ex/serve-sim.db|./sim.db|; s|$URL|http://127.0.0.1:41231|" \
-        <(head -1 "$SRV_ERR"; head -1 "$SRV_OUT"))
-    ok_if "serve: the start-up lines of the guide" test "$got" = "$want"
+        <(cat "$SRV_ERR" "$SRV_OUT"))
+    if [ "$got" = "$want" ]; then
+        pass "serve: the start-up lines of the guide"
+    else
+        fail "serve: the start-up lines of the guide" "guide: $want" "run:   $got"
+    fi
     stop_server TERM
 else
     fail "serve: the start-up lines of the guide" "the server did not start"
