@@ -205,6 +205,7 @@ static enum target_status open_sim(const struct target_settings *s,
                  path, moved);
     snprintf(out->description, sizeof(out->description), "simulator (%s)",
              path);
+    snprintf(out->state, sizeof(out->state), "%s", path);
     trace(s, "target: simulator, state %s, region %s", path,
           region ? region : STORE_DEFAULT_REGION);
     free(path);
@@ -245,6 +246,12 @@ static enum target_status open_live(const struct target_settings *s,
         snprintf(out->description, sizeof(out->description),
                  "LIVE %s via profile %s, %s", c.region, c.profile,
                  c.endpoint_url);
+    snprintf(out->region, sizeof(out->region), "%s", c.region);
+    snprintf(out->profile, sizeof(out->profile), "%s",
+             c.key_source == AWS_SRC_ENV ? "environment keys"
+             : c.profile                 ? c.profile
+                                         : "default");
+    snprintf(out->endpoint, sizeof(out->endpoint), "%s", c.endpoint_url);
     struct aws_client_options co = {
         .cred = &c,
         .timeout_ms = (long)s->timeout_s * 1000,

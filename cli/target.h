@@ -116,6 +116,13 @@ struct target {
     bool live;
     char description[TARGET_DESCRIPTION_MAX];
     char warning[TARGET_WARNING_MAX]; /* "" = none */
+    /* The resolved pieces, for badges and confirmations ("" = none):
+     * live: region, profile (or "environment keys"), endpoint URL;
+     * simulator: the state file. */
+    char region[64];
+    char profile[128];
+    char endpoint[TARGET_DESCRIPTION_MAX];
+    char state[TARGET_DESCRIPTION_MAX];
 };
 
 /*
