@@ -244,13 +244,21 @@ static void put_trimmed(struct sbuf *b, const char *v)
     }
 }
 
+/*
+ * An HTTP field name is a token (RFC 9110 tchar: letters, digits and
+ * !#$%&'*+-.^_`|~). Anything else would also break SigV4 itself: ';'
+ * separates the names in SignedHeaders and ',' the parts of the
+ * Authorization header, so a name holding one signs into a header that no
+ * verifier can read back.
+ */
 static bool valid_header_name(const char *n)
 {
     if (!n || !*n)
         return false;
     for (; *n; n++) {
         unsigned char c = (unsigned char)*n;
-        if (c <= 32 || c >= 127 || c == ':')
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c)))
             return false;
     }
     return true;

@@ -90,7 +90,9 @@ enum sigv4_path_form {
  * - query: the raw query string without '?', NULL or "" = none; when query
  *   is NULL and params is not, the decoded params are used instead.
  * - headers: every header sent (signer) or received (verifier). The signer
- *   requires a Host header.
+ *   requires a Host header, names that are HTTP tokens (RFC 9110 tchar:
+ *   letters, digits, !#$%&'*+-.^_`|~) and values without CR or LF
+ *   (SIGV4_E_HEADER otherwise).
  * - payload / payload_len: the body (NULL with 0 = empty).
  * - payload_hash: NULL = SHA-256 of the payload; otherwise used verbatim in
  *   the canonical request (64 lowercase hex digits, or "UNSIGNED-PAYLOAD").
