@@ -11,10 +11,12 @@
  *      byte 0  flags: 1 session token, 2 x-amz-content-sha256, 4 unsigned
  *              payload, 8 no path normalisation, 16..112 the method (one
  *              of eight, the last read from the input)
- *      byte 1  number of extra headers (0..15)
+ *      byte 1  number of extra headers (0..15); 16: access key id and
+ *              32: region read from the input too
  *      byte 2  which change to make afterwards; byte 3 where
  *      byte 4  verifier clock offset, x 3 seconds
- *      then lines: [METHOD], PATH, QUERY, one "NAME:VALUE" per header
+ *      then lines: [METHOD], [ACCESS KEY ID], [REGION], PATH, QUERY, one
+ *      "NAME:VALUE" per header
  *      (any names, counts and duplicates), and the body (the rest).
  *    Every request the signer accepts must verify (SIGV4_V_OK) at the
  *    signing time, must be EXPIRED / NOT_YET exactly when the clock is
@@ -45,12 +47,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool lookup(void *ctx, const char *akid, struct sigv4_key *key)
 {
+    (void)ctx;
     if (akid[0] == 'X')
         return false;
     key->secret_access_key = SECRET;
-    key->session_token = ctx              ? (const char *)ctx
-                         : akid[0] == 'T' ? "tok"
-                                          : NULL;
+    key->session_token = akid[0] == 'T' ? "tok" : NULL;
+    return true;
+}
+
+/* The round trip's keys: any access key id has the secret. */
+static bool lookup_any(void *ctx, const char *akid, struct sigv4_key *key)
+{
+    (void)akid;
+    key->secret_access_key = SECRET;
+    key->session_token = ctx;
     return true;
 }
 
@@ -131,15 +141,30 @@ static bool signer_header(const char *name)
     return false;
 }
 
-/* What the signer promises to accept: a method, header names that are
- * HTTP tokens, values without line breaks. */
-static bool signable(const struct sigv4_request *req)
+/* A Credential part as the signer's contract wants it. */
+static bool credential_part(const char *s, size_t max)
 {
-    if (!req->method[0])
+    if (!*s || strlen(s) > max)
+        return false;
+    for (; *s; s++)
+        if ((unsigned char)*s <= 32 || (unsigned char)*s >= 127 || *s == '/' ||
+            *s == ',')
+            return false;
+    return true;
+}
+
+/* What the signer promises to accept: a method, Credential parts, header
+ * names that are HTTP tokens, values without line breaks. */
+static bool signable(const struct trip *t)
+{
+    const struct sigv4_request *req = &t->req;
+    if (!req->method[0] ||
+        !credential_part(t->cred.access_key_id, SIGV4_AKID_MAX) ||
+        !credential_part(t->so.region, SIZE_MAX))
         return false;
     for (size_t i = 0; i < req->header_count; i++) {
         const unsigned char *n = (const unsigned char *)req->headers[i].name;
-        if (!*n)
+        if (!*n || strlen((const char *)n) > SIGV4_HEADER_NAME_MAX)
             return false;
         for (; *n; n++)
             if (!isalnum(*n) && !strchr("!#$%&'*+-.^_`|~", *n))
@@ -245,6 +270,11 @@ static void round_trip(const uint8_t *data, size_t size)
         NEXT_LINE(line);
         method = line;
     }
+    char *akid = "AKIDFUZZ", *region = "eu-west-1";
+    if (data[1] & 16)
+        NEXT_LINE(akid);
+    if (data[1] & 32)
+        NEXT_LINE(region);
     char *path, *query;
     NEXT_LINE(path);
     NEXT_LINE(query);
@@ -277,27 +307,27 @@ static void round_trip(const uint8_t *data, size_t size)
         .payload_len = body_len,
         .payload_hash = unsigned_payload ? SIGV4_UNSIGNED : NULL,
     };
-    t.cred = (struct sigv4_credentials){ "AKIDFUZZ", SECRET,
-                                         (flags & 1) ? TOKEN : NULL };
+    t.cred =
+        (struct sigv4_credentials){ akid, SECRET, (flags & 1) ? TOKEN : NULL };
     t.so = (struct sigv4_sign_options){
-        .region = "eu-west-1",
+        .region = region,
         .time = T0,
         .add_content_sha256 = (flags & 2) || unsigned_payload,
         .no_normalize_path = (flags & 8) != 0,
     };
     t.vo = (struct sigv4_verify_options){
-        .region = "eu-west-1",
+        .region = region,
         .now = T0,
         .allow_unsigned_payload = unsigned_payload,
         .no_normalize_path = (flags & 8) != 0,
-        .lookup = lookup,
+        .lookup = lookup_any,
         .lookup_ctx = (flags & 1) ? TOKEN : NULL,
     };
     sigv4_signed_init(&t.s);
     enum sigv4_status st = sigv4_sign(&t.req, &t.cred, &t.so, &t.s, NULL, 0);
     if (st != SIGV4_OK) {
         /* Refused only for what its contract says it refuses. */
-        if (signable(&t.req))
+        if (signable(&t))
             abort();
         goto out;
     }
