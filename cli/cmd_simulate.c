@@ -428,7 +428,7 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     if (r.internal_errors) {
         cli_error(CMD,
                   "internal error: %zu devices disagree with the full "
-                  "decoder or the image hash",
+                  "decoder or rebuilt a wrong image",
                   r.internal_errors);
         rc = EXIT_CHECK;
     }

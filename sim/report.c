@@ -307,7 +307,7 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
     if (r->internal_errors)
         fprintf(out,
                 "INTERNAL  %zu devices disagree with the full decoder "
-                "or the image hash\n",
+                "or rebuilt a wrong image\n",
                 r->internal_errors);
     fprintf(out, "\n%-28s %8s %8s %8s %8s %8s %10s\n", "", "min", "median",
             "p90", "p99", "max", "mean");
