@@ -8,7 +8,8 @@
 #   make bench      measure speed and memory, write docs/benchmarks.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #                   (FUZZ_TARGETS='fuzz_sigv4' for some)
-#   make install    PREFIX/DESTDIR install of binary, themes, man page
+#   make install    PREFIX/DESTDIR install of binary, themes, scenarios,
+#                   man page
 
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
@@ -29,7 +30,9 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-             -DFUOTA_VERSION='"$(VERSION)"' -I. $(WARN) $(OPT) \
+             -DFUOTA_VERSION='"$(VERSION)"' \
+             -DFUOTA_DATADIR='"$(PREFIX)/share/fuota"' \
+             -DFUOTA_SRCDIR='"$(CURDIR)"' -I. $(WARN) $(OPT) \
              $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
@@ -146,10 +149,12 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fuota/themes \
+	    $(DESTDIR)$(PREFIX)/share/fuota/scenarios \
 	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/fuota $(DESTDIR)$(PREFIX)/bin/fuota
 	for t in themes/*; do [ -f "$$t" ] && install -m 644 "$$t" \
 	    $(DESTDIR)$(PREFIX)/share/fuota/themes/; done; true
+	install -m 644 scenarios/*.scenario $(DESTDIR)$(PREFIX)/share/fuota/scenarios/
 	install -m 644 docs/fuota.1 $(DESTDIR)$(PREFIX)/share/man/man1/fuota.1
 
 uninstall:

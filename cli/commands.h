@@ -17,10 +17,17 @@
     X(simulate, "simulate FILE --image PATH|--image-size N --devices N",       \
       "play fragment delivery to a virtual fleet")                             \
     X(serve, "serve [--port P]",                                               \
-      "run the simulator as an AWS-compatible endpoint on loopback")
+      "run the simulator as an AWS-compatible endpoint on loopback")           \
+    X(scenarios, "scenarios [NAME]",                                           \
+      "list the training scenarios, or show one")                              \
+    X(open, "open FILE [--image PATH]",                                        \
+      "the console with a saved request loaded")
 
 #define X(name, usage, help) int cmd_##name(int argc, char **argv);
 CLI_COMMANDS(X)
 #undef X
+
+/* `fuota` with no command (or only console options): the console. */
+int cmd_console(int argc, char **argv);
 
 #endif

@@ -42,7 +42,9 @@ static void print_help(FILE *out)
             "fuota %s - LoRaWAN FUOTA operator console for AWS IoT Core "
             "for LoRaWAN\n\n",
             FUOTA_VERSION);
-    fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\nCommands:\n");
+    fprintf(out, "Usage: fuota [COMMAND] [OPTIONS]\n\n"
+                 "Without a command fuota opens the console (a terminal "
+                 "is needed).\n\nCommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nRun 'fuota COMMAND --help' for a command's options.\n"
@@ -52,10 +54,8 @@ static void print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        print_help(stdout);
-        return finish(NULL, EXIT_OK);
-    }
+    if (argc < 2)
+        return cmd_console(argc, argv);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
@@ -69,6 +69,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return finish(cmd, commands[i].run(argc - 1, argv + 1));
+    /* Options without a command are the console's (fuota --theme dark). */
+    if (cmd[0] == '-' && cmd[1] == '-')
+        return finish(NULL, cmd_console(argc, argv));
     if (cmd[0] == '-')
         fprintf(stderr, "fuota: unknown option '%s'\n", cmd);
     else

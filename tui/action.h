@@ -1,0 +1,79 @@
+#ifndef FUOTA_TUI_ACTION_H
+#define FUOTA_TUI_ACTION_H
+
+/*
+ * Every key of the console is an action with a name and a help line (tig's
+ * request table). This one X-macro feeds the enum, the key hints bar and
+ * the help overlay, so a key cannot exist without its help text.
+ *
+ * X(id, name, label, help): `name` is the stable identifier (help overlay,
+ * tests), `label` the one word of the hints bar, `help` one line.
+ */
+#define TUI_ACTIONS(X)                                                         \
+    X(ACT_NONE, "none", "", "")                                                \
+    X(ACT_HELP, "help", "Help", "show every key and what it does")             \
+    X(ACT_SAVE, "save", "Save",                                                \
+      "save the request as JSON (F2 again: same "                              \
+      "file)")                                                                 \
+    X(ACT_TASKS, "tasks", "Tasks",                                             \
+      "the tasks on the target and their "                                     \
+      "lifecycle")                                                             \
+    X(ACT_PREVIEW, "preview", "Preview",                                       \
+      "the preview full width (narrow "                                        \
+      "terminals)")                                                            \
+    X(ACT_SIMULATE, "simulate", "Simulate",                                    \
+      "play the session to a virtual fleet")                                   \
+    X(ACT_PLANNER, "planner", "Plan",                                          \
+      "what-if: success against redundancy and loss")                          \
+    X(ACT_TARGET, "target", "Target",                                          \
+      "choose the target: the simulator or AWS")                               \
+    X(ACT_SUBMIT, "submit", "Submit", "review the exact request, then submit") \
+    X(ACT_QUIT, "quit", "Quit", "leave fuota (the draft is kept)")             \
+    X(ACT_BACK, "back", "Back", "go back one step, or cancel")                 \
+    X(ACT_NEXT, "next", "Next", "next field or button")                        \
+    X(ACT_PREV, "prev", "Prev", "previous field or button")                    \
+    X(ACT_UP, "up", "Up", "move up")                                           \
+    X(ACT_DOWN, "down", "Down", "move down")                                   \
+    X(ACT_LEFT, "left", "Left", "previous choice, or cursor left")             \
+    X(ACT_RIGHT, "right", "Right", "next choice, or cursor right")             \
+    X(ACT_PAGE_UP, "page-up", "Page up", "scroll a page up")                   \
+    X(ACT_PAGE_DOWN, "page-down", "Page down", "scroll a page down")           \
+    X(ACT_HOME, "home", "Home", "to the start")                                \
+    X(ACT_END, "end", "End", "to the end")                                     \
+    X(ACT_ENTER, "enter", "OK", "edit, choose or confirm")                     \
+    X(ACT_BACKSPACE, "backspace", "Bksp",                                      \
+      "delete the character before "                                           \
+      "the cursor")                                                            \
+    X(ACT_DELETE_CHAR, "delete-char", "Del",                                   \
+      "delete the character under the cursor")                                 \
+    X(ACT_CLEAR, "clear", "Clear", "clear the field")                          \
+    X(ACT_TOKEN, "token", "Token", "generate a random ClientRequestToken")     \
+    X(ACT_DESCRIPTOR, "descriptor", "Descriptor",                              \
+      "make the Descriptor from 4 bytes of hex")                               \
+    X(ACT_TAGS, "tags", "Tags", "edit the tags")                               \
+    X(ACT_ADD, "add", "Add", "add an item")                                    \
+    X(ACT_EDIT, "edit", "Edit", "edit the selected item")                      \
+    X(ACT_DELETE, "delete", "Delete",                                          \
+      "delete the selected item (asks "                                        \
+      "first)")                                                                \
+    X(ACT_YES, "yes", "Yes", "answer yes")                                     \
+    X(ACT_NO, "no", "No", "answer no")                                         \
+    X(ACT_REDRAW, "redraw", "Redraw", "redraw the whole screen")               \
+    X(ACT_CLICK, "click", "Click", "select what is under the mouse")           \
+    X(ACT_TEXT, "text", "Type", "type into the focused field")
+
+enum tui_action {
+#define X(id, name, label, help) id,
+    TUI_ACTIONS(X)
+#undef X
+        TUI_ACTION_COUNT
+};
+
+/* "help", "save", ...; "" for an out-of-range value. */
+const char *tui_action_name(enum tui_action a);
+/* The hints bar word: "Help", "Save", ... */
+const char *tui_action_label(enum tui_action a);
+/* One line of help text. */
+const char *tui_action_help(enum tui_action a);
+
+#endif
