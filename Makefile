@@ -10,6 +10,7 @@
 #   make check-asan T=...   the same under ASan + UBSan
 #   make bench      measure speed and memory, write docs/benchmarks.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#                   (FUZZ_TARGETS='fuzz_sigv4' for some)
 #   make install    PREFIX/DESTDIR install of binary, themes, scenarios,
 #                   man page
 
@@ -142,14 +143,17 @@ bench: deps
 	@$(MAKE) --no-print-directory BUILD=build/bench-build all $(BENCH_SRC:tests/bench/%.c=build/bench-build/bench/%)
 	@tests/bench/run.sh build/bench-build
 
+# A sanitizer report stops the run (-fno-sanitize-recover=all) instead of
+# scrolling past. FUZZ_TARGETS='fuzz_sigv4 ...' runs only those.
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/%.c=%)
 fuzz: deps
 	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do \
-	    n=$$(basename $$f .c); \
+	@for n in $(FUZZ_TARGETS); do \
+	    f=tests/fuzz/$$n.c; \
 	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	        -DFUOTA_VERSION='"$(VERSION)"' -I. -g -O1 \
-	        -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	        -o build/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
 	    mkdir -p build/fuzz/$$n.corpus; \
 	    seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \

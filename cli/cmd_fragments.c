@@ -16,7 +16,7 @@ static const char *const usage =
     "Usage: fuota fragments --image FILE --fragment-size S\n"
     "                       (--redundancy N | --redundancy-percent P)\n"
     "                       [--format hex|bin|frames] [--frag-index I]\n"
-    "                       [--codec v1|v2] [--output FILE]\n"
+    "                       [--codec v1|v2|v2-lbm] [--output FILE]\n"
     "\n"
     "Writes the LoRaWAN TS004 (fragmented data block transport) coded\n"
     "fragment stream of an image: the M = ceil(size / S) uncoded fragments,\n"
@@ -37,13 +37,21 @@ static const char *const usage =
     "  --format frames           full FPort 201 DataFragment frames in hex,\n"
     "                            one a line: 08 | IndexAndN (LE) | payload\n"
     "  --frag-index I            fragmentation session 0..3 (frames; 0)\n"
-    "  --codec v1|v2             v1: TS004-1.0.0 (default); v2: the\n"
-    "                            TS004-2.0.0 reading (see the guide)\n"
+    "  --codec v1|v2|v2-lbm      the parity rows (below; default v1)\n"
     "  -o, --output FILE         write the stream to FILE instead of stdout:\n"
     "                            whole or not at all (a temporary file in\n"
     "                            its folder, renamed once complete; an\n"
     "                            interrupt leaves an older FILE as it was)\n"
     "  -h, --help                show this help\n"
+    "\n"
+    "Codecs. v1 is TS004-1.0.0, what AWS and the reference stacks run.\n"
+    "TS004-2.0.0 stacks number the parity rows differently: v2 seeds the\n"
+    "row of fragment N = M + k with N, as the TS004-2.0.0 text and\n"
+    "ChirpStack (lrwn applayer/fragmentation/v2.rs) do; v2-lbm seeds it\n"
+    "with k, as LoRa Basics Modem's v2 helper does (SWL2001\n"
+    "fragmentation_helper_v2.0.0.c, issue #106). A device fed the other\n"
+    "numbering's stream rebuilds wrong bytes whenever it needs a redundancy\n"
+    "fragment (its MIC check then fails): use the one your device runs.\n"
     "\n"
     "At most 16383 fragments in all (uncoded + redundancy).\n"
     "Exit status: 0 ok, 2 usage error, unusable image, or output that could\n"
@@ -132,7 +140,7 @@ static int parse_args(int argc, char **argv, struct frag_args *a)
         return cli_usage_error(cmd);
     }
     if (codec && !fec_codec_parse(codec, &a->codec)) {
-        cli_error(cmd, "--codec: unknown codec '%s' (v1 or v2)", codec);
+        cli_error(cmd, "--codec: unknown codec '%s' (v1, v2 or v2-lbm)", codec);
         return cli_usage_error(cmd);
     }
     if (!a->image) {

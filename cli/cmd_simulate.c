@@ -11,6 +11,7 @@
 #include "cli/opts.h"
 #include "cli/outfile.h"
 #include "cli/util.h"
+#include "core/fec.h"
 #include "core/task.h"
 #include "sim/events.h"
 #include "sim/fleet.h"
@@ -58,14 +59,21 @@ static const char usage_text[] =
     "  --late-join K        every device misses fragments 1..K\n"
     "  --drop N,N,...       these fragment numbers are lost for every device\n"
     "Devices:\n"
-    "  --mode full|rank     full: every device rebuilds the image and checks\n"
-    "                       its SHA-256 (default); rank: rank-only decoding\n"
-    "                       with a sample that still decodes in full\n"
+    "  --mode full|rank     full: every device rebuilds the image, compared\n"
+    "                       byte for byte with the source (default); rank:\n"
+    "                       rank-only decoding with a sample that still\n"
+    "                       decodes in full\n"
     "  --sample PCT         rank mode: share fully decoded (default 1)\n"
     "  --max-frags N        device limit: most fragments (NbFrag) accepted\n"
     "  --max-frag-size N    device limit: largest fragment size\n"
     "  --max-lost N         device limit: most lost fragments it can repair\n"
     "  --device-memory N    device limit: bytes for image + decoder\n"
+    "  --codec C            the stream's parity rows: v1 (default), v2 or\n"
+    "                       v2-lbm (the two TS004-2.0.0 row numberings, see\n"
+    "                       fuota fragments --help)\n"
+    "  --device-codec C     the parity rows the devices decode with (default:\n"
+    "                       --codec); the other v2 numbering models devices\n"
+    "                       that rebuild a wrong image and report MICError\n"
     "  --fault NAME:PCT     give PCT % of the devices a fault (repeatable):\n"
     "                       package-not-supported, frag-algo-unsupported,\n"
     "                       not-enough-memory, frag-index-unsupported,\n"
@@ -120,7 +128,36 @@ struct sim_args {
     bool json;
     const char *report, *events, *csv;
     bool events_full;
+    enum fec_codec codec, device_codec;
 };
+
+/* --codec and --device-codec (default: the stream's); false after saying
+ * why. Devices of the other TS004 version never join the session. */
+static bool parse_codecs(const char *codec, const char *device_codec,
+                         struct sim_args *a)
+{
+    a->codec = FEC_CODEC_V1;
+    if (codec && !fec_codec_parse(codec, &a->codec)) {
+        cli_error(CMD, "--codec: unknown codec '%s' (v1, v2 or v2-lbm)", codec);
+        return false;
+    }
+    a->device_codec = a->codec;
+    if (device_codec && !fec_codec_parse(device_codec, &a->device_codec)) {
+        cli_error(CMD, "--device-codec: unknown codec '%s' (v1, v2 or v2-lbm)",
+                  device_codec);
+        return false;
+    }
+    if (fec_codec_version(a->device_codec) != fec_codec_version(a->codec)) {
+        cli_error(CMD,
+                  "--device-codec: %s devices cannot take a %s session "
+                  "(TS004 v%u against v%u)",
+                  fec_codec_name(a->device_codec), fec_codec_name(a->codec),
+                  fec_codec_version(a->device_codec),
+                  fec_codec_version(a->codec));
+        return false;
+    }
+    return true;
+}
 
 /* Loads --scenario (by name from the data directories, or a file) and
  * takes its devices, image size and faults where no option gives them. */
@@ -161,7 +198,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
     a->dr = -1;
     a->seed = 1;
     a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
-    const char *mode = NULL, *level = NULL;
+    const char *mode = NULL, *level = NULL, *codec = NULL,
+               *device_codec = NULL;
     const struct opts_spec specs[] = {
         OPTS_STRING_OPT("--image", &a->image),
         OPTS_INT_OPT("--image-size", &a->image_size, 1, IMAGE_MAX),
@@ -189,6 +227,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         OPTS_STRING_OPT("--events", &a->events),
         OPTS_STRING_OPT("--csv", &a->csv),
         OPTS_STRING_OPT("--events-level", &level),
+        OPTS_STRING_OPT("--codec", &codec),
+        OPTS_STRING_OPT("--device-codec", &device_codec),
     };
     const struct opts_cmd line = {
         .cmd = CMD,
@@ -226,6 +266,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         cli_error(CMD, "--events-level: give --events FILE too");
         return cli_usage_error(CMD);
     }
+    if (!parse_codecs(codec, device_codec, a))
+        return cli_usage_error(CMD);
     if (!a->file) {
         cli_error(CMD, "no request FILE given");
         return cli_usage_error(CMD);
@@ -534,6 +576,8 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     p.sample = a->sample / 100.0;
     p.threads = (unsigned)a->threads;
     p.early_stop = a->early_stop;
+    p.codec = a->codec;
+    p.device_codec = a->device_codec;
     p.faults = a->fault_cfg;
     struct progress pr = { .shown = -1 };
     if (isatty(STDERR_FILENO)) {
@@ -599,7 +643,7 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     if (r.internal_errors) {
         cli_error(CMD,
                   "internal error: %zu devices disagree with the full "
-                  "decoder or the image hash",
+                  "decoder or rebuilt a wrong image",
                   r.internal_errors);
         rc = EXIT_CHECK;
     }

@@ -1,6 +1,7 @@
 #ifndef FUOTA_CORE_BACKEND_H
 #define FUOTA_CORE_BACKEND_H
 
+/* clang-format off */
 /*
  * The backend contract: the one interface through which the console and the
  * CLI talk to "the FUOTA service", whether that is AWS IoT Wireless (aws/, over
@@ -10,21 +11,37 @@
  * wrappers below, never the table directly.
  *
  * Operations map one to one onto the IoT Wireless API (service model
- * shared/reference/iotwireless-service-2.json):
+ * shared/reference/iotwireless-service-2.json). Each row: the wrapper, the
+ * API operation and, under it, the HTTP request (T = /fuota-tasks/{Id}).
+ * The table is fenced from clang-format, which reflows long comment lines.
  *
- *   backend_create_task          CreateFuotaTask        POST /fuota-tasks
- *   backend_get_task             GetFuotaTask           GET /fuota-tasks/{Id}
- *   backend_list_tasks           ListFuotaTasks         GET /fuota-tasks
- *   backend_update_task          UpdateFuotaTask        PATCH /fuota-tasks/{Id}
- *   backend_delete_task          DeleteFuotaTask        DELETE
- * /fuota-tasks/{Id} backend_start_task           StartFuotaTask         PUT
- * /fuota-tasks/{Id} backend_associate_device
- * AssociateWirelessDeviceWithFuotaTask backend_disassociate_device
- * DisassociateWirelessDeviceFromFuotaTask backend_associate_group
- * AssociateMulticastGroupWithFuotaTask backend_disassociate_group
- * DisassociateMulticastGroupFromFuotaTask backend_list_groups
- * ListMulticastGroupsByFuotaTask backend_list_devices
- * ListWirelessDevices?fuotaTaskId=... (with each device's FuotaDeviceStatus)
+ *   wrapper                       API operation / HTTP request
+ *   ----------------------------  ---------------------------------------
+ *   backend_create_task           CreateFuotaTask
+ *                                 POST /fuota-tasks
+ *   backend_get_task              GetFuotaTask
+ *                                 GET T
+ *   backend_list_tasks            ListFuotaTasks
+ *                                 GET /fuota-tasks
+ *   backend_update_task           UpdateFuotaTask
+ *                                 PATCH T
+ *   backend_delete_task           DeleteFuotaTask
+ *                                 DELETE T
+ *   backend_start_task            StartFuotaTask
+ *                                 PUT T
+ *   backend_associate_device      AssociateWirelessDeviceWithFuotaTask
+ *                                 PUT T/wireless-device
+ *   backend_disassociate_device   DisassociateWirelessDeviceFromFuotaTask
+ *                                 DELETE T/wireless-devices/{WirelessDeviceId}
+ *   backend_associate_group       AssociateMulticastGroupWithFuotaTask
+ *                                 PUT T/multicast-group
+ *   backend_disassociate_group    DisassociateMulticastGroupFromFuotaTask
+ *                                 DELETE T/multicast-groups/{MulticastGroupId}
+ *   backend_list_groups           ListMulticastGroupsByFuotaTask
+ *                                 GET T/multicast-groups
+ *   backend_list_devices          ListWirelessDevices
+ *                                 GET /wireless-devices?fuotaTaskId={Id}
+ *                                 (each device with its FuotaDeviceStatus)
  *
  * Errors. Every operation returns an enum backend_status (BACKEND_OK = 0) and
  * fills a caller-owned struct backend_error: the status, the HTTP code, the
@@ -50,6 +67,7 @@
  *
  * This module is computation only: no I/O.
  */
+/* clang-format on */
 
 #include <stdbool.h>
 #include <stddef.h>

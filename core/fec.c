@@ -50,24 +50,35 @@ const char *fec_push_message(enum fec_push result)
     return push_messages[i];
 }
 
+static const char *const codec_names[] = {
+#define X(id, name) [id] = name,
+    FEC_CODECS(X)
+#undef X
+};
+
 const char *fec_codec_name(enum fec_codec codec)
 {
-    return codec == FEC_CODEC_V2 ? "v2" : "v1";
+    size_t i = (size_t)codec;
+    if (i >= sizeof(codec_names) / sizeof(codec_names[0]))
+        return "unknown codec";
+    return codec_names[i];
 }
 
 bool fec_codec_parse(const char *text, enum fec_codec *out)
 {
     if (!text)
         return false;
-    if (strcmp(text, "v1") == 0) {
-        *out = FEC_CODEC_V1;
-        return true;
-    }
-    if (strcmp(text, "v2") == 0) {
-        *out = FEC_CODEC_V2;
-        return true;
-    }
+    for (size_t i = 0; i < sizeof(codec_names) / sizeof(codec_names[0]); i++)
+        if (strcmp(text, codec_names[i]) == 0) {
+            *out = (enum fec_codec)i;
+            return true;
+        }
     return false;
+}
+
+unsigned fec_codec_version(enum fec_codec codec)
+{
+    return codec == FEC_CODEC_V1 ? 1u : 2u;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -130,9 +141,16 @@ static size_t words_for(size_t bits)
     return (bits + 63) / 64;
 }
 
+/*
+ * TS004's generator: floor(x / 2) + (b0 xor b5) * 2^22. An addition, not a
+ * bitwise OR: the seed 1 + 1001 * n passes 2^23 from n = 8381 on, and from
+ * there x >> 1 can already have bit 22 set, so the sum carries into bit 23
+ * (TS004 v1 and v2 text, LoRaMac-node, LoRa Basics Modem and ChirpStack all
+ * add). x stays below 2^24: no overflow.
+ */
 static uint32_t prbs23(uint32_t x)
 {
-    return (x >> 1) | (((x ^ (x >> 5)) & 1u) << 22);
+    return (x >> 1) + (((x ^ (x >> 5)) & 1u) << 22);
 }
 
 static bool is_power_of_two(uint32_t v)
@@ -147,7 +165,10 @@ void fec_matrix_line(uint32_t k, uint32_t m, enum fec_codec codec,
     memset(out, 0, nw * sizeof(*out));
     uint32_t mm = is_power_of_two(m) ? 1u : 0u;
     uint32_t draws = m / 2;
+    /* v2 numbers its rows by the absolute fragment number N = M + k; v1
+     * and LoRa Basics Modem's v2 by the redundancy index k. */
     uint32_t x = codec == FEC_CODEC_V2 ? 1u + 1001u * (m + k) : 1u + 1001u * k;
+    bool distinct = codec != FEC_CODEC_V1;
     for (uint32_t d = 0; d < draws;) {
         uint32_t r = 1u << 16;
         while (r >= m) {
@@ -156,7 +177,7 @@ void fec_matrix_line(uint32_t k, uint32_t m, enum fec_codec codec,
         }
         uint64_t bit = (uint64_t)1 << (r % 64);
         /* v2 draws are distinct: a repeat is redrawn. In v1 it is a no-op. */
-        if (codec == FEC_CODEC_V2 && (out[r / 64] & bit))
+        if (distinct && (out[r / 64] & bit))
             continue;
         out[r / 64] |= bit;
         d++;
@@ -167,7 +188,7 @@ enum fec_status fec_matrix_new(uint32_t m, uint32_t rows, enum fec_codec codec,
                                struct fec_matrix **out)
 {
     *out = NULL;
-    if (m == 0 || (codec != FEC_CODEC_V1 && codec != FEC_CODEC_V2))
+    if (m == 0 || (size_t)codec >= FEC_CODEC_COUNT)
         return FEC_ERR_ARG;
     if (m > FEC_FRAGMENTS_MAX || rows > FEC_FRAGMENTS_MAX - m)
         return FEC_ERR_TOO_MANY_FRAGMENTS;

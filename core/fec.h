@@ -12,15 +12,23 @@
  * the XOR of the rows whose bit is set in parity row k. At most 16383
  * fragments (uncoded + redundancy) in a session.
  *
- * Codecs:
- *  - FEC_CODEC_V1 (default): TS004-1.0.0 exactly (LoRaMac-node, LoRa Basics
- *    Modem, brocaar, mbed): row k seeded with x = 1 + 1001 * k, floor(M/2)
- *    draws *with replacement* (a repeated draw is a no-op).
- *  - FEC_CODEC_V2: our reading of TS004-2.0.0: the seed uses the absolute
- *    fragment number, x = 1 + 1001 * N with N = M + k, and the floor(M/2)
- *    draws are *distinct* (a draw hitting a column already set is redrawn),
- *    so every row has exactly floor(M/2) ones. Readings of 2.0.0 differ
- *    between implementations; use only where the device is known to match.
+ * Codecs (the parity rows; everything else is the same):
+ *  - FEC_CODEC_V1 "v1" (default): TS004-1.0.0 exactly (LoRaMac-node, LoRa
+ *    Basics Modem, brocaar, mbed, AWS): row k seeded with x = 1 + 1001 * k,
+ *    floor(M/2) draws *with replacement* (a repeated draw is a no-op).
+ *  - FEC_CODEC_V2 "v2": TS004-2.0.0 as its text and ChirpStack
+ *    (lrwn/src/applayer/fragmentation/v2.rs) read it: the seed uses the
+ *    absolute fragment number, x = 1 + 1001 * N with N = M + k, and the
+ *    floor(M/2) draws are *distinct* (a draw hitting a column already set
+ *    is redrawn), so every row has exactly floor(M/2) ones.
+ *  - FEC_CODEC_V2_LBM "v2-lbm": TS004-2.0.0 as LoRa Basics Modem (SWL2001
+ *    v4.8.0, fragmentation_helper_v2.0.0.c) implements it: distinct draws
+ *    like v2, but seeded with the redundancy index, x = 1 + 1001 * k
+ *    (SWL2001 issue #106). A decoder of one v2 numbering fed the other's
+ *    stream rebuilds wrong bytes whenever it uses a redundancy fragment.
+ *
+ * prbs23(x) = floor(x / 2) + (bit 0 xor bit 5 of x) * 2^22, an addition (it
+ * differs from a bitwise OR once the seed reaches 2^23: n >= 8381).
  *
  * Threads: a struct fec_matrix is immutable once fec_matrix_new() returns;
  * share it read-only between any number of decoders and threads. A decoder
@@ -81,7 +89,18 @@ enum fec_push {
 #undef X
 };
 
-enum fec_codec { FEC_CODEC_V1 = 0, FEC_CODEC_V2 = 1 };
+/* X(id, name): the parity-row codecs (see the top of this file). */
+#define FEC_CODECS(X)                                                          \
+    X(FEC_CODEC_V1, "v1")                                                      \
+    X(FEC_CODEC_V2, "v2")                                                      \
+    X(FEC_CODEC_V2_LBM, "v2-lbm")
+
+enum fec_codec {
+#define X(id, name) id,
+    FEC_CODECS(X)
+#undef X
+        FEC_CODEC_COUNT
+};
 
 /* Full: reconstruct the image. Rank: same completion, no payload work. */
 enum fec_mode { FEC_MODE_FULL = 0, FEC_MODE_RANK = 1 };
@@ -89,9 +108,12 @@ enum fec_mode { FEC_MODE_FULL = 0, FEC_MODE_RANK = 1 };
 /* Never NULL; "unknown status" for values outside the enum. */
 const char *fec_status_message(enum fec_status status);
 const char *fec_push_message(enum fec_push result);
-/* "v1" / "v2"; fec_codec_parse accepts exactly those. */
+/* "v1", "v2", "v2-lbm" ("unknown codec" outside the enum);
+ * fec_codec_parse accepts exactly those names. */
 const char *fec_codec_name(enum fec_codec codec);
 bool fec_codec_parse(const char *text, enum fec_codec *out) FEC_WARN_UNUSED;
+/* The TS004 version a codec implements: 1 for v1, 2 for v2 and v2-lbm. */
+unsigned fec_codec_version(enum fec_codec codec);
 
 /* ---------------------------------------------------------------------- */
 /* Session figures (FragSessionSetupReq) */
@@ -138,9 +160,10 @@ struct fec_matrix; /* opaque, immutable after creation */
 
 /*
  * Computes parity rows k = 1..rows for M = m uncoded fragments. m >= 1,
- * m + rows <= 16383 (FEC_ERR_TOO_MANY_FRAGMENTS), codec v1 or v2
- * (FEC_ERR_ARG); FEC_ERR_NOMEM. Memory: rows * ceil(m / 64) * 8 bytes.
- * On success *out owns a new matrix (fec_matrix_free); on error *out = NULL.
+ * m + rows <= 16383 (FEC_ERR_TOO_MANY_FRAGMENTS), codec one of
+ * enum fec_codec (FEC_ERR_ARG); FEC_ERR_NOMEM. Memory: rows * ceil(m / 64) * 8
+ * bytes. On success *out owns a new matrix (fec_matrix_free); on error *out =
+ * NULL.
  */
 enum fec_status fec_matrix_new(uint32_t m, uint32_t rows, enum fec_codec codec,
                                struct fec_matrix **out) FEC_WARN_UNUSED;

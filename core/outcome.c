@@ -22,6 +22,10 @@
 #define TS004_GUIDANCE                                                         \
     "TS004-1.0.0 appendix on the erasure code: M + 2 fragments on average, "   \
     "M + 7 for 99 %"
+#define TS004_ROWS                                                             \
+    "TS004-2.0.0 parity matrix; LoRa Basics Modem "                            \
+    "fragmentation_helper_v2.0.0.c "                                           \
+    "and SWL2001 issue #106"
 #define TS005_CLASS_C                                                          \
     "TS005-1.0.0 §4.5, McClassCSessionReq SessionTimeOut (Table 17)"
 #define TS005_KEYS                                                             \
@@ -225,8 +229,8 @@ static const struct outcome outcomes[BACKEND_DEVICE_STATUS_COUNT] = {
         .summary = "integrity check failed (keys)",
         .meaning = "The device could not verify what it received: the "
                    "multicast frames or the rebuilt data block failed their "
-                   "integrity check (MIC). The keys on the two sides do not "
-                   "match.",
+                   "integrity check (MIC). Most often the keys on the two "
+                   "sides do not match.",
         .causes = {
             { "the multicast keys: the group key is sent encrypted with a "
               "key derived from the device's root key, so a LoRaWAN 1.0.x "
@@ -239,10 +243,19 @@ static const struct outcome outcomes[BACKEND_DEVICE_STATUS_COUNT] = {
             { "the same check reported when the device signals the block "
               "as received",
               TS004_BLOCK_REQ },
+            { "a TS004-2.0.0 device whose decoder numbers the parity rows "
+              "otherwise than the sender (row k seeded with k, as LoRa "
+              "Basics Modem does, or with the fragment number M + k, as the "
+              "specification text and ChirpStack do) rebuilds wrong bytes "
+              "whenever it used a redundancy fragment",
+              TS004_ROWS },
         },
         .action = "Check the device's keys in AWS (LoRaWAN 1.0.x: the "
                   "GenAppKey; 1.1: the AppKey) against the device; fix the "
-                  "provisioning, then update it in a new task.",
+                  "provisioning, then update it in a new task. For a "
+                  "TS004-2.0.0 device, also check that its parity-row "
+                  "numbering is the sender's (fuota fragments --codec v2 or "
+                  "v2-lbm).",
     },
     [BACKEND_DEVICE_SUCCESSFUL] = {
         .status = BACKEND_DEVICE_SUCCESSFUL,

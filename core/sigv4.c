@@ -244,13 +244,22 @@ static void put_trimmed(struct sbuf *b, const char *v)
     }
 }
 
+/*
+ * An HTTP field name is a token (RFC 9110 tchar: letters, digits and
+ * !#$%&'*+-.^_`|~). Anything else would also break SigV4 itself: ';'
+ * separates the names in SignedHeaders and ',' the parts of the
+ * Authorization header, so a name holding one signs into a header that no
+ * verifier can read back. At most SIGV4_HEADER_NAME_MAX characters, the
+ * longest the verifier reads.
+ */
 static bool valid_header_name(const char *n)
 {
-    if (!n || !*n)
+    if (!n || !*n || strlen(n) > SIGV4_HEADER_NAME_MAX)
         return false;
     for (; *n; n++) {
         unsigned char c = (unsigned char)*n;
-        if (c <= 32 || c >= 127 || c == ':')
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c)))
             return false;
     }
     return true;
@@ -642,13 +651,16 @@ static const char *find_header(const struct sigv4_request *req,
     return v;
 }
 
-static bool valid_token(const char *s)
+/* A part of the Credential (access key id, region, service): visible
+ * ASCII without the '/' that separates the parts or the ',' that separates
+ * the Authorization header's components, at most max characters. */
+static bool valid_token(const char *s, size_t max)
 {
-    if (!s || !*s)
+    if (!s || !*s || strlen(s) > max)
         return false;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c <= 32 || c >= 127 || c == '/')
+        if (c <= 32 || c >= 127 || c == '/' || c == ',')
             return false;
     }
     return true;
@@ -662,9 +674,10 @@ static enum sigv4_status check_sign_args(const struct sigv4_request *req,
                                          char *err, size_t errsize)
 {
     if (!req || !cred || !opt || !req->method || !*req->method ||
-        !valid_token(cred->access_key_id) || !cred->secret_access_key ||
-        !*cred->secret_access_key || !valid_token(opt->region) ||
-        (opt->service && !valid_token(opt->service)) ||
+        !valid_token(cred->access_key_id, SIGV4_AKID_MAX) ||
+        !cred->secret_access_key || !*cred->secret_access_key ||
+        !valid_token(opt->region, SIZE_MAX) ||
+        (opt->service && !valid_token(opt->service, SIZE_MAX)) ||
         (req->header_count && !req->headers) ||
         (req->payload_len && !req->payload)) {
         set_msg(err, errsize,
@@ -1157,10 +1170,10 @@ static enum sigv4_verdict signed_header_lines(struct sbuf *creq,
     while (*s) {
         const char *e = strchr(s, ';');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (n == 0 || n > 256)
+        if (n == 0 || n > SIGV4_HEADER_NAME_MAX)
             return verdict(res, SIGV4_V_MALFORMED,
                            "SignedHeaders has an empty or overlong name.");
-        char name[257];
+        char name[SIGV4_HEADER_NAME_MAX + 1];
         for (size_t i = 0; i < n; i++)
             name[i] = lower(s[i]);
         name[n] = '\0';

@@ -52,6 +52,8 @@
 #define SIGV4_MESSAGE_MAX 320
 /* Longest access key id the verifier accepts (AWS: 16..128). */
 #define SIGV4_AKID_MAX 128
+/* Longest header name signed or verified. */
+#define SIGV4_HEADER_NAME_MAX 256
 
 /* One request header as received or to be sent. Names compare without
  * regard to case; the same name may appear several times. */
@@ -90,7 +92,9 @@ enum sigv4_path_form {
  * - query: the raw query string without '?', NULL or "" = none; when query
  *   is NULL and params is not, the decoded params are used instead.
  * - headers: every header sent (signer) or received (verifier). The signer
- *   requires a Host header.
+ *   requires a Host header, names that are HTTP tokens (RFC 9110 tchar:
+ *   letters, digits, !#$%&'*+-.^_`|~) of at most SIGV4_HEADER_NAME_MAX
+ *   characters and values without CR or LF (SIGV4_E_HEADER otherwise).
  * - payload / payload_len: the body (NULL with 0 = empty).
  * - payload_hash: NULL = SHA-256 of the payload; otherwise used verbatim in
  *   the canonical request (64 lowercase hex digits, or "UNSIGNED-PAYLOAD").
@@ -109,7 +113,10 @@ struct sigv4_request {
     const char *payload_hash;
 };
 
-/* Credentials to sign with; borrowed. session_token NULL or "" = none. */
+/* Credentials to sign with; borrowed. session_token NULL or "" = none.
+ * The access key id (at most SIGV4_AKID_MAX characters), like the region
+ * and service, is visible ASCII without '/' or ',' (they would split the
+ * Credential): SIGV4_E_ARGUMENT otherwise. */
 struct sigv4_credentials {
     const char *access_key_id;
     const char *secret_access_key;

@@ -15,7 +15,8 @@
  *   SENT n at its start time;
  *   for each device d = 0 .. N-1 still listening: RECEIVED or LOST at the
  *   end of n's time on air, then COMPLETED (Successful) or FAILED
- *   (MemoryError) when the device reached that outcome at n.
+ *   (MemoryError, or MICError for a wrong image) when the device reached
+ *   that outcome at n.
  * Devices refused at setup (Not_enough_memory for their limits, or a setup
  * fault of sim/fault.h) get FAILED with fragment 0 at time 0 before
  * fragment 1; devices that never completed get FAILED (MissingFrag, or

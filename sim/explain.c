@@ -66,8 +66,12 @@ static void by_fault(const struct fleet_result *r,
 }
 
 /* What caused the status without a fault, in this simulator. */
-static const char *own_cause(enum backend_device_status status)
+static const char *own_cause(const struct fleet_params *p,
+                             enum backend_device_status status)
 {
+    if (status == BACKEND_DEVICE_MIC_ERROR && p->device_codec != p->codec)
+        return "decoded with other parity rows than the stream's "
+               "(--device-codec) and rebuilt a wrong image";
     switch (status) {
     case BACKEND_DEVICE_SUCCESSFUL:
         return "rebuilt the image";
@@ -87,7 +91,8 @@ static const char *own_cause(enum backend_device_status status)
 }
 
 static void print_one(FILE *out, enum backend_device_status status,
-                      size_t total, const struct fleet_result *r)
+                      size_t total, const struct fleet_params *p,
+                      const struct fleet_result *r)
 {
     const struct outcome *o = outcome_of(status);
     char lead[128];
@@ -104,7 +109,7 @@ static void print_one(FILE *out, enum backend_device_status status,
             continue;
         if (f == FAULT_NONE)
             snprintf(line, sizeof(line), "%zu %s.", count[f],
-                     own_cause(status));
+                     own_cause(p, status));
         else
             snprintf(line, sizeof(line), "%zu had the fault %s (%s).", count[f],
                      fault_name((enum fault)f), fault_help((enum fault)f));
@@ -124,11 +129,11 @@ static void print_one(FILE *out, enum backend_device_status status,
 bool explain_print(FILE *out, const struct fleet_params *p,
                    const struct fleet_result *r)
 {
-    (void)p;
     fprintf(out, "\nOutcomes\n");
     for (size_t i = 0; i < BACKEND_DEVICE_STATUS_COUNT; i++)
         if (r->by_status[i])
-            print_one(out, (enum backend_device_status)i, r->by_status[i], r);
+            print_one(out, (enum backend_device_status)i, r->by_status[i], p,
+                      r);
     return !ferror(out);
 }
 

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "core/fec.h"
 
 /* Devices a worker takes at a time: small enough to balance two cores,
@@ -164,9 +162,11 @@ struct run {
     const struct fleet_params *p;
     const struct fleet_session *s;
     uint32_t total;
-    struct fec_matrix *matrix;
-    uint8_t *stream; /* the coded fragments, S bytes each */
-    unsigned char hash[crypto_hash_sha256_BYTES];
+    struct fec_matrix *matrix;     /* the stream's parity rows */
+    struct fec_matrix *dev_matrix; /* the devices' (== matrix unless the
+                                    * device codec differs) */
+    bool other_rows;               /* device_codec != codec */
+    uint8_t *stream;               /* the coded fragments, S bytes each */
     struct loss_shared shared;
     bool ram_refused; /* the memory limit refuses the session */
     uint64_t sample_threshold;
@@ -252,15 +252,21 @@ static bool play(struct run *run, struct fec_decoder *dec, size_t d, bool full,
     fec_decoder_progress(dec, &pr);
     out->lost = pr.lost;
     if (full && out->status == BACKEND_DEVICE_SUCCESSFUL) {
+        /* The rebuilt image against the source, byte for byte: as strong
+         * as comparing hashes, at memory speed. */
         size_t len = 0;
         const uint8_t *img = fec_decoder_image(dec, &len);
-        unsigned char h[crypto_hash_sha256_BYTES];
-        if (!img || len != s->image_bytes ||
-            crypto_hash_sha256(h, img, len) != 0 ||
-            sodium_memcmp(h, run->hash, sizeof(h)) != 0) {
-            /* What a device does with a wrong image: its check fails. */
+        if (!img || len != s->image_bytes || memcmp(img, p->image, len) != 0) {
+            /*
+             * A wrong image. A TS004-2.0.0 device checks the rebuilt block
+             * against the MIC of FragSessionSetupReq and reports a MIC error
+             * (FragSessionStatusAns status bit 1, FragDataBlockReceivedReq):
+             * AWS's FuotaDeviceStatus MICError. That is what devices whose
+             * parity rows differ from the stream's end with; with the same
+             * rows a wrong image is a bug of ours.
+             */
             out->status = BACKEND_DEVICE_MIC_ERROR;
-            out->internal_error = true;
+            out->internal_error = !run->other_rows;
         }
     }
     return true;
@@ -270,7 +276,7 @@ static enum fleet_status make_decoder(struct run *run, enum fec_mode mode,
                                       struct fec_decoder **out)
 {
     struct fec_decoder_opts o = {
-        .matrix = run->matrix,
+        .matrix = run->dev_matrix,
         .mode = mode,
         .frag_size = run->s->fragment_size,
         .padding = run->s->padding,
@@ -288,7 +294,9 @@ static void *work(void *arg)
 {
     struct worker *w = arg;
     struct run *run = w->run;
-    bool rank = run->p->mode == FLEET_MODE_RANK;
+    /* Only the bytes tell a wrong image: devices with other parity rows
+     * than the stream's are fully decoded in either mode. */
+    bool rank = run->p->mode == FLEET_MODE_RANK && !run->other_rows;
     struct fec_decoder *full = NULL, *rankdec = NULL;
     enum fleet_status st = make_decoder(run, FEC_MODE_FULL, &full);
     if (st == FLEET_OK && rank)
@@ -305,6 +313,7 @@ static void *work(void *arg)
             if (!rank) {
                 if (!play(run, full, d, true, res))
                     st = FLEET_ERR_NO_MEMORY;
+                res->sampled = run->p->mode == FLEET_MODE_RANK;
                 continue;
             }
             if (!play(run, rankdec, d, false, res)) {
@@ -359,6 +368,21 @@ static enum fleet_status check_params(const struct fleet_params *p, char *msg,
     }
     if (p->mode != FLEET_MODE_FULL && p->mode != FLEET_MODE_RANK) {
         say(msg, size, "mode: must be full or rank");
+        return FLEET_ERR_PARAM;
+    }
+    if ((size_t)p->codec >= FEC_CODEC_COUNT ||
+        (size_t)p->device_codec >= FEC_CODEC_COUNT) {
+        say(msg, size, "codec: unknown codec");
+        return FLEET_ERR_PARAM;
+    }
+    if (fec_codec_version(p->codec) != fec_codec_version(p->device_codec)) {
+        /* A device answers PackageVersionReq with its version: a session
+         * of the other version is never set up with it. */
+        say(msg, size,
+            "device codec: %s devices cannot take a %s session (TS004 "
+            "v%u against v%u)",
+            fec_codec_name(p->device_codec), fec_codec_name(p->codec),
+            fec_codec_version(p->device_codec), fec_codec_version(p->codec));
         return FLEET_ERR_PARAM;
     }
     if (!isfinite(p->sample) || p->sample < 0.0 || p->sample > 1.0) {
@@ -434,10 +458,6 @@ enum fleet_status fleet_run(const struct fleet_params *p,
     enum fleet_status st = check_params(p, msg, size);
     if (st != FLEET_OK)
         return st;
-    if (sodium_init() < 0) {
-        say(msg, size, "libsodium failed to initialise");
-        return FLEET_ERR_NO_MEMORY;
-    }
     const struct fleet_session *s = p->session;
     struct run *run = calloc(1, sizeof(*run));
     if (!run) {
@@ -455,7 +475,7 @@ enum fleet_status fleet_run(const struct fleet_params *p,
     run->ram_refused =
         p->limits.memory_bytes &&
         fleet_device_ram(s, p->limits.max_lost) > p->limits.memory_bytes;
-    crypto_hash_sha256(run->hash, p->image, s->image_bytes);
+    run->other_rows = p->device_codec != p->codec;
 
     size_t stream_size = (size_t)run->total * s->fragment_size;
     run->stream = malloc(stream_size ? stream_size : 1);
@@ -463,7 +483,10 @@ enum fleet_status fleet_run(const struct fleet_params *p,
     run->dev = out->dev;
     enum fec_status fs = FEC_ERR_NOMEM;
     if (run->stream && out->dev)
-        fs = fec_matrix_new(s->m, s->r, FEC_CODEC_V1, &run->matrix);
+        fs = fec_matrix_new(s->m, s->r, p->codec, &run->matrix);
+    run->dev_matrix = run->matrix;
+    if (fs == FEC_OK && run->other_rows)
+        fs = fec_matrix_new(s->m, s->r, p->device_codec, &run->dev_matrix);
     if (fs == FEC_OK)
         fs = fec_encode(run->matrix, p->image, s->image_bytes, s->fragment_size,
                         run->stream, stream_size);
@@ -506,6 +529,8 @@ enum fleet_status fleet_run(const struct fleet_params *p,
 done:
     if (st != FLEET_OK)
         fleet_result_cleanup(out);
+    if (run->dev_matrix != run->matrix)
+        fec_matrix_free(run->dev_matrix);
     fec_matrix_free(run->matrix);
     free(run->stream);
     pthread_mutex_destroy(&run->lock);

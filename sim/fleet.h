@@ -21,13 +21,25 @@
  * service keys each device by a hash of its id, so a device's losses do not
  * depend on which other devices take part or on its place in the list). In
  * FLEET_MODE_FULL every device runs the full decoder and, at completion, the
- * SHA-256 of its image is compared with the image's. In FLEET_MODE_RANK devices
- * run the rank-only decoder, and a deterministic sample (device d is sampled
- * when loss_hash(seed, LOSS_STREAM_SAMPLE, d) < sample * 2^64; device 0 always)
- * also runs the full decoder: both must agree on the outcome and on the
- * fragment the device completed at, and the image must match. Any
- * disagreement or hash mismatch counts in fleet_result.internal_errors (a
- * bug, not a device outcome).
+ * image it rebuilt is compared byte for byte with the source image. In
+ * FLEET_MODE_RANK devices run the rank-only decoder, and a deterministic
+ * sample (device d is sampled when loss_hash(seed, LOSS_STREAM_SAMPLE, d) <
+ * sample * 2^64; device 0 always) also runs the full decoder: both must agree
+ * on the outcome and on the fragment the device completed at, and the image
+ * must match. Any disagreement or wrong image counts in
+ * fleet_result.internal_errors (a bug, not a device outcome), except when
+ * the devices decode with other parity rows than the stream's (below).
+ *
+ * Codecs: the stream is coded with fleet_params.codec and the devices decode
+ * with fleet_params.device_codec (core/fec.h: v1, v2, v2-lbm). Both the same
+ * (the default, v1) is a fleet that matches its sender. A device_codec of
+ * the same TS004 version but other rows models devices that number the v2
+ * parity rows the other way (LoRa Basics Modem's v2 helper seeds row k with
+ * k, the TS004-2.0.0 text and ChirpStack with N = M + k; SWL2001 issue
+ * #106): such a device completes as its own rows say, with wrong bytes
+ * whenever a redundancy fragment went into its image, and reports
+ * MICError. These fleets are fully decoded in either mode (only the bytes
+ * tell a wrong image); rank mode then counts every device as sampled.
  *
  * Outcomes (AWS FuotaDeviceStatus, enum backend_device_status):
  *   Successful         the device rebuilt the image;
@@ -38,6 +50,11 @@
  *                      memory_bytes): refused at setup;
  *   MemoryError        more fragments lost than the device's max_lost (its
  *                      decoder matrix is full): fails at that fragment;
+ *   MICError           the device rebuilt an image that differs from the
+ *                      source (devices with other parity rows than the
+ *                      stream's): a TS004-2.0.0 device checks the block's
+ *                      MIC from FragSessionSetupReq and reports the MIC
+ *                      error; done_at is the fragment it completed at;
  *   a device fault     (sim/fault.h, fleet_params.faults) decides the
  *                      outcome before anything else: a setup fault refuses
  *                      the session (its status, nothing received, like a
@@ -69,6 +86,7 @@
 
 #include "core/backend.h"
 #include "core/diag.h"
+#include "core/fec.h"
 #include "core/task.h"
 #include "sim/fault.h"
 #include "sim/loss.h"
@@ -176,6 +194,10 @@ struct fleet_params {
                        * device 0 (init: FLEET_DEFAULT_SAMPLE) */
     unsigned threads; /* 0 = online cores */
     bool early_stop;
+    /* The stream's parity rows and the devices' (see Codecs above); init:
+     * both FEC_CODEC_V1. Of one TS004 version, else FLEET_ERR_PARAM. */
+    enum fec_codec codec;
+    enum fec_codec device_codec;
     struct fleet_limits limits;
     struct fault_config faults; /* init: none */
     void (*progress)(void *ctx, size_t done, size_t total);
@@ -183,7 +205,7 @@ struct fleet_params {
 };
 
 /* Sets defaults: no loss, full mode, 0 threads (= cores), seed 1, sample
- * FLEET_DEFAULT_SAMPLE. */
+ * FLEET_DEFAULT_SAMPLE, codec and device codec v1. */
 void fleet_params_init(struct fleet_params *p);
 
 struct fleet_device_result {
@@ -226,7 +248,8 @@ struct fleet_result {
  * Runs the simulation. On FLEET_OK *out holds the result (release with
  * fleet_result_cleanup). FLEET_ERR_PARAM (message in msg) for a bad loss
  * model, zero devices, a drop list naming a fragment beyond M + R, a
- * missing image or a device_loss outside 0..1.
+ * missing image, a device_loss outside 0..1, or codecs of two TS004
+ * versions.
  */
 enum fleet_status fleet_run(const struct fleet_params *p,
                             struct fleet_result *out, char *msg, size_t size)

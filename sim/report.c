@@ -164,6 +164,9 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddStringToObject(sim, "mode", mode_name(p->mode));
     add_given(sim, "full_decode_sample_percent",
               p->mode == FLEET_MODE_RANK ? p->sample * 100.0 : 100.0);
+    cJSON_AddStringToObject(sim, "codec", fec_codec_name(p->codec));
+    cJSON_AddStringToObject(sim, "device_codec",
+                            fec_codec_name(p->device_codec));
     cJSON_AddBoolToObject(sim, "early_stop", p->early_stop);
     cJSON_AddBoolToObject(sim, "per_device_link_loss", p->device_loss != NULL);
     cJSON *loss = cJSON_AddObjectToObject(sim, "loss");
@@ -333,6 +336,10 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
     if (p->mode == FLEET_MODE_RANK)
         fprintf(out, " (%zu fully decoded)", r->sampled);
     fprintf(out, ", seed %" PRIu64 "\n", p->seed);
+    if (p->codec != FEC_CODEC_V1 || p->device_codec != p->codec)
+        fprintf(out, "Codec     %s stream, %s devices%s\n",
+                fec_codec_name(p->codec), fec_codec_name(p->device_codec),
+                p->device_codec != p->codec ? " (other parity rows)" : "");
     fprintf(out, "Loss      %.4g %% per device", p->loss.loss * 100.0);
     if (p->loss.burst > 0.0)
         fprintf(out, ", bursts of %.4g", p->loss.burst);
@@ -364,7 +371,7 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
     if (r->internal_errors)
         fprintf(out,
                 "INTERNAL  %zu devices disagree with the full decoder "
-                "or the image hash\n",
+                "or rebuilt a wrong image\n",
                 r->internal_errors);
     print_completion(out, &c);
     fmt_duration(a, sizeof(a), wall_time_us(s, r->sent));

@@ -96,7 +96,8 @@ expect_exit 0 "image from stdin" bash -c \
 ok_if "stdin output is byte-exact" cmp -s "$TMP/out" "$TMP/v1_c1.want"
 
 # --- extra vectors (v1 padded, v2 reading) ------------------------------------
-for spec in x_m100_pad:v1 x_m1:v1 x_m128:v1 x_v2_m10:v2 x_v2_m64:v2; do
+for spec in x_m100_pad:v1 x_m1:v1 x_m128:v1 x_m3_k8400:v1 x_v2_m10:v2 \
+    x_v2_m64:v2 x_v2lbm_m10:v2-lbm x_v2lbm_m64:v2-lbm; do
     id=${spec%%:*} codec=${spec##*:}
     image_of "$extra" "$id"
     s=$(case_field "$extra" "$id" frag_size)
@@ -106,6 +107,31 @@ for spec in x_m100_pad:v1 x_m1:v1 x_m128:v1 x_v2_m10:v2 x_v2_m64:v2; do
         --fragment-size "$s" --redundancy "$r" --codec "$codec"
     ok_if "$id output is byte-exact" cmp -s "$TMP/out" "$TMP/$id.want"
     contains "$id codec named" "$err" "codec $codec"
+done
+
+# --- the two TS004-2.0.0 row numberings -----------------------------------------
+# v2 seeds the row of fragment N = M + k with N, v2-lbm with k: LBM's row
+# k = M + j is the v2 row of redundancy fragment j (M = 10 here).
+head -c 100 /dev/urandom >"$TMP/r100.img"
+expect_exit 0 "v2 stream" "$FUOTA" fragments --image "$TMP/r100.img" \
+    --fragment-size 10 --redundancy 20 --codec v2
+cp "$TMP/out" "$TMP/v2.txt"
+expect_exit 0 "v2-lbm stream" "$FUOTA" fragments --image "$TMP/r100.img" \
+    --fragment-size 10 --redundancy 20 --codec v2-lbm
+contains "v2-lbm named on stderr" "$err" "codec v2-lbm"
+ok_if "v2-lbm: the uncoded fragments are the same" \
+    cmp -s <(head -10 "$TMP/out") <(head -10 "$TMP/v2.txt")
+differ() { ! cmp -s "$1" "$2"; }
+ok_if "v2-lbm: its redundancy fragments differ from v2's" \
+    differ <(sed -n 11,20p "$TMP/out" | cut -d' ' -f2) \
+    <(sed -n 11,20p "$TMP/v2.txt" | cut -d' ' -f2)
+ok_if "v2-lbm row k = M + j is v2's row of fragment M + j" \
+    cmp -s <(sed -n 21,30p "$TMP/out" | cut -d' ' -f2) \
+    <(sed -n 11,20p "$TMP/v2.txt" | cut -d' ' -f2)
+expect_exit 0 "fragments --help" "$FUOTA" fragments --help
+for word in "--codec v1|v2|v2-lbm" "ChirpStack" "LoRa Basics Modem" \
+    "issue #106" "seeds the" "with N" "with k"; do
+    contains "--help on the v2 numberings: $word" "$out" "$word"
 done
 
 # --- bad input -----------------------------------------------------------------
@@ -162,8 +188,10 @@ bad "frag index -1" "--frag-index: -1 is outside 0..3" \
     --image "$img" --fragment-size 10 --redundancy 1 --frag-index -1
 bad "unknown format" "unknown format 'json' (hex, bin or frames)" \
     --image "$img" --fragment-size 10 --redundancy 1 --format json
-bad "unknown codec" "unknown codec 'v3' (v1 or v2)" \
+bad "unknown codec" "unknown codec 'v3' (v1, v2 or v2-lbm)" \
     --image "$img" --fragment-size 10 --redundancy 1 --codec v3
+bad "codec name is exact" "unknown codec 'lbm'" \
+    --image "$img" --fragment-size 10 --redundancy 1 --codec lbm
 bad "unknown option" "unknown option '--frobnicate'" \
     --image "$img" --fragment-size 10 --redundancy 1 --frobnicate
 bad "stray argument" "unexpected argument 'extra'" \

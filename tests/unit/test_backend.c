@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "core/backend.h"
+#include "sim/http_routes.h"
 #include "sim/sim_backend.h"
 
 /* --- tables in core/backend.c ------------------------------------------- */
@@ -411,10 +412,87 @@ static void test_wrapping_a_store(void **state)
     assert_null(sim_backend_store(NULL));
 }
 
+/* --- the opening comment of core/backend.h ------------------------------ */
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/*
+ * The table of operations in core/backend.h's opening comment: fenced from
+ * clang-format (which once reflowed it into broken lines), within 80
+ * columns, one row per wrapper with its API operation and, on the next line,
+ * the method and path of that operation in sim/http_routes.h (T stands for
+ * /fuota-tasks/{Id}).
+ */
+static void test_header_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *wrapper;
+        enum http_op op;
+    } rows[] = {
+        { "backend_create_task", HTTP_OP_CREATE_TASK },
+        { "backend_get_task", HTTP_OP_GET_TASK },
+        { "backend_list_tasks", HTTP_OP_LIST_TASKS },
+        { "backend_update_task", HTTP_OP_UPDATE_TASK },
+        { "backend_delete_task", HTTP_OP_DELETE_TASK },
+        { "backend_start_task", HTTP_OP_START_TASK },
+        { "backend_associate_device", HTTP_OP_ASSOCIATE_DEVICE },
+        { "backend_disassociate_device", HTTP_OP_DISASSOCIATE_DEVICE },
+        { "backend_associate_group", HTTP_OP_ASSOCIATE_GROUP },
+        { "backend_disassociate_group", HTTP_OP_DISASSOCIATE_GROUP },
+        { "backend_list_groups", HTTP_OP_LIST_GROUPS },
+        { "backend_list_devices", HTTP_OP_LIST_DEVICES },
+    };
+    static const struct {
+        const char *method, *path;
+    } routes[] = {
+#define X(id, name, method, path, status) [id] = { method, path },
+        HTTP_ROUTES(X)
+#undef X
+    };
+    assert_int_equal(sizeof(rows) / sizeof(rows[0]), HTTP_OP_COUNT);
+    const char *text = read_text("core/backend.h");
+    const char *off = strstr(text, "/* clang-format off */\n/*\n");
+    const char *on = strstr(text, "\n */\n/* clang-format on */\n");
+    assert_non_null(off);
+    assert_non_null(on);
+    assert_true(off < strstr(text, "The backend contract") &&
+                strstr(text, "The backend contract") < on);
+    for (const char *l = off; l < on;) {
+        const char *e = strchr(l, '\n');
+        assert_true(e - l <= 80);
+        l = e + 1;
+    }
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char want[256], path[128];
+        const char *p = routes[rows[i].op].path;
+        if (strncmp(p, "/fuota-tasks/{Id}", 17) == 0)
+            snprintf(path, sizeof(path), "T%s", p + 17);
+        else
+            snprintf(path, sizeof(path), "%s", p);
+        snprintf(want, sizeof(want), "\n *   %-30s%s\n *   %30s%s %s",
+                 rows[i].wrapper, http_routes_op_name(rows[i].op), "",
+                 routes[rows[i].op].method, path);
+        const char *at = strstr(off, want);
+        if (!at || at > on)
+            fail_msg("no row for %s: %s", rows[i].wrapper, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_header_table),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_error_helpers),
         cmocka_unit_test(test_enum_names),

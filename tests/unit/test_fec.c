@@ -24,20 +24,24 @@
 /* ---------------------------------------------------------------------- */
 /* Reference encoder, from shared/spec/fec-ts004.md, deliberately naive. */
 
+/* floor(x / 2) + (b0 ^ b5) * 2^22, in the spec's arithmetic words. */
 static uint32_t ref_prbs23(uint32_t x)
 {
-    uint32_t b0 = x & 1u;
-    uint32_t b5 = (x >> 5) & 1u;
-    return (x >> 1) | ((b0 ^ b5) << 22);
+    uint32_t b0 = x % 2u;
+    uint32_t b5 = (x / 32u) % 2u;
+    return x / 2u + (b0 ^ b5) * 4194304u;
 }
 
-/* line[i] = 1 when row i is in redundancy fragment k (one byte a bit). */
-static void ref_line(uint32_t k, uint32_t m, int v2, uint8_t *line)
+/* line[i] = 1 when row i is in redundancy fragment k (one byte a bit).
+ * v2: distinct draws; the seed uses N = M + k (v2) or k (v1, v2-lbm). */
+static void ref_line(uint32_t k, uint32_t m, enum fec_codec codec,
+                     uint8_t *line)
 {
     memset(line, 0, m);
     int pow2 = m > 0 && (m & (m - 1)) == 0;
     uint32_t mm = pow2 ? 1 : 0;
-    uint32_t x = v2 ? 1 + 1001 * (m + k) : 1 + 1001 * k;
+    int distinct = codec != FEC_CODEC_V1;
+    uint32_t x = codec == FEC_CODEC_V2 ? 1 + 1001 * (m + k) : 1 + 1001 * k;
     uint32_t d = 0;
     while (d < m / 2) {
         uint32_t r = 1u << 16;
@@ -45,7 +49,7 @@ static void ref_line(uint32_t k, uint32_t m, int v2, uint8_t *line)
             x = ref_prbs23(x);
             r = x % (m + mm);
         }
-        if (v2 && line[r])
+        if (distinct && line[r])
             continue; /* distinct draws: draw again */
         line[r] = 1;
         d++;
@@ -54,7 +58,7 @@ static void ref_line(uint32_t k, uint32_t m, int v2, uint8_t *line)
 
 /* Whole stream, (m + r) * s bytes, malloc'd. */
 static uint8_t *ref_encode(const uint8_t *img, size_t len, uint32_t s,
-                           uint32_t r, int v2, uint32_t *m_out)
+                           uint32_t r, enum fec_codec codec, uint32_t *m_out)
 {
     uint32_t m = (uint32_t)((len + s - 1) / s);
     uint8_t *out = calloc((size_t)(m + r) * s, 1);
@@ -63,7 +67,7 @@ static uint8_t *ref_encode(const uint8_t *img, size_t len, uint32_t s,
     assert_non_null(line);
     memcpy(out, img, len);
     for (uint32_t k = 1; k <= r; k++) {
-        ref_line(k, m, v2, line);
+        ref_line(k, m, codec, line);
         uint8_t *dst = out + (size_t)(m + k - 1) * s;
         for (uint32_t i = 0; i < m; i++)
             if (line[i])
@@ -296,8 +300,7 @@ static void check_against_reference(enum fec_codec codec)
         const struct enc_case *ec = &enc_cases[c];
         uint8_t *img = random_image(ec->len, 1000 + c);
         uint32_t m;
-        uint8_t *want =
-            ref_encode(img, ec->len, ec->s, ec->r, codec == FEC_CODEC_V2, &m);
+        uint8_t *want = ref_encode(img, ec->len, ec->s, ec->r, codec, &m);
         struct fec_matrix *mx = matrix(m, ec->r, codec);
         assert_int_equal(fec_matrix_m(mx), m);
         assert_int_equal(fec_matrix_rows(mx), ec->r);
@@ -328,7 +331,7 @@ static void check_against_reference(enum fec_codec codec)
         assert_non_null(line);
         for (uint32_t k = 1; k <= ec->r; k++) {
             const uint64_t *row = fec_matrix_row(mx, k);
-            ref_line(k, m, codec == FEC_CODEC_V2, line);
+            ref_line(k, m, codec, line);
             uint32_t ones = 0;
             for (uint32_t i = 0; i < m; i++) {
                 int bit = (int)((row[i / 64] >> (i % 64)) & 1);
@@ -338,7 +341,7 @@ static void check_against_reference(enum fec_codec codec)
             if ((m % 64) != 0)
                 assert_int_equal(row[m / 64] >> (m % 64), 0);
             assert_true(ones <= m / 2);
-            if (codec == FEC_CODEC_V2)
+            if (codec != FEC_CODEC_V1)
                 assert_int_equal(ones, m / 2);
             uint64_t alone[256];
             assert_true((m + 63) / 64 <= 256);
@@ -365,6 +368,12 @@ static void test_encoder_matches_reference_v2(void **state)
     check_against_reference(FEC_CODEC_V2);
 }
 
+static void test_encoder_matches_reference_v2_lbm(void **state)
+{
+    (void)state;
+    check_against_reference(FEC_CODEC_V2_LBM);
+}
+
 static void test_v1_v2_differ(void **state)
 {
     (void)state;
@@ -375,6 +384,198 @@ static void test_v1_v2_differ(void **state)
                             2 * sizeof(uint64_t));
     fec_matrix_free(a);
     fec_matrix_free(b);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Large seeds: 1 + 1001 * n passes 2^23 from n = 8381 on */
+
+/* The generator OR-ing instead of adding, as core/fec once did: only to
+ * prove that the cases below tell the two apart. */
+static uint32_t or_prbs23(uint32_t x)
+{
+    return (x >> 1) | (((x ^ (x >> 5)) & 1u) << 22);
+}
+
+static void test_prbs23_anchors(void **state)
+{
+    (void)state;
+    /* floor(x / 2) + (b0 ^ b5) * 2^22 evaluated by hand (Python integers),
+     * below and above 2^23. */
+    static const struct {
+        uint32_t x, next;
+    } t[] = {
+        { 1002, 4194805 },     /* 1 + 1001 * 1 */
+        { 8388381, 8388494 },  /* 1 + 1001 * 8380: last seed < 2^23 */
+        { 8389382, 4194691 },  /* 8381: feedback 0, no carry */
+        { 8392385, 8390496 },  /* 8384: feedback 1, carries */
+        { 8390496, 8389552 },  /* ... and again */
+        { 8388609, 8388608 },  /* 2^23 + 1 */
+        { 16399384, 8199692 }, /* 1 + 1001 * 16383 */
+        { 16777215, 8388607 }, /* 2^24 - 1 */
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        assert_int_equal(ref_prbs23(t[i].x), t[i].next);
+    /* The OR reading differs from the first carry on. */
+    assert_int_equal(or_prbs23(8392385), 4196192);
+    assert_int_equal(or_prbs23(8388609), 4194304);
+}
+
+/* Row k of a line generated with or_prbs23 (v1/v2/v2-lbm seeds). */
+static void or_line(uint32_t k, uint32_t m, enum fec_codec codec, uint8_t *line)
+{
+    memset(line, 0, m);
+    uint32_t mm = (m & (m - 1)) == 0 ? 1 : 0;
+    uint32_t x = codec == FEC_CODEC_V2 ? 1 + 1001 * (m + k) : 1 + 1001 * k;
+    for (uint32_t d = 0; d < m / 2;) {
+        uint32_t r = 1u << 16;
+        while (r >= m) {
+            x = or_prbs23(x);
+            r = x % (m + mm);
+        }
+        if (codec != FEC_CODEC_V1 && line[r])
+            continue;
+        line[r] = 1;
+        d++;
+    }
+}
+
+static bool row_equals(const uint64_t *row, const uint8_t *line, uint32_t m)
+{
+    for (uint32_t i = 0; i < m; i++)
+        if (((row[i / 64] >> (i % 64)) & 1u) != line[i])
+            return false;
+    return true;
+}
+
+/*
+ * Parity rows whose seed 1 + 1001 * n is at least 2^23 (n >= 8381: v1 and
+ * v2-lbm rows k >= 8381, v2 rows of fragments N >= 8381), against the
+ * reference lines written above from the specification's formula. Each
+ * case also counts the rows an OR-ing generator gets wrong, so that it is
+ * known to tell the readings apart.
+ */
+static void test_rows_at_large_seeds(void **state)
+{
+    (void)state;
+    static const struct {
+        enum fec_codec codec;
+        uint32_t m, rows, first, step;
+    } t[] = {
+        { FEC_CODEC_V1, 100, 16283, 8370, 1 },    /* k 8370..16283 */
+        { FEC_CODEC_V1, 64, 16319, 8381, 7 },     /* M a power of two */
+        { FEC_CODEC_V1, 2000, 14383, 8381, 97 },  /* large M */
+        { FEC_CODEC_V2, 8000, 8383, 370, 13 },    /* N 8370..16383 */
+        { FEC_CODEC_V2, 4096, 12287, 4285, 101 }, /* power of two */
+        { FEC_CODEC_V2_LBM, 100, 16283, 8370, 3 },
+        { FEC_CODEC_V2_LBM, 3000, 13383, 8381, 101 },
+    };
+    for (size_t c = 0; c < sizeof(t) / sizeof(t[0]); c++) {
+        struct fec_matrix *mx = matrix(t[c].m, t[c].rows, t[c].codec);
+        uint8_t *line = malloc(t[c].m);
+        uint64_t *alone = malloc(fec_matrix_words(mx) * sizeof(uint64_t));
+        assert_non_null(line);
+        assert_non_null(alone);
+        size_t checked = 0, or_wrong = 0;
+        for (uint32_t k = t[c].first; k <= t[c].rows; k += t[c].step) {
+            const uint64_t *row = fec_matrix_row(mx, k);
+            ref_line(k, t[c].m, t[c].codec, line);
+            if (!row_equals(row, line, t[c].m))
+                fail_msg("case %zu: row %u differs from the specification", c,
+                         k);
+            fec_matrix_line(k, t[c].m, t[c].codec, alone);
+            assert_memory_equal(alone, row,
+                                fec_matrix_words(mx) * sizeof(uint64_t));
+            or_line(k, t[c].m, t[c].codec, line);
+            or_wrong += !row_equals(row, line, t[c].m);
+            checked++;
+        }
+        assert_true(checked >= 30);
+        assert_true(or_wrong > 0);
+        free(alone);
+        free(line);
+        fec_matrix_free(mx);
+    }
+}
+
+/*
+ * The coded stream of sessions with seeds past 2^23, byte for byte against
+ * the reference encoder, and a device that can only repair its losses with
+ * those fragments rebuilds the image.
+ */
+static void test_stream_at_large_seeds(void **state)
+{
+    (void)state;
+    static const struct {
+        enum fec_codec codec;
+        size_t len;
+        uint32_t s, r;
+    } t[] = {
+        { FEC_CODEC_V1, 3 * 4, 4, 16380 },      /* M = 3, k up to 16380 */
+        { FEC_CODEC_V2, 2000 - 1, 1, 14383 },   /* M = 2000, N to 16383 */
+        { FEC_CODEC_V2_LBM, 10 * 7, 7, 16373 }, /* M = 10 */
+    };
+    for (size_t c = 0; c < sizeof(t) / sizeof(t[0]); c++) {
+        uint8_t *img = random_image(t[c].len, 77 + c);
+        uint32_t m;
+        uint8_t *want =
+            ref_encode(img, t[c].len, t[c].s, t[c].r, t[c].codec, &m);
+        struct fec_matrix *mx = matrix(m, t[c].r, t[c].codec);
+        size_t total = (size_t)(m + t[c].r) * t[c].s;
+        uint8_t *got = malloc(total);
+        assert_non_null(got);
+        assert_int_equal(fec_encode(mx, img, t[c].len, t[c].s, got, total),
+                         FEC_OK);
+        assert_memory_equal(got, want, total);
+        /* A device that lost the first uncoded fragments and hears only
+         * fragments whose seed is past 2^23 (n >= 8381). */
+        struct fec_decoder_opts o = { .matrix = mx,
+                                      .mode = FEC_MODE_FULL,
+                                      .frag_size = t[c].s,
+                                      .padding =
+                                          (uint32_t)(m * t[c].s - t[c].len) };
+        struct fec_decoder *dec = NULL;
+        assert_int_equal(fec_decoder_new(&o, &dec), FEC_OK);
+        uint32_t lost = m < 4 ? 1 : 3;
+        uint32_t from = t[c].codec == FEC_CODEC_V2 ? 8381 : m + 8381;
+        enum fec_push res = FEC_PUSH_STORED;
+        for (uint32_t n = lost + 1; n <= m; n++)
+            assert_int_equal(fec_decoder_push(dec, n, want + (n - 1) * t[c].s),
+                             FEC_PUSH_STORED);
+        for (uint32_t n = from; n <= m + t[c].r && res != FEC_PUSH_COMPLETED;
+             n++)
+            res = fec_decoder_push(dec, n, want + (size_t)(n - 1) * t[c].s);
+        assert_int_equal(res, FEC_PUSH_COMPLETED);
+        size_t len = 0;
+        const uint8_t *out = fec_decoder_image(dec, &len);
+        assert_non_null(out);
+        assert_int_equal(len, t[c].len);
+        assert_memory_equal(out, img, len);
+        fec_decoder_free(dec);
+        free(got);
+        free(want);
+        free(img);
+        fec_matrix_free(mx);
+    }
+}
+
+/* v2 and v2-lbm differ only in the seed of a row: N = M + k against k. */
+static void test_v2_numberings(void **state)
+{
+    (void)state;
+    struct fec_matrix *n = matrix(100, 20, FEC_CODEC_V2);
+    struct fec_matrix *k = matrix(100, 120, FEC_CODEC_V2_LBM);
+    for (uint32_t r = 1; r <= 20; r++) {
+        /* LBM's row M + r is the v2 row of redundancy fragment r. */
+        assert_memory_equal(fec_matrix_row(n, r), fec_matrix_row(k, 100 + r),
+                            fec_matrix_words(n) * sizeof(uint64_t));
+        assert_memory_not_equal(fec_matrix_row(n, r), fec_matrix_row(k, r),
+                                fec_matrix_words(n) * sizeof(uint64_t));
+    }
+    assert_int_equal(fec_codec_version(FEC_CODEC_V1), 1);
+    assert_int_equal(fec_codec_version(FEC_CODEC_V2), 2);
+    assert_int_equal(fec_codec_version(FEC_CODEC_V2_LBM), 2);
+    fec_matrix_free(n);
+    fec_matrix_free(k);
 }
 
 static void test_matrix_shapes(void **state)
@@ -528,8 +729,14 @@ static void test_names(void **state)
     assert_false(fec_codec_parse("V1", &c));
     assert_false(fec_codec_parse("", &c));
     assert_false(fec_codec_parse(NULL, &c));
+    assert_true(fec_codec_parse("v2-lbm", &c));
+    assert_int_equal(c, FEC_CODEC_V2_LBM);
+    assert_false(fec_codec_parse("v2-LBM", &c));
+    assert_false(fec_codec_parse("lbm", &c));
     assert_string_equal(fec_codec_name(FEC_CODEC_V2), "v2");
     assert_string_equal(fec_codec_name(FEC_CODEC_V1), "v1");
+    assert_string_equal(fec_codec_name(FEC_CODEC_V2_LBM), "v2-lbm");
+    assert_string_equal(fec_codec_name((enum fec_codec)9), "unknown codec");
 }
 
 static void test_encoder_errors(void **state)
@@ -1082,6 +1289,11 @@ int main(void)
         cmocka_unit_test(test_extra_vectors),
         cmocka_unit_test(test_encoder_matches_reference_v1),
         cmocka_unit_test(test_encoder_matches_reference_v2),
+        cmocka_unit_test(test_encoder_matches_reference_v2_lbm),
+        cmocka_unit_test(test_prbs23_anchors),
+        cmocka_unit_test(test_rows_at_large_seeds),
+        cmocka_unit_test(test_stream_at_large_seeds),
+        cmocka_unit_test(test_v2_numberings),
         cmocka_unit_test(test_v1_v2_differ),
         cmocka_unit_test(test_matrix_shapes),
         cmocka_unit_test(test_matrix_errors),

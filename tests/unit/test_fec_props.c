@@ -48,7 +48,7 @@ static double scale(void)
 
 static uint32_t ref_prbs23(uint32_t x)
 {
-    return (x >> 1) | ((((x >> 0) ^ (x >> 5)) & 1u) << 22);
+    return (x >> 1) + ((((x >> 0) ^ (x >> 5)) & 1u) << 22);
 }
 
 /* v2: fuota's TS004-2.0.0 reading (seed from the absolute N, distinct). */

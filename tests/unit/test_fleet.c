@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "core/fec.h"
@@ -429,6 +430,165 @@ static void test_rank_agrees_with_full(void **state)
     assert_true(failed > 0 && failed < 30);
     sim_free(&full);
     sim_free(&rank);
+}
+
+/*
+ * Devices whose v2 parity rows are numbered the other way than the stream's
+ * (LoRa Basics Modem's k against the TS004-2.0.0 text's N): a device that
+ * lost nothing is Successful; one that used a redundancy fragment completes
+ * as its own rows say, with a wrong image, and reports MICError. That is a
+ * device outcome, not an internal error, in full and in rank mode.
+ */
+static void test_other_v2_numbering(void **state)
+{
+    (void)state;
+    static const struct {
+        enum fec_codec stream, devices;
+    } t[] = {
+        { FEC_CODEC_V2, FEC_CODEC_V2_LBM },
+        { FEC_CODEC_V2_LBM, FEC_CODEC_V2 },
+    };
+    for (size_t c = 0; c < 2; c++) {
+        struct sim full, rank;
+        sim_setup(&full, 1000, 10, 60, 80);
+        sim_setup(&rank, 1000, 10, 60, 80);
+        full.p.loss.loss = rank.p.loss.loss = 0.03;
+        full.p.codec = rank.p.codec = t[c].stream;
+        full.p.device_codec = rank.p.device_codec = t[c].devices;
+        rank.p.mode = FLEET_MODE_RANK;
+        sim_run(&full);
+        sim_run(&rank);
+        size_t intact = 0, wrong = 0;
+        for (size_t d = 0; d < 80; d++) {
+            const struct fleet_device_result *x = &full.r.dev[d];
+            if (x->lost == 0) {
+                assert_int_equal(x->status, BACKEND_DEVICE_SUCCESSFUL);
+                intact++;
+            } else {
+                assert_int_equal(x->status, BACKEND_DEVICE_MIC_ERROR);
+                assert_true(x->done_at > 100);
+                wrong++;
+            }
+            assert_false(x->internal_error);
+            /* rank mode decodes such a fleet in full: the same outcomes */
+            assert_int_equal(rank.r.dev[d].status, x->status);
+            assert_int_equal(rank.r.dev[d].done_at, x->done_at);
+            assert_true(rank.r.dev[d].sampled);
+        }
+        assert_true(intact > 0 && wrong > 0);
+        assert_int_equal(full.r.internal_errors, 0);
+        assert_int_equal(full.r.by_status[BACKEND_DEVICE_MIC_ERROR], wrong);
+        assert_int_equal(full.r.completed, intact);
+        assert_int_equal(rank.r.sampled, 80);
+        assert_int_equal(rank.r.internal_errors, 0);
+        /* The same fleet with the stream's own rows rebuilds every image. */
+        full.p.device_codec = t[c].stream;
+        fleet_result_cleanup(&full.r);
+        sim_run(&full);
+        assert_int_equal(full.r.completed, 80);
+        assert_int_equal(full.r.internal_errors, 0);
+        sim_free(&full);
+        sim_free(&rank);
+    }
+}
+
+/*
+ * One lost fragment, v2 stream, LBM devices: the device completes at the
+ * first of its own rows (seeded by k) that covers the lost column, and the
+ * byte-for-byte check of its image is what finds it wrong.
+ */
+static void test_other_numbering_single_loss(void **state)
+{
+    (void)state;
+    const uint32_t m = 30;
+    uint64_t row[1];
+    for (uint32_t col = 0; col < m; col += 7) {
+        uint32_t want = 0;
+        for (uint32_t k = 1; k <= m && !want; k++) {
+            fec_matrix_line(k, m, FEC_CODEC_V2_LBM, row);
+            if ((row[0] >> col) & 1)
+                want = m + k;
+        }
+        assert_true(want > 0);
+        struct sim x;
+        sim_setup(&x, (uint64_t)m * 8, 8, 100, 1);
+        uint32_t drop = col + 1;
+        x.p.loss.drop = &drop;
+        x.p.loss.drop_count = 1;
+        x.p.codec = FEC_CODEC_V2;
+        x.p.device_codec = FEC_CODEC_V2_LBM;
+        sim_run(&x);
+        assert_int_equal(x.r.dev[0].status, BACKEND_DEVICE_MIC_ERROR);
+        assert_int_equal(x.r.dev[0].done_at, want);
+        assert_int_equal(x.r.dev[0].lost, 1);
+        assert_int_equal(x.r.internal_errors, 0);
+        /* The playback ends the device there with that status. */
+        struct events_iter *it = events_new(&x.p, &x.r);
+        assert_non_null(it);
+        struct events_event ev;
+        size_t failed = 0;
+        while (events_next(it, &ev)) {
+            assert_true(ev.type != EVENTS_COMPLETED);
+            if (ev.type == EVENTS_FAILED) {
+                assert_int_equal(ev.status, BACKEND_DEVICE_MIC_ERROR);
+                assert_int_equal(ev.fragment, want);
+                failed++;
+            }
+        }
+        assert_int_equal(failed, 1);
+        events_free(it);
+        /* The report names both codecs. */
+        cJSON *j = report_to_json(&x.p, &x.r);
+        assert_non_null(j);
+        const cJSON *sim = cJSON_GetObjectItemCaseSensitive(j, "simulation");
+        assert_string_equal(
+            cJSON_GetObjectItemCaseSensitive(sim, "codec")->valuestring, "v2");
+        assert_string_equal(
+            cJSON_GetObjectItemCaseSensitive(sim, "device_codec")->valuestring,
+            "v2-lbm");
+        cJSON_Delete(j);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        assert_non_null(f);
+        assert_true(report_print_table(f, &x.p, &x.r));
+        fclose(f);
+        assert_non_null(strstr(text, "Codec     v2 stream, v2-lbm devices"));
+        assert_non_null(strstr(text, "Failed    1 MICError"));
+        assert_non_null(
+            strstr(text, "1 decoded with other parity rows than the stream's"));
+        free(text);
+        sim_free(&x);
+    }
+}
+
+static void test_codec_params(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 1000, 10, 10, 5);
+    char msg[256];
+    struct fleet_result r;
+    assert_int_equal(x.p.codec, FEC_CODEC_V1);
+    assert_int_equal(x.p.device_codec, FEC_CODEC_V1);
+    x.p.device_codec = FEC_CODEC_V2;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "v2 devices cannot take a v1 session"));
+    x.p.codec = FEC_CODEC_V2_LBM;
+    x.p.device_codec = FEC_CODEC_V1;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "device codec"));
+    x.p.device_codec = (enum fec_codec)FEC_CODEC_COUNT;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "unknown codec"));
+    x.p.codec = (enum fec_codec)FEC_CODEC_COUNT;
+    x.p.device_codec = FEC_CODEC_V1;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    x.p.codec = x.p.device_codec = FEC_CODEC_V2_LBM;
+    assert_int_equal(fleet_run(&x.p, &r, msg, sizeof(msg)), FLEET_OK);
+    assert_int_equal(r.completed, 5);
+    fleet_result_cleanup(&r);
+    sim_free(&x);
 }
 
 static void test_m1000_mean_overhead(void **state)
@@ -1246,6 +1406,9 @@ int main(void)
         cmocka_unit_test(test_play_task),
         cmocka_unit_test(test_store_hook),
         cmocka_unit_test(test_device_key),
+        cmocka_unit_test(test_other_v2_numbering),
+        cmocka_unit_test(test_other_numbering_single_loss),
+        cmocka_unit_test(test_codec_params),
         cmocka_unit_test(test_fault_share_and_isolation),
         cmocka_unit_test(test_fault_early_stop),
         cmocka_unit_test(test_fault_events),

@@ -534,6 +534,29 @@ static void test_roundtrip(void **state)
     sigv4_signed_cleanup(&m.s);
 }
 
+/* Every token character in names, any case, and duplicates: what the
+ * signer accepts verifies. */
+static void test_token_header_names_roundtrip(void **state)
+{
+    (void)state;
+    struct msg m;
+    msg_init(&m);
+    m.h[m.nh++] = (struct sigv4_header){ "X-!#$%&'*+-.^_`|~09az", "1" };
+    m.h[m.nh++] = (struct sigv4_header){ "x-dup", "a" };
+    m.h[m.nh++] = (struct sigv4_header){ "X-DUP", "b" };
+    m.h[m.nh++] = (struct sigv4_header){ "HOST", "second" };
+    /* the longest name signed is the longest name verified */
+    static char longest[SIGV4_HEADER_NAME_MAX + 1];
+    memset(longest, 'L', SIGV4_HEADER_NAME_MAX);
+    m.h[m.nh++] = (struct sigv4_header){ longest, "v" };
+    msg_sign(&m, NULL);
+    assert_non_null(strstr(m.s.signed_headers, "x-!#$%&'*+-.^_`|~09az"));
+    assert_non_null(strstr(m.s.canonical_request, "\nx-dup:a,b\n"));
+    struct sigv4_verify_result res;
+    assert_int_equal(msg_verify(&m, &res), SIGV4_V_OK);
+    sigv4_signed_cleanup(&m.s);
+}
+
 static void test_unsigned_extra_headers_do_not_matter(void **state)
 {
     (void)state;
@@ -1236,6 +1259,26 @@ static void test_sign_errors(void **state)
     struct sigv4_header bad_value[] = { { "Host", "h" },
                                         { "X-A", "v\r\nInjected: 1" } };
     struct sigv4_header colon[] = { { "Host", "h" }, { "X:A", "v" } };
+    /* Not tokens: ';' would split SignedHeaders, ',' the Authorization
+     * header (found by tests/fuzz/fuzz_sigv4.c: signed, then unverifiable). */
+    struct sigv4_header semicolon[] = { { "Host", "h" }, { "a;b", "v" } };
+    struct sigv4_header comma[] = { { "Host", "h" }, { "a,b", "v" } };
+    struct sigv4_header slash[] = { { "Host", "h" }, { "/x", "v" } };
+    struct sigv4_header high[] = { { "Host", "h" }, { "x\xc3\xa9", "v" } };
+    struct sigv4_header empty_name[] = { { "Host", "h" }, { "", "v" } };
+    /* Longer than the verifier reads (found by fuzz_sigv4 as well). */
+    static char long_name[SIGV4_HEADER_NAME_MAX + 2];
+    memset(long_name, 'n', SIGV4_HEADER_NAME_MAX + 1);
+    struct sigv4_header too_long[] = { { "Host", "h" }, { long_name, "v" } };
+    static char long_akid[SIGV4_AKID_MAX + 2];
+    memset(long_akid, 'A', SIGV4_AKID_MAX + 1);
+    struct sigv4_credentials akid_long = { long_akid, SECRET, NULL };
+    struct sigv4_credentials akid_comma = { "AKID,X", SECRET, NULL };
+    struct sigv4_sign_options region_comma = { .region = "eu,west",
+                                               .time = T0 };
+    struct sigv4_sign_options service_comma = { .region = "eu-west-1",
+                                                .service = "iot,wireless",
+                                                .time = T0 };
     struct sigv4_header no_host[] = { { "X-A", "v" } };
     struct sigv4_header bad_date[] = { { "Host", "h" },
                                        { "X-Amz-Date", "yesterday" } };
@@ -1259,6 +1302,16 @@ static void test_sign_errors(void **state)
         { bad_name, 2, &cred, &opt, SIGV4_E_HEADER },
         { bad_value, 2, &cred, &opt, SIGV4_E_HEADER },
         { colon, 2, &cred, &opt, SIGV4_E_HEADER },
+        { semicolon, 2, &cred, &opt, SIGV4_E_HEADER },
+        { comma, 2, &cred, &opt, SIGV4_E_HEADER },
+        { slash, 2, &cred, &opt, SIGV4_E_HEADER },
+        { high, 2, &cred, &opt, SIGV4_E_HEADER },
+        { empty_name, 2, &cred, &opt, SIGV4_E_HEADER },
+        { too_long, 2, &cred, &opt, SIGV4_E_HEADER },
+        { &host, 1, &akid_long, &opt, SIGV4_E_ARGUMENT },
+        { &host, 1, &akid_comma, &opt, SIGV4_E_ARGUMENT },
+        { &host, 1, &cred, &region_comma, SIGV4_E_ARGUMENT },
+        { &host, 1, &cred, &service_comma, SIGV4_E_ARGUMENT },
         { no_host, 1, &cred, &opt, SIGV4_E_NO_HOST },
         { bad_date, 2, &cred, &opt, SIGV4_E_DATE },
         { &host, 1, &no_secret, &opt, SIGV4_E_ARGUMENT },
@@ -1411,6 +1464,7 @@ int main(void)
         cmocka_unit_test(test_suite_sreq_verifies),
         cmocka_unit_test(test_botocore_requests),
         cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_token_header_names_roundtrip),
         cmocka_unit_test(test_unsigned_extra_headers_do_not_matter),
         cmocka_unit_test(test_never_signed_headers),
         cmocka_unit_test(test_tampering),
