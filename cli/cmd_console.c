@@ -26,8 +26,9 @@
 #endif
 
 static const char *const console_usage =
-    "Usage: fuota [--theme NAME] [--state FILE]\n"
+    "Usage: fuota [--theme NAME] [--state FILE] [--time-scale X]\n"
     "       fuota open FILE [--image PATH] [--theme NAME] [--state FILE]\n"
+    "                  [--time-scale X]\n"
     "\n"
     "The operator console: a wizard that builds a CreateFuotaTask request,\n"
     "checks every field as you type, previews what the update costs and\n"
@@ -42,6 +43,8 @@ static const char *const console_usage =
     "                 theme file's path (else the config file's 'theme')\n"
     "  --state FILE   the simulator's state (default\n"
     "                 $XDG_DATA_HOME/fuota/simulator.db)\n"
+    "  --time-scale X the simulator's sessions run X times faster (as\n"
+    "                 'fuota serve --time-scale'; default 1)\n"
     "  -h, --help     show this help\n"
     "\n"
     "Files: themes in $XDG_CONFIG_HOME/fuota/themes and " FUOTA_DATADIR
@@ -93,6 +96,7 @@ struct console_args {
     const char *image;
     const char *theme;
     const char *state;
+    double time_scale;
 };
 
 static int parse(const char *cmd, const char *operand_name, int argc,
@@ -106,6 +110,7 @@ static int parse(const char *cmd, const char *operand_name, int argc,
         OPTS_STRING_OPT("--image", &a->image),
         OPTS_STRING_OPT("--theme", &a->theme),
         OPTS_STRING_OPT("--state", &a->state),
+        OPTS_DOUBLE_OPT("--time-scale", &a->time_scale, 0.001, 1e6),
     };
     enum opts_status st =
         opts_parse(&c, specs, OPTS_COUNT(specs), argc, argv, operand);
@@ -150,6 +155,7 @@ static int run_console(const char *cmd, const struct console_args *a,
         .path = state,
         .on_session_start = fleet_store_hook,
         .hook_ctx = &fleet,
+        .time_scale = a->time_scale,
     };
     struct backend *backend = NULL;
     struct backend_error err;

@@ -29,9 +29,7 @@ static struct {
 
 /* Screens whose keys the overlay lists, after the global keys. */
 static const struct tui_screen *const listed[] = {
-    &wizard_screen,
-    &review_screen,
-    &tags_screen,
+    &wizard_screen, &review_screen, &tags_screen, &tasks_screen, &task_screen,
 };
 
 static void line(enum tui_role role, const char *fmt, ...)
