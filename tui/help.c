@@ -75,6 +75,16 @@ static void keymap_lines(const struct tui_keymap *map)
     }
 }
 
+/* A screen's own keys under its name (nothing when it has none). */
+static void screen_lines(const struct tui_screen *sc, bool here)
+{
+    if (!sc || !sc->keymap || !sc->keymap->count)
+        return;
+    line(ROLE_TITLE, "%s%s", sc->name, here ? "  (this screen)" : "");
+    keymap_lines(sc->keymap);
+    line(ROLE_NORMAL, "%s", "");
+}
+
 static void build(struct tui *t)
 {
     H.count = 0;
@@ -84,18 +94,14 @@ static void build(struct tui *t)
     line(ROLE_DIM, "In a text field letters, q and ? are typed: use the "
                    "F-keys there.");
     line(ROLE_NORMAL, "%s", "");
-    for (size_t s = 0; s < sizeof(listed) / sizeof(listed[0]); s++) {
-        const struct tui_screen *sc = listed[s];
-        if (!sc->keymap || !sc->keymap->count)
-            continue;
-        line(ROLE_TITLE, "%s%s", sc->name,
-             sc == H.from ? "  (this screen)" : "");
-        keymap_lines(sc->keymap);
-        line(ROLE_NORMAL, "%s", "");
-    }
+    /* This screen's keys first, then the global ones, then the rest. */
+    screen_lines(H.from, true);
     line(ROLE_TITLE, "everywhere");
     keymap_lines(&tui_global_keymap);
     line(ROLE_NORMAL, "%s", "");
+    for (size_t s = 0; s < sizeof(listed) / sizeof(listed[0]); s++)
+        if (listed[s] != H.from)
+            screen_lines(listed[s], false);
     line(ROLE_TITLE, "marks");
     line(ROLE_NORMAL, "  %s error: the request cannot be sent as it is",
          ui_glyph(GLYPH_ERROR));

@@ -3,10 +3,10 @@
 
 /*
  * What the two tasks screens share (tui/tasks.c: the list, tui/task_view.c:
- * one task): the set of tasks they show, the actions on a task (each asked
- * about in a dialog, then sent through the set off the UI thread), the
- * last failure with its explanation, and how statuses are drawn.
- * UI thread only.
+ * one task): the set of tasks they show, the actions on a task
+ * (tui/task_actions.c: each asked about in a dialog, then sent through the
+ * set off the UI thread), the last failure with its explanation, and how
+ * statuses are drawn. UI thread only.
  */
 
 #include <stdbool.h>
@@ -39,6 +39,12 @@ struct tasks_subject {
  */
 bool tasks_action(struct tui *t, enum tui_action a,
                   const struct tasks_subject *subject);
+
+/* Hands a finished action to the screens (messages, update mode). */
+void tasks_answered(struct tui *t, const struct taskset_result *r);
+
+/* Puts the list's cursor on task id (when it is listed). */
+void tasks_select(const char *id);
 
 /* A task status's glyph (and its role), as the table and details show. */
 const char *tasks_status_glyph(enum backend_task_status s, enum tui_role *role);
