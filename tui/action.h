@@ -24,7 +24,7 @@
     X(ACT_SIMULATE, "simulate", "Simulate",                                    \
       "play the session to a virtual fleet")                                   \
     X(ACT_PLANNER, "planner", "Plan",                                          \
-      "what-if chart: success against redundancy and loss")                    \
+      "what-if: success against redundancy and loss")                          \
     X(ACT_TARGET, "target", "Target",                                          \
       "choose the target: the simulator or AWS")                               \
     X(ACT_SUBMIT, "submit", "Submit", "review the exact request, then submit") \

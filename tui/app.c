@@ -14,6 +14,7 @@
 
 #include "core/units.h"
 #include "tui/dialog.h"
+#include "tui/draft.h"
 #include "tui/files.h"
 #include "tui/job.h"
 #include "tui/ui.h"
@@ -160,8 +161,11 @@ static void write_draft(struct tui *t)
     char err[512];
     if (!json)
         return;
-    if (!files_write_atomic(t->draft_path, json, strlen(json), 0600, err,
-                            sizeof(err)))
+    if (!t->draft)
+        t->draft = draft_new(t->draft_path);
+    if (!t->draft)
+        tui_message(t, MSG_WARNING, "draft not kept: out of memory");
+    else if (!draft_put(t->draft, json, strlen(json), err, sizeof(err)))
         tui_message(t, MSG_WARNING, "draft not kept: %s", err);
     free(json);
 }
@@ -763,6 +767,7 @@ int tui_run(const struct tui_config *cfg)
     delwin(t->input);
     stop_curses();
     job_join_all();
+    draft_free(t->draft);
     int sig = got_signal;
     if (sig)
         fprintf(stderr, "fuota: stopped by signal %d%s\n", sig,

@@ -32,6 +32,7 @@
 #include "tui/tui.h"
 
 struct tui;
+struct draft;
 
 enum tui_msg_kind { MSG_INFO, MSG_OK, MSG_WARNING, MSG_ERROR };
 
@@ -96,6 +97,7 @@ struct tui {
     struct model aside;
 
     char draft_path[4096];
+    struct draft *draft; /* the writer, made on the first change */
     bool quit;
     bool redraw;   /* draw on the next turn */
     bool relayout; /* sizes changed: lay out every screen */

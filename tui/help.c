@@ -70,7 +70,7 @@ static void keymap_lines(const struct tui_keymap *map)
             if (used >= sizeof(keys))
                 break;
         }
-        line(ROLE_NORMAL, "  %-14s %-12s %s", keys, tui_action_name(a),
+        line(ROLE_NORMAL, "  %-11s %-11s %s", keys, tui_action_name(a),
              tui_action_help(a));
     }
 }
@@ -129,7 +129,7 @@ static void layout(struct tui *t, const struct tui_rect *body)
 {
     (void)t;
     free_windows();
-    int w = body->w - 4 < 100 ? body->w - 4 : 100;
+    int w = body->w < 100 ? body->w : 100;
     struct tui_rect r = layout_center(body, body->h, w);
     H.win = newwin(r.h, r.w, r.y, r.x);
     if (H.win)

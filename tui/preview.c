@@ -76,6 +76,25 @@ static size_t unplanned(const struct model *m, struct preview_line *l,
                 "and session time.");
         return n;
     }
+    if (m->plan_status == PLAN_INVALID_REQUEST) {
+        /* Name the member(s) to fix rather than the three it may be. */
+        static const enum model_field members[] = { F_FRAGMENT_SIZE,
+                                                    F_REDUNDANCY, F_INTERVAL };
+        char which[96] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < 3; i++) {
+            const struct diag *bad = model_field_diag(m, members[i]);
+            if (bad && bad->severity == DIAG_ERROR && used < sizeof(which))
+                used += (size_t)snprintf(which + used, sizeof(which) - used,
+                                         "%s%s", used ? ", " : "",
+                                         model_field_label(members[i]));
+        }
+        if (used) {
+            n = add(l, n, max, ROLE_FIELD_ERROR, "cannot plan",
+                    "fix %s first (marked in the form)", which);
+            return n;
+        }
+    }
     n = add(l, n, max, ROLE_FIELD_ERROR, "cannot plan", "%s",
             plan_status_message(m->plan_status));
     return n;

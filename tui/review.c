@@ -106,7 +106,8 @@ static void split_json(int from, enum tui_role role)
 static void ensure_token(struct tui *t)
 {
     R.note[0] = '\0';
-    if (t->model.task.client_request_token)
+    /* Only for a request that can go: looking must not change it. */
+    if (t->model.task.client_request_token || diag_has_errors(&t->model.diags))
         return;
     unsigned char raw[9];
     char hex[sizeof(raw) * 2 + 1], token[40];
@@ -423,16 +424,46 @@ static void draw(struct tui *t)
                  t->target.detail ? t->target.detail : "");
     ui_put(w, 1, 2, wd - 4, ROLE_TITLE, post, false);
 
-    /* Bottom block: note, problems or result, then the buttons. */
-    int bottom = 2;
-    int extra = R.state == ST_REVIEW ? 0 : R.result_count;
+    /* Bottom block (note, problems, progress or result), wrapped, then
+     * the buttons. */
+    struct {
+        enum tui_role role;
+        char text[sizeof(R.result[0])];
+    } blk[10];
+    int nblk = 0;
     size_t errors = diag_count(&t->model.diags, DIAG_ERROR);
-    if (R.state == ST_REVIEW && errors)
-        extra = 1;
-    if (R.state == ST_SENDING)
-        extra = 1;
-    if (R.note[0] && R.state == ST_REVIEW)
-        extra++;
+    if (R.state == ST_REVIEW) {
+        if (R.note[0]) {
+            blk[nblk].role = ROLE_FIELD_WARNING;
+            snprintf(blk[nblk++].text, sizeof(blk[0].text), "%s", R.note);
+        }
+        if (errors) {
+            blk[nblk].role = ROLE_FIELD_ERROR;
+            snprintf(blk[nblk++].text, sizeof(blk[0].text),
+                     "%s %zu error%s: submitting is refused until they are "
+                     "fixed (Esc goes back to the fields)",
+                     ui_glyph(GLYPH_ERROR), errors, errors == 1 ? "" : "s");
+        }
+    } else if (R.state == ST_SENDING) {
+        blk[nblk].role = ROLE_TITLE;
+        snprintf(blk[nblk++].text, sizeof(blk[0].text),
+                 "%s %s to %s... (Esc stops waiting)", tui_spinner(t),
+                 R.update ? "Updating" : "Submitting",
+                 t->target.live ? "AWS" : "the simulator");
+    } else {
+        for (int i = 0; i < R.result_count && nblk < 10; i++) {
+            blk[nblk].role = R.result_role[i];
+            snprintf(blk[nblk++].text, sizeof(blk[0].text), "%s", R.result[i]);
+        }
+    }
+    int extra = 0;
+    for (int i = 0; i < nblk; i++) {
+        const char *st[4];
+        size_t ln[4];
+        size_t n = ui_wrap(blk[i].text, wd - 4, st, ln, 4);
+        extra += n > 4 ? 4 : (int)n;
+    }
+    int bottom = 2;
     int json_top = 2;
     R.view_h = h - 2 - json_top - extra - bottom;
     if (R.view_h < 1)
@@ -451,28 +482,12 @@ static void draw(struct tui *t)
                ROLE_DIM, pos, false);
     }
     int y = h - 2 - bottom - extra + 1;
-    if (R.state == ST_REVIEW) {
-        if (R.note[0])
-            ui_put(w, y++, 2, wd - 4, ROLE_FIELD_WARNING, R.note, false);
-        if (errors) {
-            char line[200];
-            snprintf(line, sizeof(line),
-                     "%s %zu error%s: submitting is refused until they are "
-                     "fixed (Esc goes back to the fields)",
-                     ui_glyph(GLYPH_ERROR), errors, errors == 1 ? "" : "s");
-            ui_put(w, y++, 2, wd - 4, ROLE_FIELD_ERROR, line, false);
-        }
-    } else if (R.state == ST_SENDING) {
-        char line[200];
-        snprintf(line, sizeof(line),
-                 "%s %s to %s... (Esc stops "
-                 "waiting)",
-                 tui_spinner(t), R.update ? "Updating" : "Submitting",
-                 t->target.live ? "AWS" : "the simulator");
-        ui_put(w, y++, 2, wd - 4, ROLE_TITLE, line, false);
-    } else {
-        for (int i = 0; i < R.result_count; i++)
-            ui_put(w, y++, 2, wd - 4, R.result_role[i], R.result[i], false);
+    for (int i = 0; i < nblk; i++) {
+        const char *st[4];
+        size_t ln[4];
+        size_t n = ui_wrap(blk[i].text, wd - 4, st, ln, 4);
+        for (size_t k = 0; k < n && k < 4; k++)
+            ui_put_span(w, y++, 2, wd - 4, blk[i].role, st[k], ln[k]);
     }
     /* Buttons, right-aligned. */
     int bx = wd - 2;
