@@ -259,7 +259,10 @@ static void draw_row(WINDOW *w, int y, int left, int width,
 static void draw_empty(struct tui *t, WINDOW *w, int y, int width)
 {
     const struct taskset *s = &tasks_set;
-    if (!s->listed && s->fail.status == BACKEND_OK)
+    if (!s->backend)
+        ui_put(w, y, 2, width, ROLE_DIM,
+               "No target to list the tasks of (F8 chooses one).", false);
+    else if (!s->listed && s->fail.status == BACKEND_OK)
         ui_putf(w, y, 2, width, ROLE_DIM, "%s Reading the tasks%s",
                 tui_spinner(t), ui_glyph(GLYPH_ELLIPSIS));
     else if (s->listed)

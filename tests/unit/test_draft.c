@@ -1,6 +1,7 @@
 /* tui/draft: the draft is replaced whole on every put, fsynced in the
  * background, and a failed put leaves the old draft and no temporary. */
 #include <dirent.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
