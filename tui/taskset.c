@@ -532,9 +532,10 @@ static void collect_open(struct taskset *s, struct call *c)
     o->loaded = true;
     /* The row of the list shows the same answer. */
     size_t r = taskset_find(s, o->id);
-    if (r < s->count && backend_task_copy(&s->rows[r].task, &o->task)) {
-        s->rows[r].known = true;
-        s->rows[r].stale = false;
+    if (r < s->count) {
+        backend_task_cleanup(&s->rows[r].task);
+        s->rows[r].known = backend_task_copy(&s->rows[r].task, &o->task);
+        s->rows[r].stale = !s->rows[r].known;
     }
 }
 
