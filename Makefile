@@ -7,7 +7,8 @@
 #   make check-asan T=...   the same under ASan + UBSan
 #   make bench      measure speed and memory, write docs/benchmarks.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
-#   make install    PREFIX/DESTDIR install of binary, themes, man page
+#   make install    PREFIX/DESTDIR install of binary, themes, scenarios,
+#                   man page
 
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
@@ -144,10 +145,12 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fuota/themes \
+	    $(DESTDIR)$(PREFIX)/share/fuota/scenarios \
 	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/fuota $(DESTDIR)$(PREFIX)/bin/fuota
 	for t in themes/*; do [ -f "$$t" ] && install -m 644 "$$t" \
 	    $(DESTDIR)$(PREFIX)/share/fuota/themes/; done; true
+	install -m 644 scenarios/*.scenario $(DESTDIR)$(PREFIX)/share/fuota/scenarios/
 	install -m 644 docs/fuota.1 $(DESTDIR)$(PREFIX)/share/man/man1/fuota.1
 
 uninstall:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -131,6 +132,13 @@ static int run_console(const char *cmd, const struct console_args *a,
                        const char *path, const struct fuota_task *request,
                        const struct diag_list *diags)
 {
+    /* Before anything is opened or created: without a terminal there is
+     * no console to run. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        cli_error(cmd, "the console needs a terminal (stdin and stdout); "
+                       "for scripts see 'fuota --help'");
+        return EXIT_CHECK;
+    }
     if (sodium_init() < 0) {
         cli_error(cmd, "libsodium failed to initialise");
         return EXIT_CHECK;

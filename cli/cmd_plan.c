@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -14,7 +15,9 @@
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/util.h"
+#include "core/backend.h"
 #include "core/diag.h"
+#include "core/limits.h"
 #include "core/plan.h"
 #include "core/region.h"
 #include "core/task.h"
@@ -23,7 +26,7 @@
 
 static const char *const usage =
     "Usage: fuota plan FILE|- (--image PATH | --image-size N) [--dr N]\n"
-    "                  [--expected-loss PCT] [--json]\n"
+    "                  [--expected-loss PCT] [--start-time TIME] [--json]\n"
     "\n"
     "Previews what a CreateFuotaTask request will cost before it is sent:\n"
     "uncoded and redundant fragments, padding, PHY payload, time on air per\n"
@@ -41,12 +44,18 @@ static const char *const usage =
     "  --expected-loss PCT   the share of fragments a device is expected to\n"
     "                        miss (0..100); checks the redundancy against\n"
     "                        the TS004 guidance\n"
+    "  --start-time TIME     when the session would start (ISO-8601, e.g.\n"
+    "                        2026-05-01T12:00:00Z): checked against now (at\n"
+    "                        least 30 minutes ahead, within 48 hours)\n"
     "  --json                print every figure as JSON on stdout\n"
     "  --help                show this help\n"
     "\n"
     "When the request leaves a member out the plan assumes: FragmentSizeBytes\n"
     "= the most the data rate carries (N - 3), RedundancyPercent = 0,\n"
     "FragmentIntervalMS = back to back. LoRaWAN.RfRegion is required.\n"
+    "The field limits are checked too: AWS's 1 MB image, the Class C session\n"
+    "timeout (2^TimeOut s, at most 2^15 s, with what would fit instead) and\n"
+    "the 48-hour distribution window.\n"
     "Diagnostics go to stderr, one a line.\n"
     "\n"
     "Exit status: 0 plan shown (warnings allowed), 1 invalid request or a\n"
@@ -63,6 +72,8 @@ struct plan_args {
     int dr; /* -1 = default */
     bool has_loss;
     double loss;
+    bool has_start;
+    int64_t start; /* --start-time, seconds since the epoch */
     bool json;
 };
 
@@ -70,6 +81,7 @@ struct plan_args {
 static int parse_args(int argc, char **argv, struct plan_args *a)
 {
     long long size = 0, dr = -1;
+    const char *start = NULL;
     const struct opts_spec specs[] = {
         { .name = "--image", .kind = OPTS_STRING, .string = &a->image_path },
         { .name = "--image-size",
@@ -85,6 +97,7 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
           .number = &a->loss,
           .dmax = 100.0,
           .given = &a->has_loss },
+        { .name = "--start-time", .kind = OPTS_STRING, .string = &start },
         { .name = "--json", .kind = OPTS_FLAG, .flag = &a->json },
     };
     const struct opts_cmd line = {
@@ -98,6 +111,14 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
         return opts_exit_status(st);
     a->image_size = (uint64_t)size;
     a->dr = (int)dr;
+    if (start && !backend_time_parse(start, &a->start)) {
+        cli_error(CMD,
+                  "--start-time: '%s' is not an ISO-8601 time such as "
+                  "2026-05-01T12:00:00Z",
+                  start);
+        return cli_usage_error(CMD);
+    }
+    a->has_start = start != NULL;
     if (!a->request_path) {
         cli_error(CMD, "missing FILE (the request; '-' for stdin)");
         return cli_usage_error(CMD);
@@ -213,6 +234,36 @@ static void print_duty(const struct plan *p)
             p->duty_cycle_used_percent);
 }
 
+/* The Class C session timeout (core/limits.h) that covers the session. */
+static void print_timeout(const struct plan *p)
+{
+    if (!p->deliverable)
+        return;
+    if (p->timeout.fits)
+        row("session timeout (Class C)",
+            "2^%d s = %llu s (TS005 TimeOut %d; AWS SessionTimeout %llu)",
+            p->timeout.exp, (unsigned long long)p->timeout.timeout_s,
+            p->timeout.exp, (unsigned long long)p->timeout.timeout_s);
+    else
+        row("session timeout (Class C)",
+            "none fits: above 2^15 s; fragment %llu of %llu is the last "
+            "heard",
+            (unsigned long long)p->fragments_within_timeout,
+            (unsigned long long)p->total_fragments);
+}
+
+static void print_schedule(const struct limits_schedule *s)
+{
+    char when[32], end[32];
+    backend_time_format(s->start, when, sizeof(when));
+    if (s->session_known)
+        row("start", "%s (%s), ends about %s", when,
+            limits_start_message(s->verdict),
+            backend_time_format(s->end, end, sizeof(end)));
+    else
+        row("start", "%s (%s)", when, limits_start_message(s->verdict));
+}
+
 static void print_table(const struct plan *p)
 {
     char dr[48], dur[48];
@@ -272,6 +323,7 @@ static void print_table(const struct plan *p)
         row("session wall time", "%.3f s%s", p->session_wall_time_s,
             human_duration(p->session_wall_time_s, dur, sizeof(dur)));
     }
+    print_timeout(p);
     print_duty(p);
     row("decoder RAM",
         "%" PRIu64 " bytes (matrix %" PRIu64 " + index %" PRIu64
@@ -345,6 +397,65 @@ static cJSON *diags_json(const struct diag_list *diags)
     return arr;
 }
 
+/* The field limits of core/limits.h: timeout, image, window, fixes. */
+static void limits_json(cJSON *o, const struct plan *p)
+{
+    bool t = p->deliverable;
+    put_num(o, "aws_image_max_bytes", (double)LIMITS_AWS_IMAGE_MAX_BYTES);
+    cJSON_AddBoolToObject(o, "image_above_aws_limit", p->image_above_aws_limit);
+    put_num(o, "class_c_timeout_max_s", (double)LIMITS_CLASS_C_TIMEOUT_MAX_S);
+    put_num_or_null(o, "session_timeout_exp", t && p->timeout.fits,
+                    p->timeout.exp);
+    put_num_or_null(o, "session_timeout_s", t && p->timeout.fits,
+                    (double)p->timeout.timeout_s);
+    if (t)
+        cJSON_AddBoolToObject(o, "session_fits_timeout", p->timeout.fits);
+    else
+        cJSON_AddNullToObject(o, "session_fits_timeout");
+    put_num_or_null(o, "fragments_within_timeout", t,
+                    (double)p->fragments_within_timeout);
+    cJSON_AddBoolToObject(o, "beyond_distribution_window",
+                          p->beyond_distribution_window);
+    cJSON *fixes = cJSON_AddArrayToObject(o, "session_fixes");
+    for (size_t i = 0; fixes && i < p->fix_count; i++) {
+        const struct plan_fix *f = &p->fixes[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddStringToObject(x, "change", plan_fix_kind_name(f->kind));
+        put_num(x, "data_rate", f->dr);
+        put_num(x, "fragment_size_bytes", f->fragment_size_bytes);
+        put_num(x, "redundancy_percent", f->redundancy_percent);
+        put_num_or_null(x, "interval_ms", f->has_interval, f->interval_ms);
+        put_num(x, "total_fragments", (double)f->total_fragments);
+        put_num(x, "session_wall_time_s", f->session_wall_time_s);
+        put_num(x, "session_timeout_s", (double)f->timeout.timeout_s);
+        if (!cJSON_AddItemToArray(fixes, x))
+            cJSON_Delete(x);
+    }
+}
+
+static void schedule_json(cJSON *root, const struct limits_schedule *s)
+{
+    char buf[32];
+    cJSON *o = cJSON_AddObjectToObject(root, "schedule");
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "start",
+                            backend_time_format(s->start, buf, sizeof(buf)));
+    cJSON_AddStringToObject(o, "earliest",
+                            backend_time_format(s->earliest, buf, sizeof(buf)));
+    cJSON_AddStringToObject(o, "latest",
+                            backend_time_format(s->latest, buf, sizeof(buf)));
+    cJSON_AddBoolToObject(o, "start_ok", s->verdict == LIMITS_START_OK);
+    if (s->session_known)
+        cJSON_AddStringToObject(o, "end",
+                                backend_time_format(s->end, buf, sizeof(buf)));
+    else
+        cJSON_AddNullToObject(o, "end");
+    cJSON_AddBoolToObject(o, "within_distribution_window", s->window_ok);
+}
+
 static void plan_json(cJSON *o, const struct plan *p)
 {
     char dr[48];
@@ -409,6 +520,7 @@ static void plan_json(cJSON *o, const struct plan *p)
     put_num_or_null(o, "recommended_redundancy_percent",
                     p->recommended_redundancy_percent >= 0,
                     p->recommended_redundancy_percent);
+    limits_json(o, p);
 
     cJSON *as = cJSON_AddArrayToObject(o, "assumptions");
     if (as && p->assumed.fragment_size)
@@ -428,7 +540,8 @@ static void plan_json(cJSON *o, const struct plan *p)
 }
 
 static int print_json(const struct plan *p, enum plan_status st,
-                      const char *error, const struct diag_list *diags)
+                      const char *error, const struct limits_schedule *sched,
+                      const struct diag_list *diags)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root)
@@ -442,6 +555,8 @@ static int print_json(const struct plan *p, enum plan_status st,
         cJSON_AddNullToObject(root, "plan");
         cJSON_AddStringToObject(root, "error", error);
     }
+    if (sched)
+        schedule_json(root, sched);
     cJSON *d = diags_json(diags);
     if (d && !cJSON_AddItemToObject(root, "diagnostics", d))
         cJSON_Delete(d);
@@ -508,6 +623,13 @@ int cmd_plan(int argc, char **argv)
         };
         st = plan_compute(&in, &p, &diags);
     }
+    /* The start is checked against now, with the session when known. */
+    struct limits_schedule sched;
+    if (a.has_start)
+        (void)limits_check_schedule(
+            a.start, (int64_t)time(NULL),
+            st == PLAN_OK && p.deliverable ? p.session_wall_time_s : -1.0,
+            &sched, &diags);
 
     if (st == PLAN_BAD_DR) {
         const struct region *r = region_find(task.rf_region);
@@ -534,9 +656,11 @@ int cmd_plan(int argc, char **argv)
         const char *error =
             readable ? plan_status_message(st) : cli_task_status_message(ts);
         if (a.json)
-            rc = print_json(&p, st, error, &diags);
+            rc = print_json(&p, st, error, a.has_start ? &sched : NULL, &diags);
         else if (st == PLAN_OK)
             print_table(&p);
+        if (!a.json && a.has_start)
+            print_schedule(&sched);
         /* The figures first, then what is wrong with them. */
         fflush(stdout);
         cli_print_diags(&diags);

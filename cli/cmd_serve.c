@@ -16,6 +16,7 @@
 #include "cli/util.h"
 #include "sim/fleet.h"
 #include "sim/server.h"
+#include "sim/session_log.h"
 #include "sim/store.h"
 
 #define CMD "serve"
@@ -62,7 +63,20 @@ static const char usage_text[] =
     "                       (default 5)\n"
     "  --device-spread PCT  spread of the loss across devices (standard\n"
     "                       deviation, 0..100, default 0)\n"
+    "  --group-devices N    virtual devices each multicast group carries\n"
+    "                       into the tasks it is associated with, 0..1000\n"
+    "                       (default 4)\n"
+    "  --fault NAME:PCT     give PCT % of the virtual devices a fault\n"
+    "                       (repeatable; the names of 'fuota simulate'):\n"
+    "                       they end with its FuotaDeviceStatus\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
+    "  --request-timeout S  seconds a request may take to arrive in full\n"
+    "                       (request line, headers and body, counted from\n"
+    "                       the connection being ready for it, however\n"
+    "                       steadily bytes trickle in); then the connection\n"
+    "                       is closed (default 30)\n"
+    "  --client-connections N  most connections one client address may\n"
+    "                       hold at a time (default 64; 1000 in all)\n"
     "  --threads N          worker threads (default 2 per CPU)\n"
     "  -q, --quiet          no access log (one line per request on stderr)\n"
     "  -h, --help           this help\n"
@@ -86,7 +100,13 @@ struct serve_args {
     double time_scale;
     double device_loss;
     double device_spread;
+    long long group_devices;
+    const char *faults[2 * FAULT_COUNT];
+    size_t fault_count;
+    struct fault_config fault_cfg;
     long long max_body;
+    double request_timeout;
+    long long client_connections;
     long long threads;
     bool quiet;
 };
@@ -98,6 +118,9 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
     memset(a, 0, sizeof(*a));
     a->seed = 1;
     a->device_loss = DEFAULT_DEVICE_LOSS;
+    a->request_timeout = SERVER_REQUEST_TIMEOUT_DEFAULT_MS / 1000.0;
+    a->group_devices = STORE_DEFAULT_GROUP_DEVICES;
+    a->client_connections = SERVER_CLIENT_CONNECTIONS_DEFAULT;
     const struct opts_spec specs[] = {
         OPTS_INT_OPT("--port", &a->port, 0, 65535),
         OPTS_STRING_OPT("--bind", &a->bind),
@@ -114,7 +137,13 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         OPTS_DOUBLE_OPT("--time-scale", &a->time_scale, 0.001, 1e6),
         OPTS_DOUBLE_OPT("--device-loss", &a->device_loss, 0, 100),
         OPTS_DOUBLE_OPT("--device-spread", &a->device_spread, 0, 100),
+        OPTS_INT_OPT("--group-devices", &a->group_devices, 0,
+                     STORE_GROUP_DEVICES_MAX),
+        OPTS_LIST_OPT("--fault", a->faults, &a->fault_count),
         OPTS_INT_OPT("--max-body", &a->max_body, 1, 64LL * 1024 * 1024),
+        OPTS_DOUBLE_OPT("--request-timeout", &a->request_timeout, 0.05, 3600),
+        OPTS_INT_OPT("--client-connections", &a->client_connections, 1,
+                     SERVER_CONNECTIONS_MAX),
         OPTS_INT_OPT("--threads", &a->threads, 1, 256),
         { .name = "--quiet",
           .short_name = 'q',
@@ -132,6 +161,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
         return -1;
     if (st != OPTS_OK)
         return EXIT_USAGE;
+    if (!cli_parse_faults(CMD, a->faults, a->fault_count, &a->fault_cfg))
+        return cli_usage_error(CMD);
     if (a->throttle_rate + a->error_rate > 1.0) {
         cli_error(CMD, "--throttle-rate plus --error-rate must not exceed 1");
         return cli_usage_error(CMD);
@@ -252,6 +283,33 @@ static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
     return true;
 }
 
+/* Start-up lines for what makes this server behave unlike AWS on purpose:
+ * injected faults and a faster clock. */
+static void say_simulation(const struct serve_args *a)
+{
+    if (a->throttle_rate > 0 || a->error_rate > 0) {
+        char parts[256] = "";
+        size_t o = 0;
+        if (a->throttle_rate > 0)
+            o += (size_t)snprintf(parts + o, sizeof(parts) - o,
+                                  "%g %% of requests answered 429 "
+                                  "ThrottlingException (--throttle-rate %g)",
+                                  a->throttle_rate * 100, a->throttle_rate);
+        if (a->error_rate > 0 && o < sizeof(parts))
+            snprintf(parts + o, sizeof(parts) - o,
+                     "%s%g %% answered 500 InternalServerException "
+                     "(--error-rate %g)",
+                     o ? ", " : "", a->error_rate * 100, a->error_rate);
+        fprintf(stderr, "fuota serve: fault injection on: %s, seed %lld\n",
+                parts, a->seed);
+    }
+    if (a->time_scale > 0 && a->time_scale != 1)
+        fprintf(stderr,
+                "fuota serve: simulated time runs %g times as fast as real "
+                "time (--time-scale %g)\n",
+                a->time_scale, a->time_scale);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     struct serve_args a;
@@ -288,7 +346,17 @@ int cmd_serve(int argc, char **argv)
         .loss = a.device_loss / 100.0,
         .spread = a.device_spread / 100.0,
         .seed = (uint64_t)a.seed,
+        .faults = a.fault_cfg,
     };
+    /* Start and end lines of the sessions (kept with --quiet). */
+    struct session_log *slog =
+        session_log_new(stderr, NULL, NULL, a.time_scale, true);
+    if (slog == NULL) {
+        cli_error(CMD, "cannot start the session log: out of memory");
+        free(state);
+        aws_keyring_cleanup(&keys);
+        return EXIT_CHECK;
+    }
     struct store_options so = {
         .path = state,
         .region = region,
@@ -297,25 +365,35 @@ int cmd_serve(int argc, char **argv)
         .throttle_rate = a.throttle_rate,
         .error_rate = a.error_rate,
         .seed = (uint64_t)a.seed,
+        .group_devices = a.group_devices > 0 ? (int)a.group_devices : -1,
         .on_session_start = fleet_store_hook,
         .hook_ctx = &fleet,
+        .on_session_started = session_log_started,
+        .started_ctx = slog,
     };
     struct store *store = NULL;
     struct backend_error berr;
     backend_error_clear(&berr);
     if (store_open(&so, &store, &berr) != BACKEND_OK) {
-        cli_error(CMD, "%s: %s", state,
+        cli_error(CMD, "--state: %s",
                   berr.message[0] ? berr.message
                                   : backend_status_help(berr.status));
+        session_log_free(slog);
         free(state);
         aws_keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     if (store_quarantined(store) != NULL)
         fprintf(stderr,
-                "fuota serve: warning: %s was not a usable state file; kept "
-                "as %s, starting empty\n",
+                "fuota serve: warning: %s is a damaged fuota state file; "
+                "kept as %s, starting empty\n",
                 state, store_quarantined(store));
+    if (store_held_elsewhere(store))
+        fprintf(stderr,
+                "fuota serve: warning: another process holds %s (a second "
+                "fuota serve?); both use it, SQLite keeps their writes "
+                "apart\n",
+                state);
 
     /* The worker threads inherit this mask: the signals reach sigwait. */
     sigset_t sigs;
@@ -335,6 +413,8 @@ int cmd_serve(int argc, char **argv)
         .keys = &keys,
         .region = region,
         .max_body = (size_t)a.max_body,
+        .request_timeout_ms = (unsigned)(a.request_timeout * 1000.0 + 0.5),
+        .client_connections = (unsigned)a.client_connections,
         .threads = (unsigned)a.threads,
         .access_log = a.quiet ? NULL : stderr,
     };
@@ -344,6 +424,7 @@ int cmd_serve(int argc, char **argv)
     if (st != SERVER_OK) {
         cli_error(CMD, "%s: %s", server_status_message(st), err);
         store_close(store);
+        session_log_free(slog);
         free(state);
         aws_keyring_cleanup(&keys);
         return st == SERVER_E_NOT_LOOPBACK ? EXIT_USAGE : EXIT_CHECK;
@@ -357,8 +438,13 @@ int cmd_serve(int argc, char **argv)
             a.require_auth ? ", SigV4 on" : ", no authentication");
     fprintf(stderr,
             "fuota serve: virtual devices: %g %% mean loss, %g %% spread, "
-            "seed %lld\n",
-            a.device_loss, a.device_spread, a.seed);
+            "seed %lld; %lld per multicast group\n",
+            a.device_loss, a.device_spread, a.seed, a.group_devices);
+    say_simulation(&a);
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++)
+        if (a.fault_cfg.share[f] > 0.0)
+            fprintf(stderr, "fuota serve: fault %s on %g %% of the devices\n",
+                    fault_name((enum fault)f), a.fault_cfg.share[f] * 100.0);
     printf("fuota serve: listening on %s\n", server_url(srv));
     fflush(stdout);
 
@@ -370,6 +456,7 @@ int cmd_serve(int argc, char **argv)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv, GRACE_MS);
     store_close(store);
+    session_log_free(slog);
     if (strcmp(state, ":memory:") == 0)
         fprintf(stderr, "fuota serve: stopped (in-memory state discarded)\n");
     else

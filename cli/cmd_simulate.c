@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/datadir.h"
 #include "cli/opts.h"
 #include "cli/util.h"
 #include "core/task.h"
@@ -14,6 +15,7 @@
 #include "sim/fleet.h"
 #include "sim/loss.h"
 #include "sim/report.h"
+#include "sim/scenario.h"
 
 #define CMD "simulate"
 
@@ -27,12 +29,17 @@
 static const char usage_text[] =
     "Usage: fuota simulate FILE (--image PATH | --image-size N) --devices N\n"
     "                      [options]\n"
+    "       fuota simulate FILE --scenario NAME|FILE [options]\n"
     "\n"
     "Plays the Class C multicast session of the CreateFuotaTask request in\n"
     "FILE ('-' = stdin) to a fleet of virtual devices that each run the\n"
     "TS004 decoder, under the loss you describe, and reports who completed,\n"
     "when, and what the session cost. Same inputs and seed, same report.\n"
     "\n"
+    "Scenario:\n"
+    "  --scenario NAME|FILE a training scenario ('fuota scenarios' lists\n"
+    "                       them): its fleet, link, faults and image size;\n"
+    "                       the options below override what it sets\n"
     "Image and fleet:\n"
     "  --image PATH         the firmware image to send\n"
     "  --image-size N       or a pseudo-random image of N bytes (from --seed)\n"
@@ -58,6 +65,11 @@ static const char usage_text[] =
     "  --max-frag-size N    device limit: largest fragment size\n"
     "  --max-lost N         device limit: most lost fragments it can repair\n"
     "  --device-memory N    device limit: bytes for image + decoder\n"
+    "  --fault NAME:PCT     give PCT % of the devices a fault (repeatable):\n"
+    "                       package-not-supported, frag-algo-unsupported,\n"
+    "                       not-enough-memory, frag-index-unsupported,\n"
+    "                       wrong-descriptor, session-cnt-replay, mic-error\n"
+    "                       (wrong multicast keys); see 'Outcomes'\n"
     "Run:\n"
     "  --seed S             random seed (0..2^53-1, default 1)\n"
     "  --threads T          worker threads (default: online cores)\n"
@@ -88,17 +100,51 @@ struct sim_args {
     long long threads;
     bool early_stop;
     long long max_frags, max_frag_size, max_lost, device_memory;
+    const char *faults[2 * FAULT_COUNT];
+    size_t fault_count;
+    struct fault_config fault_cfg;
+    const char *scenario_name;
+    struct scenario scenario; /* loaded when scenario_name is set */
     bool json;
     const char *report, *events, *csv;
 };
+
+/* Loads --scenario (by name from the data directories, or a file) and
+ * takes its devices, image size and faults where no option gives them. */
+static bool load_scenario(struct sim_args *a)
+{
+    struct cli_dirs dirs;
+    cli_data_dirs("scenarios", &dirs);
+    char msg[SCENARIO_PATH_MAX + 256];
+    if (scenario_find(dirs.list, dirs.n, a->scenario_name, &a->scenario, msg,
+                      sizeof(msg)) != SCENARIO_OK) {
+        cli_error(CMD, "--scenario: %s", msg);
+        return false;
+    }
+    const struct scenario *sc = &a->scenario;
+    if (a->devices < 0 && scenario_has(sc, SCN_DEVICES))
+        a->devices = (long long)sc->devices;
+    if (!a->image && a->image_size < 0 && scenario_has(sc, SCN_IMAGE_SIZE))
+        a->image_size = (long long)sc->image_size;
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++)
+        if (sc->fault_given[f])
+            a->fault_cfg.share[f] = sc->faults.share[f];
+    return true;
+}
 
 /* Returns EXIT_OK when the arguments are usable, -1 after the help, else
  * EXIT_USAGE (after saying why and pointing at --help). */
 static int parse_args(int argc, char **argv, struct sim_args *a)
 {
     memset(a, 0, sizeof(*a));
+    scenario_init(&a->scenario);
     a->image_size = -1;
     a->devices = -1;
+    /* Not given (a scenario's value or the default applies): below the
+     * options' ranges. */
+    a->loss = a->burst = a->spread = a->shared = -1.0;
+    a->late_join = a->max_frags = a->max_frag_size = a->max_lost =
+        a->device_memory = -1;
     a->dr = -1;
     a->seed = 1;
     a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
@@ -120,6 +166,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         OPTS_INT_OPT("--max-frag-size", &a->max_frag_size, 1, 255),
         OPTS_INT_OPT("--max-lost", &a->max_lost, 1, LOSS_FRAGMENT_MAX),
         OPTS_INT_OPT("--device-memory", &a->device_memory, 1, 1LL << 40),
+        OPTS_LIST_OPT("--fault", a->faults, &a->fault_count),
+        OPTS_STRING_OPT("--scenario", &a->scenario_name),
         OPTS_INT_OPT("--seed", &a->seed, 0, SEED_MAX),
         OPTS_INT_OPT("--threads", &a->threads, 1, FLEET_THREADS_MAX),
         OPTS_FLAG_OPT("--early-stop", &a->early_stop),
@@ -139,6 +187,10 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         return -1;
     if (st != OPTS_OK)
         return EXIT_USAGE;
+    if (a->scenario_name && !load_scenario(a))
+        return EXIT_USAGE;
+    if (!cli_parse_faults(CMD, a->faults, a->fault_count, &a->fault_cfg))
+        return cli_usage_error(CMD);
     if (mode && strcmp(mode, "full") == 0) {
         a->mode = FLEET_MODE_FULL;
     } else if (mode && strcmp(mode, "rank") == 0) {
@@ -167,6 +219,50 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         return cli_usage_error(CMD);
     }
     return EXIT_OK;
+}
+
+/* The scenario's fleet parameters under the options given (those set
+ * above their "not given" values), and its drop list and outages. */
+static bool apply_scenario(const struct sim_args *a, struct fleet_params *p,
+                           const struct fleet_session *s, uint32_t **drop,
+                           size_t *drop_count)
+{
+    const struct scenario *sc = &a->scenario;
+    scenario_apply(sc, p);
+    p->devices = (size_t)a->devices; /* the scenario's unless given */
+    if (a->loss >= 0)
+        p->loss.loss = a->loss / 100.0;
+    if (a->burst >= 0)
+        p->loss.burst = a->burst;
+    if (a->spread >= 0)
+        p->loss.spread = a->spread / 100.0;
+    if (a->shared >= 0)
+        p->loss.shared_loss = a->shared / 100.0;
+    if (a->late_join >= 0)
+        p->loss.late_join = (uint32_t)a->late_join;
+    if (a->max_frags >= 0)
+        p->limits.max_fragments = (uint32_t)a->max_frags;
+    if (a->max_frag_size >= 0)
+        p->limits.max_frag_size = (uint32_t)a->max_frag_size;
+    if (a->max_lost >= 0)
+        p->limits.max_lost = (uint32_t)a->max_lost;
+    if (a->device_memory >= 0)
+        p->limits.memory_bytes = (uint64_t)a->device_memory;
+    if (!a->scenario_name)
+        return true;
+    /* --drop replaces the scenario's list; its outages always apply. */
+    const uint32_t *extra = a->drop ? *drop : sc->drop;
+    size_t extra_count = a->drop ? *drop_count : sc->drop_count;
+    uint32_t *all = NULL;
+    size_t n = 0;
+    if (!scenario_drops(sc, s, extra, extra_count, &all, &n)) {
+        cli_error(CMD, "out of memory");
+        return false;
+    }
+    free(*drop);
+    *drop = all;
+    *drop_count = n;
+    return true;
 }
 
 /* Progress on stderr, redrawn when the percentage changes. */
@@ -308,21 +404,15 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     p.image = image;
     p.seed = (uint64_t)a->seed;
     p.devices = (size_t)a->devices;
-    p.loss.loss = a->loss / 100.0;
-    p.loss.burst = a->burst;
-    p.loss.spread = a->spread / 100.0;
-    p.loss.shared_loss = a->shared / 100.0;
-    p.loss.late_join = (uint32_t)a->late_join;
+    if (!apply_scenario(a, &p, &s, &drop, &drop_count))
+        goto out;
     p.loss.drop = drop;
     p.loss.drop_count = drop_count;
     p.mode = a->mode;
     p.sample = a->sample / 100.0;
     p.threads = (unsigned)a->threads;
     p.early_stop = a->early_stop;
-    p.limits.max_fragments = (uint32_t)a->max_frags;
-    p.limits.max_frag_size = (uint32_t)a->max_frag_size;
-    p.limits.max_lost = (uint32_t)a->max_lost;
-    p.limits.memory_bytes = (uint64_t)a->device_memory;
+    p.faults = a->fault_cfg;
     struct progress pr = { .shown = -1 };
     if (isatty(STDERR_FILENO)) {
         p.progress = on_progress;
@@ -361,8 +451,11 @@ static int run(const struct sim_args *a, struct fuota_task *task)
         if (!text || printf("%s\n", text) < 0)
             rc = EXIT_CHECK;
         free(text);
-    } else if (!report_print_table(stdout, &p, &r)) {
-        rc = EXIT_CHECK;
+    } else {
+        if (a->scenario_name)
+            printf("Scenario  %s: %s\n", a->scenario.name, a->scenario.summary);
+        if (!report_print_table(stdout, &p, &r))
+            rc = EXIT_CHECK;
     }
     if (report_f) {
         char *text = report_to_text(&p, &r, true);
@@ -407,10 +500,10 @@ int cmd_simulate(int argc, char **argv)
 {
     struct sim_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc < 0)
-        return EXIT_OK;
-    if (rc != EXIT_OK)
-        return rc;
+    if (rc != EXIT_OK) {
+        scenario_cleanup(&a.scenario);
+        return rc < 0 ? EXIT_OK : rc;
+    }
     struct fuota_task task;
     struct diag_list diags;
     diag_list_init(&diags);
@@ -426,5 +519,6 @@ int cmd_simulate(int argc, char **argv)
     }
     task_cleanup(&task);
     diag_list_cleanup(&diags);
+    scenario_cleanup(&a.scenario);
     return rc;
 }

@@ -42,7 +42,10 @@ int cmd_skeleton(int argc, char **argv)
      * fragment is a 64-byte PHYPayload, 2793.472 ms on air, so the duty
      * cycle allows one every 27.935 s: 28000 ms is the shortest whole-second
      * interval that keeps it (the service rounds to seconds). 20 % of a
-     * 100 kB image (2084 fragments) stays far below 16383.
+     * 100 kB image (2084 fragments) stays far below 16383; but at DR0 such a
+     * session lasts 19 h 27 min, beyond the 2^15 s a Class C session can
+     * (core/limits.h): `fuota plan` says so, and what fits (a faster DR).
+     * Images up to 46,800 bytes (975 + 195 fragments in 9 h 6 min) fit.
      */
     struct fuota_tag tags[] = {
         { .key = (char *)"project", .value = (char *)"field-sensors" },

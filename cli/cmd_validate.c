@@ -2,17 +2,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/util.h"
+#include "core/backend.h"
 #include "core/diag.h"
+#include "core/limits.h"
+#include "core/plan.h"
 #include "core/task.h"
 
 static const char *const usage =
-    "Usage: fuota validate [--json] [--quiet] FILE|-\n"
+    "Usage: fuota validate [--json] [--quiet] [--image-size N [--dr N]]\n"
+    "                      [--start-time TIME] FILE|-\n"
     "\n"
     "Checks a CreateFuotaTask request (the request body, which is also the\n"
     "AWS CLI --cli-input-json form) against every rule of the AWS IoT\n"
@@ -21,6 +26,13 @@ static const char *const usage =
     "what AWS accepts but an operator wants to hear. '-' reads stdin.\n"
     "\n"
     "Options:\n"
+    "  --image-size N also check the field limits that need the image: AWS's\n"
+    "                 1 MB image, the Class C session timeout (with what\n"
+    "                 fits instead), the 48-hour window (warnings)\n"
+    "  --dr N         with --image-size: the session's downlink data rate\n"
+    "                 (default: the region's Class C default)\n"
+    "  --start-time TIME  warn when the session would start less than 30\n"
+    "                 minutes or more than 48 hours from now (ISO-8601)\n"
     "  --json         print {\"valid\", \"errors\", \"warnings\"} on stdout\n"
     "  -q, --quiet    print nothing on stderr; the exit status tells\n"
     "  -h, --help     show this help\n"
@@ -80,12 +92,60 @@ static bool print_json(const struct diag_list *diags, bool valid)
     return text != NULL;
 }
 
+/* What the optional limit checks need. */
+struct limit_args {
+    bool has_image;
+    long long image_size, dr;
+    const char *start;
+    int64_t start_time;
+};
+
+/*
+ * The field limits (core/limits.h) on top of the service model's rules:
+ * with an image size, those of the plan (image, session timeout, window);
+ * with a start time, the scheduling window. Only limit diagnostics are
+ * added: the other planning findings are `fuota plan`'s.
+ */
+static void limit_checks(const struct fuota_task *task,
+                         const struct limit_args *l, struct diag_list *diags)
+{
+    double session_s = -1.0;
+    if (l->has_image) {
+        struct diag_list scratch;
+        diag_list_init(&scratch);
+        struct plan_input in = { .task = task,
+                                 .image_bytes = (uint64_t)l->image_size,
+                                 .dr = (int)l->dr };
+        struct plan p;
+        if (plan_compute(&in, &p, &scratch) == PLAN_OK) {
+            plan_limit_diags(&p, diags);
+            if (p.deliverable)
+                session_s = p.session_wall_time_s;
+        } else {
+            (void)limits_check_image((uint64_t)l->image_size, diags);
+        }
+        diag_list_cleanup(&scratch);
+    }
+    if (l->start)
+        (void)limits_check_schedule(l->start_time, (int64_t)time(NULL),
+                                    session_s, NULL, diags);
+}
+
 int cmd_validate(int argc, char **argv)
 {
     bool json = false, quiet = false;
     const char *path = NULL;
+    struct limit_args l = { .image_size = 0, .dr = -1 };
     const struct opts_spec specs[] = {
         OPTS_FLAG_OPT("--json", &json),
+        { .name = "--image-size",
+          .kind = OPTS_INT,
+          .integer = &l.image_size,
+          .imin = 1,
+          .imax = (long long)PLAN_IMAGE_MAX,
+          .given = &l.has_image },
+        OPTS_INT_OPT("--dr", &l.dr, 0, 15),
+        OPTS_STRING_OPT("--start-time", &l.start),
         { .name = "--quiet",
           .short_name = 'q',
           .kind = OPTS_FLAG,
@@ -104,12 +164,26 @@ int cmd_validate(int argc, char **argv)
         cli_error("validate", "missing FILE (use '-' for stdin)");
         return cli_usage_error("validate");
     }
+    if (l.dr >= 0 && !l.has_image) {
+        cli_error("validate", "--dr needs --image-size (it only sets the "
+                              "session the limits are checked for)");
+        return cli_usage_error("validate");
+    }
+    if (l.start && !backend_time_parse(l.start, &l.start_time)) {
+        cli_error("validate",
+                  "--start-time: '%s' is not an ISO-8601 time such as "
+                  "2026-05-01T12:00:00Z",
+                  l.start);
+        return cli_usage_error("validate");
+    }
     struct diag_list diags;
     diag_list_init(&diags);
     struct fuota_task task;
     enum cli_task_status ts = cli_load_task("validate", path, &task, &diags);
-    if (ts == CLI_TASK_READ)
+    if (ts == CLI_TASK_READ) {
         (void)task_validate(&task, &diags);
+        limit_checks(&task, &l, &diags);
+    }
     task_cleanup(&task);
     if (ts == CLI_TASK_NO_FILE) {
         diag_list_cleanup(&diags);

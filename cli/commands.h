@@ -18,6 +18,8 @@
       "play fragment delivery to a virtual fleet")                             \
     X(serve, "serve [--port P]",                                               \
       "run the simulator as an AWS-compatible endpoint on loopback")           \
+    X(scenarios, "scenarios [NAME]",                                           \
+      "list the training scenarios, or show one")                              \
     X(open, "open FILE [--image PATH]",                                        \
       "the console with a saved request loaded")
 

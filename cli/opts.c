@@ -115,6 +115,14 @@ static bool store(const char *cmd, const struct opts_spec *s, const char *v)
     case OPTS_INT:
     case OPTS_DOUBLE:
         return parse_number(cmd, s, v);
+    case OPTS_LIST:
+        if (*s->list_count >= s->list_max) {
+            cli_error(cmd, "%s: given more than %zu times", s->name,
+                      s->list_max);
+            return false;
+        }
+        s->list[(*s->list_count)++] = v;
+        return true;
     }
     return false;
 }
@@ -164,7 +172,7 @@ static enum opts_status take_option(const struct opts_cmd *c,
     }
     /* A value given twice is a slip (which one is meant?); a flag is not. */
     size_t k = (size_t)(s - specs);
-    if (s->kind != OPTS_FLAG && seen[k]) {
+    if (s->kind != OPTS_FLAG && s->kind != OPTS_LIST && seen[k]) {
         cli_error(c->cmd, "'%s' is given twice", s->name);
         return usage_error(c);
     }

@@ -8,7 +8,8 @@
  *   fuota CMD: unknown option '--x'
  *   fuota CMD: --dr needs a value          (missing, or empty: "--dr=")
  *   fuota CMD: --json takes no value       ("--json=yes")
- *   fuota CMD: '--image' is given twice    (options with a value only)
+ *   fuota CMD: '--image' is given twice    (options with a value only;
+ *                                          OPTS_LIST options repeat)
  *   fuota CMD: --dr: 'x' is not a whole number (...)  (cli_is_decimal)
  *   fuota CMD: --dr: 16 is outside 0..15
  *   fuota CMD: one FILE only ('b' is extra) / unexpected argument 'b'
@@ -31,8 +32,11 @@ enum opts_kind {
     OPTS_FLAG,   /* no value: *flag = true (may be repeated) */
     OPTS_STRING, /* *string = the value, borrowed from argv */
     OPTS_INT,    /* *integer = a whole number in [imin, imax]: "-"?digits */
-    OPTS_DOUBLE  /* *number = a number in [dmin, dmax]: "-"?digits("."digits)?
+    OPTS_DOUBLE, /* *number = a number in [dmin, dmax]: "-"?digits("."digits)?
                     (no blanks, '+', hex, exponent, nan or inf) */
+    OPTS_LIST    /* repeatable: each value is appended to list[] (borrowed
+                    from argv), *list_count counts them; more than list_max
+                    is a usage error */
 };
 
 /* One option; build the table with designated initialisers. */
@@ -46,6 +50,9 @@ struct opts_spec {
     long long imin, imax;
     double *number;
     double dmin, dmax;
+    const char **list;
+    size_t *list_count;
+    size_t list_max;
     bool *given; /* optional: set to true when the option is seen */
 };
 
@@ -63,6 +70,11 @@ struct opts_spec {
     {                                                                          \
         .name = (n), .kind = OPTS_INT, .integer = (p), .imin = (lo),           \
         .imax = (hi)                                                           \
+    }
+#define OPTS_LIST_OPT(n, arr, count)                                           \
+    {                                                                          \
+        .name = (n), .kind = OPTS_LIST, .list = (arr), .list_count = (count),  \
+        .list_max = sizeof(arr) / sizeof((arr)[0])                             \
     }
 #define OPTS_DOUBLE_OPT(n, p, lo, hi)                                          \
     {                                                                          \

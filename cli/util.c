@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/number.h"
+
 void cli_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -122,25 +124,21 @@ enum cli_task_status cli_load_task(const char *cmd, const char *path,
     return read ? CLI_TASK_READ : CLI_TASK_UNUSABLE;
 }
 
-static bool digits(const char **p)
-{
-    const char *start = *p;
-    while (**p >= '0' && **p <= '9')
-        (*p)++;
-    return *p > start;
-}
-
 bool cli_is_decimal(const char *text, bool fraction)
 {
-    const char *p = text + (text[0] == '-');
-    if (!digits(&p))
-        return false;
-    if (fraction && *p == '.') {
-        p++;
-        if (!digits(&p))
+    return number_is_decimal(text, fraction);
+}
+
+bool cli_parse_faults(const char *cmd, const char *const *texts, size_t n,
+                      struct fault_config *c)
+{
+    char msg[320];
+    for (size_t i = 0; i < n; i++)
+        if (!fault_parse(texts[i], c, msg, sizeof(msg))) {
+            cli_error(cmd, "--fault: %s", msg);
             return false;
-    }
-    return *p == '\0';
+        }
+    return true;
 }
 
 void cli_print_diags_with(const struct diag_list *list,

@@ -10,6 +10,7 @@
 
 #include "core/diag.h"
 #include "core/task.h"
+#include "sim/fault.h"
 
 /* Exit statuses every command uses. */
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
@@ -84,6 +85,15 @@ void cli_print_diags(const struct diag_list *list);
 void cli_print_diags_with(const struct diag_list *list,
                           bool (*own)(void *ctx, const struct diag *d),
                           void *ctx);
+
+/*
+ * Adds the device faults of repeated --fault NAME:PCT options (sim/fault.h)
+ * to *c; a later value for the same fault replaces an earlier one. On the
+ * first bad one prints "fuota CMD: --fault: why" and returns false.
+ */
+bool cli_parse_faults(const char *cmd, const char *const *texts, size_t n,
+                      struct fault_config *c)
+    __attribute__((warn_unused_result));
 
 /* Prints "fuota CMD: message" to stderr (printf format). */
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/airtime.h"
+#include "core/units.h"
 
 /* Tolerance for comparing fragment counts computed from a loss percent. */
 #define COUNT_EPSILON 1e-9
@@ -374,29 +375,17 @@ static void assumption_diags(const struct plan *p, struct diag_list *diags)
                  (unsigned long long)p->redundancy_fragments);
 }
 
-enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
-                              struct diag_list *diags)
+/* Every figure of the plan that depends on the request, the image and the
+ * data rate (no diagnostics): shared by plan_compute and the fixes. */
+static void figures(struct plan *p, const struct fuota_task *t,
+                    uint64_t image_bytes, const struct region *r,
+                    const struct region_dr *d)
 {
-    memset(out, 0, sizeof(*out));
-    out->recommended_redundancy_percent = -1;
-    if (in == NULL)
-        return PLAN_INVALID_REQUEST;
-    const struct region *r = NULL;
-    enum plan_status st = check_input(in, diags, &r);
-    if (st != PLAN_OK)
-        return st;
-    const struct region_dr *d =
-        in->dr < 0 ? region_default_dr(r) : region_dr(r, in->dr);
-    if (!region_dr_carries_fragments(d))
-        return PLAN_BAD_DR;
-
-    const struct fuota_task *t = in->task;
-    struct plan *p = out;
     p->region = r;
     p->dr = d;
     p->dr_is_default = d->dr == r->rx2_dr;
     p->frequency_hz = region_default_frequency_hz(r);
-    p->image_bytes = in->image_bytes;
+    p->image_bytes = image_bytes;
     p->max_fragment_bytes = d->max_fragment_bytes;
 
     p->assumed.fragment_size = !t->has_fragment_size_bytes;
@@ -431,11 +420,238 @@ enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
         p->duty_budget_s_per_hour = p->duty_cycle * 3600.0;
     compute_timing(p);
     compute_decoder(p);
+}
+
+static const char *const fix_kind_names[] = {
+#define X(id, name) [id] = name,
+    PLAN_FIX_KINDS(X)
+#undef X
+};
+
+const char *plan_fix_kind_name(enum plan_fix_kind kind)
+{
+    if ((size_t)kind >= sizeof(fix_kind_names) / sizeof(fix_kind_names[0]))
+        return "unknown";
+    return fix_kind_names[kind];
+}
+
+static bool deliverable(const struct plan *p)
+{
+    return p->airtime_known &&
+           p->fragment_size_bytes <= p->max_fragment_bytes &&
+           p->fragment_size_bytes <= (int)FEC_FRAG_SIZE_MAX &&
+           p->total_fragments <= FEC_FRAGMENTS_MAX;
+}
+
+/* The plan of `t` at data rate d, into *alt; true when its session is
+ * deliverable and within the Class C timeout (alt->timeout then set). */
+static bool fits(struct plan *alt, const struct fuota_task *t,
+                 uint64_t image_bytes, const struct region *r,
+                 const struct region_dr *d)
+{
+    memset(alt, 0, sizeof(*alt));
+    figures(alt, t, image_bytes, r, d);
+    return deliverable(alt) &&
+           limits_class_c_timeout(alt->session_wall_time_s, &alt->timeout);
+}
+
+static void add_fix(struct plan *p, enum plan_fix_kind kind,
+                    const struct plan *alt)
+{
+    struct plan_fix *f = &p->fixes[p->fix_count++];
+    f->kind = kind;
+    f->dr = alt->dr->dr;
+    f->fragment_size_bytes = alt->fragment_size_bytes;
+    f->redundancy_percent = alt->redundancy_percent;
+    f->has_interval = alt->has_interval;
+    f->interval_ms = alt->interval_requested_ms;
+    f->total_fragments = alt->total_fragments;
+    f->session_wall_time_s = alt->session_wall_time_s;
+    f->timeout = alt->timeout;
+}
+
+/* Each single change that brings the session within 2^15 s (the kinds and
+ * their order are in core/plan.h). t is the request; the alternatives use
+ * a shallow copy with one member changed (its strings are only read). */
+static void find_fixes(struct plan *p, const struct fuota_task *t)
+{
+    const struct region *r = p->region;
+    struct fuota_task alt_t = *t;
+    alt_t.has_fragment_size_bytes = true;
+    alt_t.fragment_size_bytes = p->fragment_size_bytes;
+    alt_t.has_redundancy_percent = true;
+    alt_t.redundancy_percent = p->redundancy_percent;
+    struct plan alt;
+
+    for (size_t i = 0; i < r->dr_count; i++) {
+        const struct region_dr *d = &r->drs[i];
+        if (d->dr <= p->dr->dr || !region_dr_carries_fragments(d))
+            continue;
+        struct fuota_task bigger = alt_t;
+        bigger.fragment_size_bytes =
+            d->max_fragment_bytes < (int)FEC_FRAG_SIZE_MAX
+                ? d->max_fragment_bytes
+                : (int)FEC_FRAG_SIZE_MAX;
+        if (fits(&alt, &alt_t, p->image_bytes, r, d) ||
+            (bigger.fragment_size_bytes > alt_t.fragment_size_bytes &&
+             fits(&alt, &bigger, p->image_bytes, r, d))) {
+            add_fix(p, PLAN_FIX_DATA_RATE, &alt);
+            break;
+        }
+    }
+
+    int largest = p->max_fragment_bytes < (int)FEC_FRAG_SIZE_MAX
+                      ? p->max_fragment_bytes
+                      : (int)FEC_FRAG_SIZE_MAX;
+    for (int size = p->fragment_size_bytes + 1; size <= largest; size++) {
+        struct fuota_task sized = alt_t;
+        sized.fragment_size_bytes = size;
+        if (fits(&alt, &sized, p->image_bytes, r, p->dr)) {
+            add_fix(p, PLAN_FIX_FRAGMENT_SIZE, &alt);
+            break;
+        }
+    }
+
+    /* The shortest whole-second interval that keeps the duty cycle (or, in
+     * regions without one, covers the time on air). */
+    uint64_t floor_us = p->duty_min_slot_us > p->time_on_air_us
+                            ? p->duty_min_slot_us
+                            : p->time_on_air_us;
+    uint64_t shortest_ms = (floor_us + 999999u) / 1000000u * 1000u;
+    if (p->has_interval && shortest_ms < p->interval_ms &&
+        shortest_ms <= INT32_MAX) {
+        struct fuota_task faster = alt_t;
+        faster.fragment_interval_ms = (int32_t)shortest_ms;
+        if (fits(&alt, &faster, p->image_bytes, r, p->dr))
+            add_fix(p, PLAN_FIX_INTERVAL, &alt);
+    }
+
+    for (int pct = p->redundancy_percent - 1; pct >= 0; pct--) {
+        struct fuota_task less = alt_t;
+        less.redundancy_percent = pct;
+        if (fits(&alt, &less, p->image_bytes, r, p->dr)) {
+            add_fix(p, PLAN_FIX_REDUNDANCY, &alt);
+            break;
+        }
+    }
+}
+
+static void compute_limits(struct plan *p, const struct fuota_task *t)
+{
+    p->image_above_aws_limit = p->image_bytes > LIMITS_AWS_IMAGE_MAX_BYTES;
+    p->deliverable = deliverable(p);
+    if (!p->deliverable)
+        return;
+    p->beyond_distribution_window =
+        p->session_wall_time_s > (double)LIMITS_DISTRIBUTION_WINDOW_S;
+    p->fragments_within_timeout = p->total_fragments;
+    if (limits_class_c_timeout(p->session_wall_time_s, &p->timeout))
+        return;
+    /* Fragment n is heard at (n - 1) * slot + time on air. */
+    uint64_t limit_us = LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
+    p->fragments_within_timeout =
+        limit_us < p->time_on_air_us
+            ? 0
+            : (limit_us - p->time_on_air_us) / p->slot_us + 1;
+    find_fixes(p, t);
+}
+
+static void fix_diag(const struct plan *p, const struct plan_fix *f,
+                     struct diag_list *diags)
+{
+    char took[48], what[160], dr_text[48];
+    units_duration(f->session_wall_time_s, took, sizeof(took));
+    const char *path = "";
+    switch (f->kind) {
+    case PLAN_FIX_DATA_RATE:
+        region_dr_describe(region_dr(p->region, f->dr), dr_text,
+                           sizeof(dr_text));
+        if (f->fragment_size_bytes != p->fragment_size_bytes)
+            snprintf(what, sizeof(what),
+                     "at a faster data rate, DR%d (%s) with %d-byte fragments",
+                     f->dr, dr_text, f->fragment_size_bytes);
+        else
+            snprintf(what, sizeof(what), "at a faster data rate, DR%d (%s)",
+                     f->dr, dr_text);
+        break;
+    case PLAN_FIX_FRAGMENT_SIZE:
+        path = "FragmentSizeBytes";
+        snprintf(what, sizeof(what), "with bigger fragments (%d bytes)",
+                 f->fragment_size_bytes);
+        break;
+    case PLAN_FIX_INTERVAL:
+        path = "FragmentIntervalMS";
+        snprintf(what, sizeof(what),
+                 "with a shorter interval (%ld ms, the shortest the %s "
+                 "allows)",
+                 (long)f->interval_ms,
+                 p->duty_cycle > 0.0 ? "duty cycle" : "time on air");
+        break;
+    case PLAN_FIX_REDUNDANCY:
+    default:
+        path = "RedundancyPercent";
+        snprintf(what, sizeof(what), "with less redundancy (%d %%)",
+                 f->redundancy_percent);
+        break;
+    }
+    diag_add(diags, DIAG_NOTE, path, "session-fix",
+             "the session fits %s: %llu fragments in %s, within a timeout of "
+             "2^%d s",
+             what, (unsigned long long)f->total_fragments, took,
+             f->timeout.exp);
+}
+
+void plan_limit_diags(const struct plan *p, struct diag_list *diags)
+{
+    (void)limits_check_image(p->image_bytes, diags);
+    if (!p->deliverable)
+        return;
+    if (!p->timeout.fits) {
+        char took[48], max[48];
+        units_duration(p->session_wall_time_s, took, sizeof(took));
+        units_duration((double)LIMITS_CLASS_C_TIMEOUT_MAX_S, max, sizeof(max));
+        diag_add(diags, DIAG_WARNING, "", "session-timeout",
+                 "the session lasts %s, longer than a Class C multicast "
+                 "session can (TS005 McClassCSessionReq: 4-bit TimeOut, at "
+                 "most 2^15 s = %s): devices return to Class A after "
+                 "fragment %llu of %llu and miss the rest; %s",
+                 took, max, (unsigned long long)p->fragments_within_timeout,
+                 (unsigned long long)p->total_fragments,
+                 p->fix_count ? "what fits instead follows"
+                              : "no single change of data rate, fragment "
+                                "size, interval or redundancy fits: send "
+                                "a delta image or split the update");
+        for (size_t i = 0; i < p->fix_count; i++)
+            fix_diag(p, &p->fixes[i], diags);
+    }
+    (void)limits_check_window(p->session_wall_time_s, diags);
+}
+
+enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
+                              struct diag_list *diags)
+{
+    memset(out, 0, sizeof(*out));
+    out->recommended_redundancy_percent = -1;
+    if (in == NULL)
+        return PLAN_INVALID_REQUEST;
+    const struct region *r = NULL;
+    enum plan_status st = check_input(in, diags, &r);
+    if (st != PLAN_OK)
+        return st;
+    const struct region_dr *d =
+        in->dr < 0 ? region_default_dr(r) : region_dr(r, in->dr);
+    if (!region_dr_carries_fragments(d))
+        return PLAN_BAD_DR;
+
+    figures(out, in->task, in->image_bytes, r, d);
+    struct plan *p = out;
     compute_guidance(p, in);
+    compute_limits(p, in->task);
 
     assumption_diags(p, diags);
     size_checks(p, diags);
     timing_checks(p, diags);
     redundancy_checks(p, diags);
+    plan_limit_diags(p, diags);
     return PLAN_OK;
 }

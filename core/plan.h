@@ -66,6 +66,23 @@
  *     assumed-fragment-size, assumed-redundancy (above)
  *   notes: assumed-interval, rounding (R was rounded up)
  *
+ * Field limits (core/limits.h, with their sources), checked on every
+ * PLAN_OK plan by plan_limit_diags():
+ *   image-size            warning: the image is above AWS's 1 MB
+ *                         (1,000,000 bytes)
+ *   session-timeout       warning: the session (when deliverable) lasts
+ *                         longer than the longest Class C multicast session,
+ *                         2^15 s (TS005 TimeOut is 4 bits): the devices
+ *                         return to Class A before the last fragment; the
+ *                         message names the last fragment heard in time
+ *   session-fix           notes, after session-timeout: each single change
+ *                         that makes the session fit, with its new session
+ *                         time (struct plan_fix, in the order of
+ *                         PLAN_FIX_KINDS); none when no single change does
+ *   distribution-window   warning: the session is longer than 48 h
+ * When the session fits, plan.timeout holds the smallest power-of-two
+ * timeout that covers it (a figure, no diagnostic).
+ *
  * plan_compute() does not run task_validate(): callers do, on the same
  * diag_list, before planning (fuota plan does). Thread-safe; no I/O.
  */
@@ -76,6 +93,7 @@
 
 #include "core/diag.h"
 #include "core/fec.h"
+#include "core/limits.h"
 #include "core/region.h"
 #include "core/task.h"
 
@@ -107,6 +125,46 @@ enum plan_status {
 };
 
 const char *plan_status_message(enum plan_status s);
+
+/*
+ * The single changes that can bring a session within the Class C timeout,
+ * in the order they are tried and reported:
+ *   data-rate      the slowest faster data rate that fits, keeping the
+ *                  fragment size, or else with the largest fragment it
+ *                  carries (up to 255 bytes)
+ *   fragment-size  the smallest larger fragment the data rate carries
+ *   interval       the shortest whole-second FragmentIntervalMS the duty
+ *                  cycle (or the time on air) allows, when shorter than
+ *                  the one set
+ *   redundancy     the largest lower RedundancyPercent
+ */
+#define PLAN_FIX_KINDS(X)                                                      \
+    X(PLAN_FIX_DATA_RATE, "data-rate")                                         \
+    X(PLAN_FIX_FRAGMENT_SIZE, "fragment-size")                                 \
+    X(PLAN_FIX_INTERVAL, "interval")                                           \
+    X(PLAN_FIX_REDUNDANCY, "redundancy")
+
+enum plan_fix_kind {
+#define X(id, name) id,
+    PLAN_FIX_KINDS(X)
+#undef X
+        PLAN_FIX_COUNT
+};
+
+const char *plan_fix_kind_name(enum plan_fix_kind kind);
+
+/* One way to fit the session: the plan's values with one change. */
+struct plan_fix {
+    enum plan_fix_kind kind;
+    int dr;
+    int fragment_size_bytes;
+    int redundancy_percent;
+    bool has_interval;
+    int32_t interval_ms; /* FragmentIntervalMS to set, when has_interval */
+    uint64_t total_fragments;
+    double session_wall_time_s;
+    struct limits_timeout timeout; /* covers the new session */
+};
 
 struct plan_input {
     const struct fuota_task *task; /* borrowed */
@@ -175,6 +233,20 @@ struct plan {
      * (M + R)(1 - p) >= M + 7 (0 when p = 0), or -1 when no percent up to
      * 100 is enough. -1 without an expected loss. */
     int recommended_redundancy_percent;
+
+    /* Field limits (core/limits.h). */
+    bool image_above_aws_limit;
+    /* The session can be sent at all: a time on air, fragments within the
+     * DR's N - 3 and 255 bytes, at most 16383 fragments. The timeout
+     * figures below are only set when it can. */
+    bool deliverable;
+    struct limits_timeout timeout; /* Class C timeout covering the session */
+    /* Fragments heard within 2^15 s when the timeout cannot cover the
+     * session (the devices miss the rest); total_fragments otherwise. */
+    uint64_t fragments_within_timeout;
+    bool beyond_distribution_window;       /* session longer than 48 h */
+    struct plan_fix fixes[PLAN_FIX_COUNT]; /* when !timeout.fits */
+    size_t fix_count;
 };
 
 /*
@@ -189,6 +261,14 @@ struct plan {
 enum plan_status plan_compute(const struct plan_input *in, struct plan *out,
                               struct diag_list *diags)
     __attribute__((warn_unused_result));
+
+/*
+ * Appends the field-limit diagnostics of a PLAN_OK plan (image-size,
+ * session-timeout, session-fix, distribution-window; see above) to diags.
+ * plan_compute() calls it; `fuota validate` calls it alone, to add the
+ * limits to a validation without the other planning diagnostics.
+ */
+void plan_limit_diags(const struct plan *p, struct diag_list *diags);
 
 /* Nearest-second rounding of FragmentIntervalMS (half up), in ms. */
 uint64_t plan_round_interval_ms(int32_t interval_ms);

@@ -81,7 +81,7 @@ void events_free(struct events_iter *it)
 /* Device d is still listening when fragment n goes out. */
 static bool listening(const struct fleet_device_result *x, uint32_t n)
 {
-    if (x->status == BACKEND_DEVICE_NOT_ENOUGH_MEMORY && x->done_at == 0)
+    if (x->refused)
         return false;
     return x->done_at == 0 || n <= x->done_at;
 }
@@ -148,8 +148,7 @@ static bool generate(struct events_iter *it, struct events_event *ev)
         case PHASE_SETUP:
             while (it->d < r->devices) {
                 const struct fleet_device_result *x = &r->dev[it->d++];
-                if (x->done_at == 0 &&
-                    x->status == BACKEND_DEVICE_NOT_ENOUGH_MEMORY) {
+                if (x->refused) {
                     ev->type = EVENTS_FAILED;
                     ev->device = it->d - 1;
                     ev->status = x->status;
@@ -181,7 +180,9 @@ static bool generate(struct events_iter *it, struct events_event *ev)
             }
             {
                 size_t d = it->d;
-                bool lost = loss_device_next(&it->dev[d], &it->shared, it->n);
+                /* Wrong keys: every frame fails its check, as if lost. */
+                bool lost = loss_device_next(&it->dev[d], &it->shared, it->n) ||
+                            r->dev[d].fault == FAULT_MIC_ERROR;
                 ev->type = lost ? EVENTS_LOST : EVENTS_RECEIVED;
                 ev->fragment = it->n;
                 ev->device = d;
@@ -207,8 +208,7 @@ static bool generate(struct events_iter *it, struct events_event *ev)
         case PHASE_MISSING:
             while (it->d < r->devices) {
                 const struct fleet_device_result *x = &r->dev[it->d++];
-                if (x->done_at == 0 &&
-                    x->status != BACKEND_DEVICE_NOT_ENOUGH_MEMORY) {
+                if (x->done_at == 0 && !x->refused) {
                     ev->type = EVENTS_FAILED;
                     ev->fragment = r->sent;
                     ev->device = it->d - 1;

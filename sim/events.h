@@ -16,11 +16,13 @@
  *   for each device d = 0 .. N-1 still listening: RECEIVED or LOST at the
  *   end of n's time on air, then COMPLETED (Successful) or FAILED
  *   (MemoryError) when the device reached that outcome at n.
- * Devices refused at setup (Not_enough_memory) get FAILED with fragment 0
- * at time 0 before fragment 1; devices that never completed get FAILED
- * (MissingFrag) after the last fragment, at the end of the session
- * (fleet_end_time_us). A
- * device stops listening once it has completed or failed.
+ * Devices refused at setup (Not_enough_memory for their limits, or a setup
+ * fault of sim/fault.h) get FAILED with fragment 0 at time 0 before
+ * fragment 1; devices that never completed get FAILED (MissingFrag, or
+ * MICError for wrong keys) after the last fragment, at the end of the
+ * session (fleet_end_time_us). A device with wrong keys loses every
+ * fragment (none passes its check). A device stops listening once it has
+ * completed or failed.
  *
  * The iterator borrows params and result (they must outlive it).
  */

@@ -102,6 +102,17 @@ uint64_t fleet_end_time_us(const struct fleet_session *s, uint32_t sent)
     return (uint64_t)sent * s->spacing_us;
 }
 
+uint64_t fleet_device_done_us(const struct fleet_session *s,
+                              const struct fleet_device_result *x,
+                              uint32_t sent)
+{
+    if (x->refused)
+        return 0;
+    if (x->done_at)
+        return fleet_heard_time_us(s, x->done_at);
+    return fleet_end_time_us(s, sent);
+}
+
 uint64_t fleet_device_ram(const struct fleet_session *s, uint32_t max_lost)
 {
     uint64_t l = max_lost ? max_lost : (s->r < s->m ? s->r : s->m);
@@ -190,16 +201,24 @@ static bool play(struct run *run, struct fec_decoder *dec, size_t d, bool full,
     const struct fleet_params *p = run->p;
     const struct fleet_session *s = run->s;
     memset(out, 0, sizeof(*out));
+    uint64_t key = p->device_key ? p->device_key[d] : (uint64_t)d;
+    /* A fault decides before anything else (sim/fault.h). */
+    out->fault = fault_of_device(&p->faults, p->seed, key);
+    if (out->fault != FAULT_NONE) {
+        out->status = fault_status(out->fault);
+        out->refused = fault_refuses_setup(out->fault);
+        return true;
+    }
     fec_decoder_reset(dec);
     struct fec_progress pr;
     fec_decoder_progress(dec, &pr);
     if (pr.failure == FEC_ERR_DEVICE_MEMORY || run->ram_refused) {
         out->status = BACKEND_DEVICE_NOT_ENOUGH_MEMORY;
+        out->refused = true;
         return true;
     }
     struct loss_device ld;
-    loss_device_init(&ld, &p->loss, p->seed,
-                     p->device_key ? p->device_key[d] : (uint64_t)d,
+    loss_device_init(&ld, &p->loss, p->seed, key,
                      p->device_loss ? p->device_loss[d] : -1.0);
     out->status = BACKEND_DEVICE_MISSING_FRAG;
     for (uint32_t n = 1; n <= run->total; n++) {
@@ -219,6 +238,7 @@ static bool play(struct run *run, struct fec_decoder *dec, size_t d, bool full,
         if (res == FEC_PUSH_FAILED_MEMORY) {
             out->status = BACKEND_DEVICE_NOT_ENOUGH_MEMORY;
             out->received = 0;
+            out->refused = true;
             break;
         }
         if (res == FEC_PUSH_FAILED_LOST) {
@@ -301,6 +321,7 @@ static void *work(void *arg)
             check.sampled = true;
             /* Rank mode must predict exactly what the full decoder does. */
             if (check.status != res->status || check.done_at != res->done_at ||
+                check.refused != res->refused ||
                 check.received != res->received || check.internal_error)
                 check.internal_error = true;
             *res = check;
@@ -345,6 +366,10 @@ static enum fleet_status check_params(const struct fleet_params *p, char *msg,
         return FLEET_ERR_PARAM;
     }
     char lmsg[256];
+    if (!fault_config_check(&p->faults, lmsg, sizeof(lmsg))) {
+        say(msg, size, "fault %s", lmsg);
+        return FLEET_ERR_PARAM;
+    }
     enum loss_status ls = loss_config_check(&p->loss, lmsg, sizeof(lmsg));
     if (ls != LOSS_OK) {
         say(msg, size, "%s: %s", loss_status_param(ls), lmsg);
@@ -376,6 +401,7 @@ static void tally(const struct run *run, struct fleet_result *out)
     for (size_t d = 0; d < out->devices; d++) {
         const struct fleet_device_result *x = &out->dev[d];
         out->by_status[x->status]++;
+        out->by_fault[x->fault]++;
         if (x->status == BACKEND_DEVICE_SUCCESSFUL)
             out->completed++;
         else
@@ -384,7 +410,10 @@ static void tally(const struct run *run, struct fleet_result *out)
             out->sampled++;
         if (x->internal_error)
             out->internal_errors++;
-        if (x->status == BACKEND_DEVICE_MISSING_FRAG)
+        /* Neither a device still missing fragments nor one with wrong
+         * keys has told the sender it is done. */
+        if (x->status == BACKEND_DEVICE_MISSING_FRAG ||
+            x->fault == FAULT_MIC_ERROR)
             all_final = false;
         if (x->done_at > last)
             last = x->done_at;

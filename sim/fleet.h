@@ -37,10 +37,20 @@
  *                      than max_frag_size, or fleet_device_ram() above
  *                      memory_bytes): refused at setup;
  *   MemoryError        more fragments lost than the device's max_lost (its
- *                      decoder matrix is full): fails at that fragment.
+ *                      decoder matrix is full): fails at that fragment;
+ *   a device fault     (sim/fault.h, fleet_params.faults) decides the
+ *                      outcome before anything else: a setup fault refuses
+ *                      the session (its status, nothing received, like a
+ *                      refusal for the limits); wrong keys (mic-error)
+ *                      hear nothing they can use and report MICError when
+ *                      the session ends. Faults draw from their own
+ *                      streams: the other devices' outcomes are the same
+ *                      with or without them.
  *
  * Early stop: the sender stops once every device has completed or failed
  * for good (never before fragment M), saving the rest of the redundancy.
+ * A device with wrong keys never reports before the end, so it keeps the
+ * sender going, as it would a real server.
  * Outcomes are the same with or without it; only the fragments sent, the
  * airtime and the wall time change.
  *
@@ -60,6 +70,7 @@
 #include "core/backend.h"
 #include "core/diag.h"
 #include "core/task.h"
+#include "sim/fault.h"
 #include "sim/loss.h"
 
 /* Default share of devices that still fully decode in rank mode. */
@@ -166,6 +177,7 @@ struct fleet_params {
     unsigned threads; /* 0 = online cores */
     bool early_stop;
     struct fleet_limits limits;
+    struct fault_config faults; /* init: none */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
 };
@@ -181,7 +193,19 @@ struct fleet_device_result {
     uint32_t done_at;  /* fragment completed / failed at; 0 = never / setup */
     bool sampled;      /* rank mode: also fully decoded */
     bool internal_error;
+    bool refused;     /* refused the session at setup (no fragment) */
+    enum fault fault; /* the device's fault, FAULT_NONE without */
 };
+
+/*
+ * When the device reached its outcome, in us since the session start: 0
+ * for a refusal at setup, the fragment it completed or failed at, else
+ * (MissingFrag, wrong keys) the end of a session that sent `sent`
+ * fragments.
+ */
+uint64_t fleet_device_done_us(const struct fleet_session *s,
+                              const struct fleet_device_result *x,
+                              uint32_t sent);
 
 struct fleet_result {
     size_t devices;
@@ -192,7 +216,8 @@ struct fleet_result {
     size_t completed; /* Successful */
     size_t failed;    /* every other outcome */
     size_t by_status[BACKEND_DEVICE_STATUS_COUNT];
-    size_t sampled; /* devices fully decoded in rank mode */
+    size_t by_fault[FAULT_COUNT]; /* devices with each fault */
+    size_t sampled;               /* devices fully decoded in rank mode */
     size_t internal_errors;
     unsigned threads; /* threads used (not part of any report) */
 };
@@ -222,7 +247,8 @@ void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
  * session of `task` for an image of image_bytes (generated from seed) over
  * `devices` devices, device i with mean loss link_loss[i] (0..1; NULL = no
  * loss) and loss-stream key device_key[i] (NULL = i; see
- * fleet_params.device_key), in rank mode with the default sample. Writes each
+ * fleet_params.device_key), with the device faults of `faults` (NULL =
+ * none), in rank mode with the default sample. Writes each
  * device's FuotaDeviceStatus to status[i] and, when done_ms is not NULL, the
  * time since the session start at which it reached it (completion, failure, or
  * the end of the session for MissingFrag) in ms, and when session_ms is
@@ -233,6 +259,7 @@ void fleet_generate_image(uint8_t *buf, size_t len, uint64_t seed);
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
                      const uint64_t *device_key,
+                     const struct fault_config *faults,
                      enum backend_device_status *status, int64_t *done_ms,
                      int64_t *session_ms, char *msg, size_t size)
     __attribute__((warn_unused_result));
@@ -246,6 +273,7 @@ bool fleet_play_backend_task(const struct backend_task *task,
                              uint64_t image_bytes, uint64_t seed,
                              size_t devices, const double *link_loss,
                              const uint64_t *device_key,
+                             const struct fault_config *faults,
                              enum backend_device_status *status,
                              int64_t *done_ms, int64_t *session_ms, char *msg,
                              size_t size) __attribute__((warn_unused_result));
@@ -263,7 +291,8 @@ bool fleet_play_backend_task(const struct backend_task *task,
  * (seed, a hash of id): loss + spread * N(0,1), clamped to 0..1, so a device
  * keeps its link quality from session to session; its fragment losses come
  * from a stream keyed by another hash of its id (fleet_params.device_key),
- * so they do not depend on which other devices take part.
+ * so they do not depend on which other devices take part; its fault
+ * (config.faults) is drawn with the same key.
  *
  * A session that cannot be played (no LoRaWAN.RfRegion, a FragmentSizeBytes
  * the region's Class C default data rate cannot carry, more fragments than
@@ -280,6 +309,7 @@ struct fleet_hook_config {
     double loss;   /* mean link loss, 0..1 */
     double spread; /* standard deviation across devices, 0..1 */
     uint64_t seed;
+    struct fault_config faults; /* device faults, keyed like the losses */
 };
 struct store_session;
 struct store_outcome;

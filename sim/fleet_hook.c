@@ -78,8 +78,8 @@ bool fleet_store_hook(void *ctx, const struct store_session *session,
     int64_t sim_end = 0;
     /* Playable: a failure here is the host's (out of memory). */
     if (!fleet_play_backend_task(session->task, (uint64_t)session->image_bytes,
-                                 cfg->seed, n, link, key, status, done_ms,
-                                 &sim_end, msg, sizeof(msg)))
+                                 cfg->seed, n, link, key, &cfg->faults, status,
+                                 done_ms, &sim_end, msg, sizeof(msg)))
         goto out;
     /* Map the simulated timeline onto the store's session. */
     if (sim_end < 1)

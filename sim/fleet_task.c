@@ -70,6 +70,7 @@ bool fleet_session_from_task(const struct fuota_task *task,
 bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
                      uint64_t seed, size_t devices, const double *link_loss,
                      const uint64_t *device_key,
+                     const struct fault_config *faults,
                      enum backend_device_status *status, int64_t *done_ms,
                      int64_t *session_ms, char *msg, size_t size)
 {
@@ -111,6 +112,8 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
     p.devices = devices;
     p.device_loss = link_loss;
     p.device_key = device_key;
+    if (faults)
+        p.faults = *faults;
     p.mode = FLEET_MODE_RANK;
     struct fleet_result r;
     ok = fleet_run(&p, &r, msg, size) == FLEET_OK;
@@ -121,9 +124,7 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
             status[i] = r.dev[i].status;
             if (!done_ms)
                 continue;
-            uint64_t us = fleet_heard_time_us(&s, r.dev[i].done_at);
-            if (r.dev[i].status == BACKEND_DEVICE_MISSING_FRAG)
-                us = fleet_end_time_us(&s, r.sent);
+            uint64_t us = fleet_device_done_us(&s, &r.dev[i], r.sent);
             done_ms[i] = (int64_t)(us / 1000);
         }
         fleet_result_cleanup(&r);
@@ -133,18 +134,17 @@ bool fleet_play_task(const struct fuota_task *task, uint64_t image_bytes,
     return ok;
 }
 
-bool fleet_play_backend_task(const struct backend_task *task,
-                             uint64_t image_bytes, uint64_t seed,
-                             size_t devices, const double *link_loss,
-                             const uint64_t *device_key,
-                             enum backend_device_status *status,
-                             int64_t *done_ms, int64_t *session_ms, char *msg,
-                             size_t size)
+bool fleet_play_backend_task(
+    const struct backend_task *task, uint64_t image_bytes, uint64_t seed,
+    size_t devices, const double *link_loss, const uint64_t *device_key,
+    const struct fault_config *faults, enum backend_device_status *status,
+    int64_t *done_ms, int64_t *session_ms, char *msg, size_t size)
 {
     /* A request view over the backend task's strings: borrowed, read only,
      * never cleaned up. */
     struct fuota_task t;
     backend_task_as_request(task, &t);
     return fleet_play_task(&t, image_bytes, seed, devices, link_loss,
-                           device_key, status, done_ms, session_ms, msg, size);
+                           device_key, faults, status, done_ms, session_ms, msg,
+                           size);
 }

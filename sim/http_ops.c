@@ -10,6 +10,7 @@
 
 #include "core/backend.h"
 #include "core/diag.h"
+#include "core/json_scan.h"
 #include "core/task.h"
 #include "sim/store.h"
 
@@ -51,14 +52,43 @@ static void set_type(struct http_reply *r, const char *type)
     r->error_type = r->error_type_buf;
 }
 
+/*
+ * Copies s into out (size > 0 bytes, NUL-terminated, cut at a character
+ * boundary) with every byte that does not begin a well-formed UTF-8
+ * sequence replaced by '?': an error body is valid UTF-8 whatever bytes a
+ * client sent and a message quoted.
+ */
+static void utf8_clean(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s), o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = 1;
+        while (k <= 4 && i + k <= n && task_utf8_length(s + i, k) != 1)
+            k++;
+        bool valid = k <= 4 && i + k <= n;
+        if (!valid)
+            k = 1;
+        if (o + k >= size)
+            break;
+        if (valid)
+            memcpy(out + o, s + i, k);
+        else
+            out[o] = '?';
+        o += k;
+        i += k;
+    }
+    out[o] = '\0';
+}
+
 void http_reply_error(struct http_reply *r, int status, const char *type,
                       const char *fmt, ...)
 {
-    char msg[2048];
+    char raw[2048], msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    utf8_clean(raw, msg, sizeof(msg));
     http_reply_cleanup(r);
     r->status = status;
     set_type(r, type);
@@ -77,8 +107,11 @@ static void reply_backend_error(struct http_reply *r,
     int status = err->http_status;
     const char *type =
         err->type[0] ? err->type : backend_status_type(err->status);
-    const char *msg =
-        err->message[0] ? err->message : backend_status_help(err->status);
+    char msg[sizeof(err->message)], rid[sizeof(err->resource_id)];
+    utf8_clean(err->message[0] ? err->message
+                               : backend_status_help(err->status),
+               msg, sizeof(msg));
+    utf8_clean(err->resource_id, rid, sizeof(rid));
     if (status < 400 || status > 599) {
         /* No memory or an internal transport problem: still the service's
          * fault, as AWS would say. */
@@ -94,8 +127,7 @@ static void reply_backend_error(struct http_reply *r,
         set_body(r, NULL);
         return;
     }
-    if (err->resource_id[0] &&
-        !cJSON_AddStringToObject(root, "ResourceId", err->resource_id))
+    if (rid[0] && !cJSON_AddStringToObject(root, "ResourceId", rid))
         goto fail;
     if (err->resource_type[0] &&
         !cJSON_AddStringToObject(root, "ResourceType", err->resource_type))
@@ -145,6 +177,32 @@ static bool add_int(cJSON *o, const char *name, bool has, long long v)
     return !has || cJSON_AddNumberToObject(o, name, (double)v) != NULL;
 }
 
+/*
+ * Fills *r for query parameter NAME that could not be read (st < 0); MAX is
+ * its length limit in the model. The message names the problem and never
+ * quotes the value.
+ */
+static void param_error(struct http_reply *r, const char *name,
+                        enum http_param st, size_t max)
+{
+    if (st == HTTP_PARAM_TOO_LONG)
+        http_reply_error(r, 400, "ValidationException",
+                         "1 validation error detected: Value at '%s' failed "
+                         "to satisfy constraint: Member must have length "
+                         "less than or equal to %zu",
+                         name, max);
+    else if (st == HTTP_PARAM_NOT_UTF8)
+        http_reply_error(r, 400, "ValidationException",
+                         "1 validation error detected: Value at '%s' is not "
+                         "valid UTF-8 once %%-decoded",
+                         name);
+    else
+        http_reply_error(r, 400, "ValidationException",
+                         "1 validation error detected: Value at '%s' is not "
+                         "validly %%-encoded or holds a NUL byte (%%00)",
+                         name);
+}
+
 /* Parses maxResults / nextToken of a List operation. */
 static bool parse_page(const char *query, struct backend_page_req *page,
                        char *token, size_t token_size, struct http_reply *r)
@@ -152,19 +210,16 @@ static bool parse_page(const char *query, struct backend_page_req *page,
     char num[32];
     page->next_token = NULL;
     page->max_results = 0;
-    int got = http_routes_query_param(query, "nextToken", token, token_size);
+    enum http_param got =
+        http_routes_query_param(query, "nextToken", token, token_size);
     if (got < 0) {
-        http_reply_error(r, 400, "ValidationException",
-                         "1 validation error detected: Value at 'nextToken' "
-                         "failed to satisfy constraint: Member must have "
-                         "length less than or equal to %d",
-                         BACKEND_NEXT_TOKEN_MAX);
+        param_error(r, "nextToken", got, BACKEND_NEXT_TOKEN_MAX);
         return false;
     }
     if (got > 0 && token[0] != '\0')
         page->next_token = token;
     got = http_routes_query_param(query, "maxResults", num, sizeof(num));
-    if (got == 0 || (got > 0 && num[0] == '\0'))
+    if (got == HTTP_PARAM_ABSENT || (got > 0 && num[0] == '\0'))
         return true;
     char *end = NULL;
     errno = 0;
@@ -223,10 +278,41 @@ static bool parse_task(const char *body, size_t len, struct fuota_task *task,
     return true;
 }
 
+/*
+ * Checks a body as task_from_json() does before cJSON reads it: no NUL
+ * byte, no \u0000 escape (cJSON would cut the string there), no unpaired
+ * surrogate escape (a string with no UTF-8 form), no byte order mark. False
+ * with *r filled otherwise.
+ */
+static bool body_text_ok(const char *body, size_t len, struct http_reply *r)
+{
+    const char *why = NULL;
+    struct json_scan scan;
+    json_scan_init(&scan);
+    if (memchr(body, '\0', len) != NULL)
+        why = "holds a NUL byte; JSON text cannot";
+    else if (json_scan_run(&scan, body, len, JSON_SCAN_DEPTH_LIMIT) ==
+             JSON_SCAN_NOMEM)
+        why = "could not be read (out of memory)";
+    else if (scan.status == JSON_SCAN_BOM)
+        why = "starts with a UTF-8 byte order mark";
+    else if (scan.status == JSON_SCAN_BAD_SURROGATE)
+        why = "holds an unpaired UTF-16 surrogate escape";
+    else if (scan.has_nul_escape)
+        why = "holds the escape \\u0000, a NUL character, in a string";
+    json_scan_cleanup(&scan);
+    if (why != NULL)
+        http_reply_error(r, 400, "SerializationException", "request body %s",
+                         why);
+    return why == NULL;
+}
+
 /* Parses a small JSON object body (Start, Associate); NULL + *r on error.
  * An empty body is an empty object. */
 static cJSON *parse_object(const char *body, size_t len, struct http_reply *r)
 {
+    if (len > 0 && !body_text_ok(body, len, r))
+        return NULL;
     cJSON *root =
         len == 0 ? cJSON_CreateObject() : cJSON_ParseWithLength(body, len);
     if (root == NULL || !cJSON_IsObject(root)) {
@@ -261,7 +347,14 @@ static const char *required_id(cJSON *root, const char *name, const char *label,
 
 static bool id_ok(const char *id, const char *label, struct http_reply *r)
 {
-    size_t n = strlen(id);
+    long n = task_utf8_length(id, strlen(id));
+    if (n < 0) {
+        http_reply_error(r, 400, "ValidationException",
+                         "1 validation error detected: Value at '%s' is not "
+                         "valid UTF-8",
+                         label);
+        return false;
+    }
     if (n <= BACKEND_ID_MAX)
         return true;
     http_reply_error(r, 400, "ValidationException",
@@ -418,7 +511,6 @@ static const struct device_filter never_matching[] = {
     { .name = "destinationName", .max = 128 },
     { .name = "deviceProfileId", .max = 256 },
     { .name = "serviceProfileId", .max = 256 },
-    { .name = "multicastGroupId", .max = 256 },
 };
 
 /* Reads query parameter NAME (at most MAX characters) into dst; 1 present
@@ -426,15 +518,11 @@ static const struct device_filter never_matching[] = {
 static int device_filter_param(const char *query, const char *name, size_t max,
                                char *dst, size_t size, struct http_reply *r)
 {
-    int got = http_routes_query_param(query, name, dst, size);
-    if (got > 0 && strlen(dst) > max)
-        got = -1;
+    enum http_param got = http_routes_query_param(query, name, dst, size);
+    if (got > 0 && (size_t)task_utf8_length(dst, strlen(dst)) > max)
+        got = HTTP_PARAM_TOO_LONG;
     if (got < 0) {
-        http_reply_error(r, 400, "ValidationException",
-                         "1 validation error detected: Value at '%s' failed "
-                         "to satisfy constraint: Member must have length "
-                         "less than or equal to %zu",
-                         name, max);
+        param_error(r, name, got, max);
         return -1;
     }
     return got > 0 && dst[0] != '\0';
@@ -507,13 +595,15 @@ static void reply_devices(struct http_reply *r,
 /* ListWirelessDevices without a task: every virtual device, by id, one page
  * from one store call (one fault draw, one query). */
 static void list_all_devices(struct store *s, const struct http_route_match *m,
+                             const char *group,
                              const struct backend_page_req *page,
                              struct http_reply *r)
 {
     struct backend_id_page p;
     struct backend_error err;
     backend_error_clear(&err);
-    if (store_list_all_devices(s, page, &p, &err) != BACKEND_OK) {
+    if (store_list_all_devices_in_group(s, group, page, &p, &err) !=
+        BACKEND_OK) {
         reply_backend_error(r, &err);
         return;
     }
@@ -541,6 +631,11 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
     int has_task = device_filter_param(query, "fuotaTaskId", BACKEND_ID_MAX,
                                        task_id, sizeof(task_id), r);
     if (has_task < 0)
+        return;
+    char group[HTTP_LABEL_MAX + 1];
+    int has_group = device_filter_param(
+        query, "multicastGroupId", BACKEND_ID_MAX, group, sizeof(group), r);
+    if (has_group < 0)
         return;
     bool matches_none = false;
     for (size_t i = 0; i < sizeof(never_matching) / sizeof(never_matching[0]);
@@ -573,7 +668,7 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
         return;
     }
     if (!has_task) {
-        list_all_devices(s, m, &page, r);
+        list_all_devices(s, m, has_group ? group : NULL, &page, r);
         return;
     }
 
@@ -583,7 +678,8 @@ static void op_list_devices(struct store *s, const struct http_route_match *m,
     backend_error_clear(&err);
     const char *prefix = store_arn_prefix(s);
     struct backend_device_page p;
-    enum backend_status st = store_list_devices(s, task_id, &page, &p, &err);
+    enum backend_status st = store_list_devices_in_group(
+        s, task_id, has_group ? group : NULL, &page, &p, &err);
     if (st == BACKEND_NOT_FOUND) {
         /* ListWirelessDevices has no ResourceNotFoundException: a filter
          * on a task that does not exist matches no device. */

@@ -29,10 +29,12 @@
  * every device of the account, every virtual device the simulator knows
  * (associated with a task that still exists), each once, ordered by id,
  * without FuotaDeviceStatus (it belongs to a task); its next tokens are its
- * own. Filters virtual devices never match (multicastGroupId: simulated
- * groups have no members; destinationName, deviceProfileId,
- * serviceProfileId; wirelessDeviceType=Sidewalk) give an empty list; an
- * unknown wirelessDeviceType or an over-long filter is a
+ * own. multicastGroupId narrows either listing to the virtual devices of
+ * that multicast group (sim/store.h: a group carries group_devices of
+ * them; a group never associated has none). Filters virtual devices never
+ * match (destinationName, deviceProfileId, serviceProfileId;
+ * wirelessDeviceType=Sidewalk) give an empty list; an unknown
+ * wirelessDeviceType or an over-long filter is a
  * ValidationException.
  *
  * Threads: http_ops_run() may run on many threads at once (the store

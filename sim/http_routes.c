@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/task.h"
+
 struct route {
     const char *name;
     const char *method;
@@ -60,6 +62,42 @@ bool http_routes_decode(const char *src, size_t len, char *dst, size_t dstsize)
     }
     dst[o] = '\0';
     return true;
+}
+
+/* Does SRC[0..len) %-decode without error to text without a NUL byte? */
+static bool decodable(const char *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == '\0')
+            return false;
+        if (src[i] != '%')
+            continue;
+        if (i + 2 >= len)
+            return false;
+        int hi = hex_value(src[i + 1]), lo = hex_value(src[i + 2]);
+        if (hi < 0 || lo < 0 || hi * 16 + lo == 0)
+            return false;
+        i += 2;
+    }
+    return true;
+}
+
+/* A parameter value: decoded, fitting, UTF-8. */
+static enum http_param decode_value(const char *v, size_t vlen, char *dst,
+                                    size_t dstsize)
+{
+    if (!decodable(v, vlen))
+        return HTTP_PARAM_BAD_ESCAPE;
+    if (!http_routes_decode(v, vlen, dst, dstsize)) {
+        if (dstsize > 0)
+            dst[0] = '\0';
+        return HTTP_PARAM_TOO_LONG;
+    }
+    if (task_utf8_length(dst, strlen(dst)) < 0) {
+        dst[0] = '\0';
+        return HTTP_PARAM_NOT_UTF8;
+    }
+    return HTTP_PARAM_FOUND;
 }
 
 /* The next segment of a path after the '/' at *p: [start, end). */
@@ -151,11 +189,13 @@ enum http_route_result http_routes_match(const char *method, const char *path,
     return path_known ? HTTP_ROUTE_METHOD_NOT_ALLOWED : HTTP_ROUTE_NOT_FOUND;
 }
 
-int http_routes_query_param(const char *query, const char *name, char *dst,
-                            size_t dstsize)
+enum http_param http_routes_query_param(const char *query, const char *name,
+                                        char *dst, size_t dstsize)
 {
+    if (dstsize > 0)
+        dst[0] = '\0';
     if (query == NULL)
-        return 0;
+        return HTTP_PARAM_ABSENT;
     size_t nl = strlen(name);
     const char *p = query;
     while (*p != '\0') {
@@ -169,11 +209,21 @@ int http_routes_query_param(const char *query, const char *name, char *dst,
             strlen(key) == nl && memcmp(key, name, nl) == 0) {
             const char *v = eq ? eq + 1 : p + len;
             size_t vlen = eq ? len - klen - 1 : 0;
-            return http_routes_decode(v, vlen, dst, dstsize) ? 1 : -1;
+            return decode_value(v, vlen, dst, dstsize);
         }
         p += len;
         if (*p == '&')
             p++;
     }
-    return 0;
+    return HTTP_PARAM_ABSENT;
+}
+
+size_t http_routes_param_count(const char *query)
+{
+    if (query == NULL || *query == '\0')
+        return 0;
+    size_t n = 1;
+    for (const char *p = query; *p != '\0'; p++)
+        n += *p == '&';
+    return n;
 }

@@ -93,12 +93,30 @@ int http_routes_success_status(enum http_op op);
  */
 bool http_routes_decode(const char *src, size_t len, char *dst, size_t dstsize);
 
+/* What http_routes_query_param() found. */
+enum http_param {
+    HTTP_PARAM_ABSENT = 0,
+    HTTP_PARAM_FOUND = 1,       /* value in dst, possibly "" */
+    HTTP_PARAM_BAD_ESCAPE = -1, /* a malformed %-escape or a NUL byte */
+    HTTP_PARAM_TOO_LONG = -2,   /* longer than dstsize - 1 bytes decoded */
+    HTTP_PARAM_NOT_UTF8 = -3,   /* decodes to bytes that are not UTF-8 */
+};
+
 /*
  * Finds parameter NAME in a raw query string ("a=1&b=%20x") and %-decodes
- * its value into dst. Returns 1 when found (value possibly ""), 0 when
- * absent, -1 when present but undecodable or too long.
+ * its value into dst (always NUL-terminated; "" unless FOUND). The first
+ * occurrence counts.
  */
-int http_routes_query_param(const char *query, const char *name, char *dst,
-                            size_t dstsize) __attribute__((warn_unused_result));
+enum http_param http_routes_query_param(const char *query, const char *name,
+                                        char *dst, size_t dstsize)
+    __attribute__((warn_unused_result));
+
+/* Most query parameters a request may carry (the List operations take at
+ * most 8); a request with more is refused before any is read. */
+#define HTTP_QUERY_PARAMS_MAX 32
+
+/* Number of '&'-separated parameters in a raw query string (NULL or "": 0;
+ * empty ones between "&&" count too). */
+size_t http_routes_param_count(const char *query);
 
 #endif

@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/explain.h"
+
 static const char *const device_status_names[] = {
 #define X(id, name) [id] = name,
     BACKEND_DEVICE_STATUSES(X)
@@ -114,6 +116,17 @@ static cJSON *stats_json(const struct report_stats *s, bool us)
     return o;
 }
 
+void report_loss_json(cJSON *o, const struct loss_config *l)
+{
+    if (!o)
+        return;
+    cJSON_AddNumberToObject(o, "loss_percent", l->loss * 100.0);
+    cJSON_AddNumberToObject(o, "burst_fragments", l->burst);
+    cJSON_AddNumberToObject(o, "spread_percent", l->spread * 100.0);
+    cJSON_AddNumberToObject(o, "shared_loss_percent", l->shared_loss * 100.0);
+    cJSON_AddNumberToObject(o, "late_join_fragments", l->late_join);
+}
+
 static const char *mode_name(enum fleet_mode m)
 {
     return m == FLEET_MODE_RANK ? "rank" : "full";
@@ -137,12 +150,7 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddBoolToObject(sim, "early_stop", p->early_stop);
     cJSON_AddBoolToObject(sim, "per_device_link_loss", p->device_loss != NULL);
     cJSON *loss = cJSON_AddObjectToObject(sim, "loss");
-    cJSON_AddNumberToObject(loss, "loss_percent", p->loss.loss * 100.0);
-    cJSON_AddNumberToObject(loss, "burst_fragments", p->loss.burst);
-    cJSON_AddNumberToObject(loss, "spread_percent", p->loss.spread * 100.0);
-    cJSON_AddNumberToObject(loss, "shared_loss_percent",
-                            p->loss.shared_loss * 100.0);
-    cJSON_AddNumberToObject(loss, "late_join_fragments", p->loss.late_join);
+    report_loss_json(loss, &p->loss);
     cJSON_AddNumberToObject(loss, "burst_raised_devices",
                             (double)loss_burst_raised_count(
                                 &p->loss, p->seed, p->devices, p->device_loss));
@@ -154,6 +162,11 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(lim, "max_lost", p->limits.max_lost);
     cJSON_AddNumberToObject(lim, "memory_bytes",
                             (double)p->limits.memory_bytes);
+    cJSON *faults = explain_faults_json(p, r);
+    if (faults && !cJSON_AddItemToObject(sim, "faults", faults)) {
+        cJSON_Delete(faults);
+        faults = NULL;
+    }
 
     cJSON *ses = cJSON_AddObjectToObject(root, "session");
     cJSON_AddStringToObject(ses, "region", s->region ? s->region : "");
@@ -216,10 +229,15 @@ cJSON *report_to_json(const struct fleet_params *p,
                                      fleet_end_time_us(s, r->sent)));
     cJSON_AddNumberToObject(root, "session_wall_time_ms",
                             us_to_ms(wall_time_us(s, r->sent)));
+    cJSON *outcomes = explain_outcomes_json(p, r);
+    if (outcomes && !cJSON_AddItemToObject(root, "outcomes", outcomes)) {
+        cJSON_Delete(outcomes);
+        outcomes = NULL;
+    }
     free(c.hist);
     /* Any failed allocation above leaves a member out: report it. */
-    if (!sim || !loss || !drop || !lim || !ses || !dev || !by || !hist ||
-        !air ||
+    if (!sim || !loss || !drop || !lim || !faults || !ses || !dev || !by ||
+        !hist || !air || !outcomes ||
         !cJSON_GetObjectItemCaseSensitive(root, "session_wall_time_ms")) {
         cJSON_Delete(root);
         return NULL;
@@ -289,7 +307,9 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
                 "\n          %zu device(s) lose more than bursts of %.4g "
                 "can reach: their bursts were lengthened to reach it",
                 raised, p->loss.burst);
-    fprintf(out, "\n\n");
+    fprintf(out, "\n");
+    explain_print_faults(out, p);
+    fprintf(out, "\n");
     fprintf(out, "Completed %zu of %zu (%.2f %%)\n", r->completed, r->devices,
             r->devices ? 100.0 * (double)r->completed / (double)r->devices
                        : 0.0);
@@ -333,7 +353,7 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
         fprintf(out, ", %s saved", b);
     fprintf(out, "\nWall time %s\n", a);
     free(c.hist);
-    return !ferror(out);
+    return explain_print(out, p, r);
 }
 
 bool report_write_csv(FILE *out, const struct fleet_params *p,
@@ -346,11 +366,7 @@ bool report_write_csv(FILE *out, const struct fleet_params *p,
         struct loss_device ld;
         loss_device_init(&ld, &p->loss, p->seed, d,
                          p->device_loss ? p->device_loss[d] : -1.0);
-        uint64_t t = 0;
-        if (x->done_at)
-            t = fleet_heard_time_us(p->session, x->done_at);
-        else if (x->status == BACKEND_DEVICE_MISSING_FRAG)
-            t = wall_time_us(p->session, r->sent);
+        uint64_t t = fleet_device_done_us(p->session, x, r->sent);
         fprintf(out, "%zu,%s,%.4f,%u,%u,%u,%.3f,%s\n", d,
                 device_status_names[x->status], ld.device_loss * 100.0,
                 x->received, x->lost, x->done_at, us_to_ms(t),

@@ -16,7 +16,8 @@
  *                spread_percent, shared_loss_percent, late_join_fragments,
  *                burst_raised_devices (devices whose own loss needed a
  *                longer burst than burst_fragments, see sim/loss.h), drop},
- *                device_limits {max_fragments, max_lost, memory_bytes}
+ *                device_limits {max_fragments, max_lost, memory_bytes},
+ *                faults {NAME: {percent, devices}} (sim/explain.h)
  *   session      region, data_rate, image_bytes, fragment_size_bytes,
  *                uncoded_fragments, redundancy_fragments, total_fragments,
  *                padding_bytes, redundancy_percent, fragment_interval_ms,
@@ -32,6 +33,11 @@
  *                early_stop_at_fragment (0 = ran to the end),
  *                session_time_saved_ms
  *   session_wall_time_ms
+ *   outcomes     the statuses that occurred, explained: [{status, devices,
+ *                from_faults, phase, summary, meaning, causes [{cause,
+ *                source}], action}] (sim/explain.h, core/outcome.h)
+ *
+ * The table ends with the same explanations ("Outcomes").
  */
 
 #include <stdbool.h>
@@ -51,6 +57,11 @@ struct report_stats {
 
 /* Sorts values[0..n) in place and fills *out (zeros when n = 0). */
 void report_stats(uint64_t *values, size_t n, struct report_stats *out);
+
+/* The loss model's members of the report (loss_percent, burst_fragments,
+ * spread_percent, shared_loss_percent, late_join_fragments) added to o (a
+ * NULL o is ignored). */
+void report_loss_json(struct cJSON *o, const struct loss_config *l);
 
 /* The whole report as a cJSON object (caller frees with cJSON_Delete), or
  * NULL on out of memory. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,23 @@
 /* Most body memory reserved before the body arrives; it grows from there
  * as data comes in, up to max_body. */
 #define BODY_PREALLOC_MAX (64u * 1024u)
-/* Longest path kept for the access log. */
+/* Longest path kept for the access log (before escaping). */
 #define LOG_PATH_MAX 160
+/* Idle keep-alive connections: libmicrohttpd's inactivity timeout, s. */
+#define IDLE_TIMEOUT_S 60u
+
+/*
+ * One TCP connection (libmicrohttpd's socket context), in the server's
+ * registry so that the watchdog can bound the time a request takes to
+ * arrive. `since` and `waiting` are guarded by the registry mutex.
+ */
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    struct timespec since; /* ready for its current request since */
+    bool waiting;          /* that request has not arrived in full */
+    bool timed_out;        /* closed by the watchdog */
+};
 
 struct server {
     struct MHD_Daemon *mhd;
@@ -46,12 +62,22 @@ struct server {
     atomic_uint_fast64_t request_seq;
     atomic_int in_flight;
     atomic_bool closing;
+    /* Connections and the watchdog that closes those whose request takes
+     * longer than request_timeout_ms to arrive. */
+    unsigned request_timeout_ms;
+    pthread_mutex_t conns_mu;
+    pthread_cond_t watchdog_cv;
+    struct conn *conns;
+    bool watchdog_running;
+    bool watchdog_stop;
+    pthread_t watchdog;
 };
 
 /* One request, from its request line to its completion. */
 struct request {
     struct server *srv;
-    char *target; /* raw request target; path and query point into it */
+    struct conn *conn; /* NULL if its registration failed */
+    char *target;      /* raw request target; path and query point into it */
     const char *path;
     const char *query; /* NULL = none */
     char method[16];
@@ -92,26 +118,64 @@ static double elapsed_ms(const struct timespec *t0)
  * what SigV4 signs and what routing must split on. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
-    (void)con;
     struct server *srv = cls;
     struct request *rq = calloc(1, sizeof(*rq));
-    if (rq == NULL)
-        return NULL;
-    rq->srv = srv;
-    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
-    rq->target = strdup(uri ? uri : "");
-    if (rq->target == NULL) {
+    if (rq != NULL && (rq->target = strdup(uri ? uri : "")) == NULL) {
         free(rq);
-        return NULL;
+        rq = NULL;
     }
-    char *q = strchr(rq->target, '?');
-    if (q != NULL) {
-        *q = '\0';
-        rq->query = q + 1;
+    if (rq != NULL) {
+        rq->srv = srv;
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        rq->conn = ci ? ci->socket_context : NULL;
+        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+        char *q = strchr(rq->target, '?');
+        if (q != NULL) {
+            *q = '\0';
+            rq->query = q + 1;
+        }
+        rq->path = rq->target;
+        atomic_fetch_add(&srv->in_flight, 1);
     }
-    rq->path = rq->target;
-    atomic_fetch_add(&srv->in_flight, 1);
+    /*
+     * libmicrohttpd 0.9.75 parses the query string into its connection
+     * memory right after this call, and a request with about 900
+     * parameters exhausts that memory in a way it never recovers from (no
+     * answer, the request never completes). We never use its parsed
+     * parameters (routing and SigV4 read the raw target copied above), so
+     * end its copy of the query string here, where its buffer is still
+     * writable and not yet parsed.
+     */
+    char *mhd_query = uri ? strchr(uri, '?') : NULL;
+    if (mhd_query != NULL && mhd_query[1] != '\0')
+        mhd_query[1] = '\0';
     return rq;
+}
+
+/*
+ * Copies client-controlled text into out for the access log: printable
+ * ASCII as is, every other byte (control characters such as ESC and CR,
+ * bytes of UTF-8 sequences) and the backslash as \xNN, cut after max input
+ * bytes with "...". out must hold 4 * max + 4 bytes.
+ */
+static void log_escape(const char *s, size_t max, char *out)
+{
+    size_t o = 0, i = 0;
+    for (; s[i] != '\0' && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c > 0x20 && c < 0x7f && c != '\\') {
+            out[o++] = (char)c;
+        } else {
+            snprintf(out + o, 5, "\\x%02X", c);
+            o += 4;
+        }
+    }
+    if (s[i] != '\0') {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
 }
 
 static void log_line(const struct request *rq, const char *note)
@@ -119,20 +183,28 @@ static void log_line(const struct request *rq, const char *note)
     FILE *log = rq->srv->log;
     if (log == NULL)
         return;
-    char path[LOG_PATH_MAX + 4];
-    size_t o = 0;
-    /* Paths come from the client: printable ASCII only, cut when long. */
-    for (const char *p = rq->path; *p != '\0' && o < LOG_PATH_MAX; p++) {
-        unsigned char c = (unsigned char)*p;
-        path[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    if (rq->path[o] != '\0' && o == LOG_PATH_MAX) {
-        memcpy(path + o, "...", 3);
-        o += 3;
-    }
-    path[o] = '\0';
-    fprintf(log, "%s %s %d %.2f ms%s%s\n", rq->method[0] ? rq->method : "-",
-            path, rq->status, elapsed_ms(&rq->t0), note[0] ? " " : "", note);
+    char method[4 * sizeof(rq->method) + 4];
+    char path[4 * LOG_PATH_MAX + 4];
+    log_escape(rq->method[0] ? rq->method : "-", sizeof(rq->method), method);
+    log_escape(rq->path, LOG_PATH_MAX, path);
+    char status[16] = "-";
+    if (rq->status != 0)
+        snprintf(status, sizeof(status), "%d", rq->status);
+    fprintf(log, "%s %s %s %.2f ms%s%s\n", method, path, status,
+            elapsed_ms(&rq->t0), note[0] ? " " : "", note);
+}
+
+/* The connection's current request has arrived in full (arrived = true),
+ * or it is ready for its next one from now on. */
+static void conn_mark(struct server *srv, struct conn *c, bool arrived)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&srv->conns_mu);
+    c->waiting = !arrived;
+    if (!arrived)
+        clock_gettime(CLOCK_MONOTONIC, &c->since);
+    pthread_mutex_unlock(&srv->conns_mu);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
@@ -144,10 +216,27 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
     if (rq == NULL)
         return;
     *req_cls = NULL;
+    bool timed_out = false;
+    if (rq->conn != NULL) {
+        pthread_mutex_lock(&srv->conns_mu);
+        timed_out = rq->conn->timed_out;
+        pthread_mutex_unlock(&srv->conns_mu);
+    }
+    char note[128];
+    if (timed_out)
+        snprintf(note, sizeof(note),
+                 "(request not received in full within %.3g s; connection "
+                 "closed)",
+                 srv->request_timeout_ms / 1000.0);
+    else
+        snprintf(note, sizeof(note), "%s",
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+                     ? rq->error_type
+                     : "(connection closed before the answer was sent)");
     if (rq->status != 0 || toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        log_line(rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
-                         ? rq->error_type
-                         : "(connection closed before the answer was sent)");
+        log_line(rq, note);
+    /* Keep-alive: the clock of the next request starts now. */
+    conn_mark(srv, rq->conn, false);
     free(rq->body);
     free(rq->target);
     free(rq);
@@ -389,6 +478,83 @@ static bool append_body(struct request *rq, const char *data, size_t n)
     return true;
 }
 
+/* How often the headers that frame a request were given. */
+struct framing_headers {
+    unsigned content_length;
+    unsigned transfer_encoding;
+    unsigned host;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct framing_headers *h = cls;
+    if (strcasecmp(key, "Content-Length") == 0)
+        h->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        h->transfer_encoding++;
+    else if (strcasecmp(key, "Host") == 0)
+        h->host++;
+    return MHD_YES;
+}
+
+/*
+ * Framing that two HTTP parsers could read differently (a proxy in front
+ * and us: request smuggling) or that we cannot read. 0 when the request is
+ * framed soundly; else the status to answer, its error type and message.
+ * libmicrohttpd itself answers a Content-Length that is not a number.
+ */
+static int framing_problem(struct MHD_Connection *con, const char *version,
+                           const char **type, char *msg, size_t size)
+{
+    struct framing_headers h = { 0 };
+    MHD_get_connection_values(con, MHD_HEADER_KIND, count_framing, &h);
+    const char *te =
+        MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
+    *type = "BadRequestException";
+    if (h.content_length > 1)
+        snprintf(msg, size,
+                 "Content-Length is given %u times; a request has at most "
+                 "one",
+                 h.content_length);
+    else if (h.transfer_encoding > 1)
+        snprintf(msg, size,
+                 "Transfer-Encoding is given %u times; a request has at most "
+                 "one",
+                 h.transfer_encoding);
+    else if (h.content_length > 0 && h.transfer_encoding > 0)
+        snprintf(msg, size,
+                 "Content-Length and Transfer-Encoding are both given; a "
+                 "request is framed by one of them");
+    else if (h.host > 1)
+        snprintf(msg, size, "Host is given %u times; a request has one",
+                 h.host);
+    else if (h.host == 0 && version != NULL && strcmp(version, "HTTP/1.1") == 0)
+        snprintf(msg, size, "an HTTP/1.1 request must have a Host header");
+    else if (te != NULL && strcasecmp(te, "chunked") != 0) {
+        *type = "NotImplementedException";
+        snprintf(msg, size,
+                 "Transfer-Encoding '%.64s' is not supported; send the body "
+                 "with Content-Length or Transfer-Encoding: chunked",
+                 te);
+        return 501;
+    } else
+        return 0;
+    return 400;
+}
+
+/* Answers before the body is read: the connection is closed after it, so
+ * whatever body still comes is never taken for a next request. */
+static enum MHD_Result answer_early(struct request *rq,
+                                    struct MHD_Connection *con, int status,
+                                    const char *type, const char *msg)
+{
+    rq->must_close = true;
+    return send_error(rq, con, status, type, msg);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -396,13 +562,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 {
     (void)cls;
     (void)url;
-    (void)version;
     struct request *rq = *req_cls;
     if (rq == NULL)
         return MHD_NO; /* out of memory in on_uri: drop the connection */
     if (!rq->started) {
         rq->started = true;
         snprintf(rq->method, sizeof(rq->method), "%s", method);
+        char msg[256];
+        const char *type = NULL;
+        int bad = framing_problem(con, version, &type, msg, sizeof(msg));
+        if (bad != 0)
+            return answer_early(rq, con, bad, type, msg);
+        size_t params = http_routes_param_count(rq->query);
+        if (params > HTTP_QUERY_PARAMS_MAX) {
+            snprintf(msg, sizeof(msg),
+                     "The query string has %zu parameters; at most %d are "
+                     "accepted",
+                     params, HTTP_QUERY_PARAMS_MAX);
+            return answer_early(rq, con, 400, "ValidationException", msg);
+        }
         const char *cl =
             MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
         const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
@@ -439,7 +617,122 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    conn_mark(rq->srv, rq->conn, true);
     return finish(rq, con);
+}
+
+/* ---- connections and the watchdog ------------------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *con,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *srv = cls;
+    struct conn *c = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        c = ci ? calloc(1, sizeof(*c)) : NULL;
+        *socket_context = c;
+        if (c == NULL)
+            return; /* unwatched: still bounded by the idle timeout */
+        c->fd = ci->connect_fd;
+        c->waiting = true;
+        clock_gettime(CLOCK_MONOTONIC, &c->since);
+        pthread_mutex_lock(&srv->conns_mu);
+        c->next = srv->conns;
+        if (srv->conns != NULL)
+            srv->conns->prev = c;
+        srv->conns = c;
+        pthread_mutex_unlock(&srv->conns_mu);
+        return;
+    }
+    if (c == NULL)
+        return;
+    /* libmicrohttpd calls this before it closes the socket: once c is out
+     * of the registry the watchdog can no longer touch the descriptor,
+     * whose number may then be reused. */
+    pthread_mutex_lock(&srv->conns_mu);
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    pthread_mutex_unlock(&srv->conns_mu);
+    free(c);
+    *socket_context = NULL;
+}
+
+/*
+ * Closes every connection whose current request has not arrived in full
+ * within request_timeout_ms of the connection being ready for it (opened,
+ * or its previous answer sent), however steadily its bytes trickle in:
+ * shutdown() wakes libmicrohttpd, which then sees the connection end and
+ * frees it. An idle keep-alive connection is closed the same way.
+ */
+static void *watchdog_main(void *arg)
+{
+    struct server *srv = arg;
+    unsigned period_ms = srv->request_timeout_ms / 4;
+    if (period_ms < 10)
+        period_ms = 10;
+    if (period_ms > 1000)
+        period_ms = 1000;
+    pthread_mutex_lock(&srv->conns_mu);
+    while (!srv->watchdog_stop) {
+        for (struct conn *c = srv->conns; c != NULL; c = c->next)
+            if (c->waiting && !c->timed_out &&
+                elapsed_ms(&c->since) >= (double)srv->request_timeout_ms) {
+                c->timed_out = true;
+                shutdown(c->fd, SHUT_RDWR);
+            }
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += (long)(period_ms % 1000) * 1000000L;
+        until.tv_sec += period_ms / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&srv->watchdog_cv, &srv->conns_mu, &until);
+    }
+    pthread_mutex_unlock(&srv->conns_mu);
+    return NULL;
+}
+
+/* Sets up the registry and starts the watchdog; false when it cannot. */
+static bool watchdog_start(struct server *srv)
+{
+    pthread_condattr_t ca;
+    if (pthread_mutex_init(&srv->conns_mu, NULL) != 0)
+        return false;
+    if (pthread_condattr_init(&ca) != 0 ||
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&srv->watchdog_cv, &ca) != 0) {
+        pthread_mutex_destroy(&srv->conns_mu);
+        return false;
+    }
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&srv->watchdog, NULL, watchdog_main, srv) != 0) {
+        pthread_cond_destroy(&srv->watchdog_cv);
+        pthread_mutex_destroy(&srv->conns_mu);
+        return false;
+    }
+    srv->watchdog_running = true;
+    return true;
+}
+
+/* Stops the watchdog (the daemon is stopped: no connection is left). */
+static void watchdog_stop(struct server *srv)
+{
+    if (!srv->watchdog_running)
+        return;
+    pthread_mutex_lock(&srv->conns_mu);
+    srv->watchdog_stop = true;
+    pthread_cond_signal(&srv->watchdog_cv);
+    pthread_mutex_unlock(&srv->conns_mu);
+    pthread_join(srv->watchdog, NULL);
+    pthread_cond_destroy(&srv->watchdog_cv);
+    pthread_mutex_destroy(&srv->conns_mu);
+    srv->watchdog_running = false;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -572,17 +865,32 @@ enum server_status server_start(const struct server_options *opt,
     snprintf(srv->region, sizeof(srv->region), "%s",
              opt->region ? opt->region : "");
     srv->max_body = opt->max_body ? opt->max_body : SERVER_MAX_BODY_DEFAULT;
+    srv->request_timeout_ms = opt->request_timeout_ms
+                                  ? opt->request_timeout_ms
+                                  : SERVER_REQUEST_TIMEOUT_DEFAULT_MS;
+    unsigned per_client = opt->client_connections
+                              ? opt->client_connections
+                              : SERVER_CLIENT_CONNECTIONS_DEFAULT;
     srv->log = opt->access_log;
     randombytes_buf(srv->id_prefix, sizeof(srv->id_prefix));
     atomic_init(&srv->request_seq, 0);
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->closing, false);
 
+    if (!watchdog_start(srv)) {
+        snprintf(err, errsize, "cannot start the request watchdog thread");
+        free(srv);
+        return SERVER_E_START;
+    }
     enum server_status st = open_listener(srv, opt, err, errsize);
     if (st != SERVER_OK) {
+        watchdog_stop(srv);
         free(srv);
         return st;
     }
+    unsigned idle_s = (srv->request_timeout_ms + 999) / 1000;
+    if (idle_s < IDLE_TIMEOUT_S)
+        idle_s = IDLE_TIMEOUT_S;
     unsigned threads = opt->threads ? opt->threads : default_threads();
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_USE_ITC | MHD_USE_TURBO;
@@ -590,14 +898,16 @@ enum server_status server_start(const struct server_options *opt,
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
         srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)SERVER_CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        per_client, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_END);
     if (srv->mhd == NULL) {
         snprintf(err, errsize, "libmicrohttpd refused to start on %s",
                  srv->url);
         close(srv->listen_fd);
+        watchdog_stop(srv);
         free(srv);
         return SERVER_E_START;
     }
@@ -634,5 +944,6 @@ void server_stop(struct server *srv, unsigned grace_ms)
            elapsed_ms(&t0) < (double)grace_ms)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(srv->mhd);
+    watchdog_stop(srv);
     free(srv);
 }

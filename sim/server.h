@@ -7,6 +7,14 @@
  * on libmicrohttpd.
  *
  * Request handling, in this order:
+ *  0. framing, as soon as the headers are in: Content-Length,
+ *     Transfer-Encoding or Host given twice, Content-Length together with
+ *     Transfer-Encoding, HTTP/1.1 without Host -> 400 BadRequestException;
+ *     a Transfer-Encoding other than chunked -> 501 NotImplementedException;
+ *     more than HTTP_QUERY_PARAMS_MAX query parameters -> 400
+ *     ValidationException. Each answered before the body is read, with
+ *     "Connection: close" (a body then never passes for a next request).
+ *     libmicrohttpd answers a Content-Length that is not a number itself;
  *  1. a Content-Length above max_body: 413 at once, body not read (the
  *     connection is closed); a chunked body that grows past it is discarded
  *     and answered 413 too;
@@ -24,8 +32,13 @@
  *     The signature, which covers the body, is checked once it is complete;
  *  Bodies: at most 64 KiB is reserved when a request starts, whatever its
  *  Content-Length; the buffer grows as data arrives, never past max_body.
- *  Connections: at most 1000 at a time, each closed after 60 s without
- *  traffic (libmicrohttpd's connection limit and timeout).
+ *  Connections: at most SERVER_CONNECTIONS_MAX at a time and
+ *  client_connections from one client address (more are closed as they
+ *  come); each closed after 60 s without traffic (libmicrohttpd's limits
+ *  and timeout), and -- by the server's watchdog thread -- when its
+ *  current request has not arrived in full request_timeout_ms after the
+ *  connection was ready for it (opened, or its previous answer sent),
+ *  however steadily its bytes trickle in.
  *  3. routing: unknown path -> 404 UnknownOperationException; a known path
  *     with another method -> 405 MethodNotAllowedException with an Allow
  *     header;
@@ -41,7 +54,10 @@
  *
  * The access log (when set) gets one line per request:
  * "METHOD PATH STATUS MS ms [ErrorType]" -- the path without its query
- * string, never a header, a body, a key or a signature.
+ * string, never a header, a body, a key or a signature; in METHOD and PATH
+ * every byte that is not printable ASCII, and the backslash, is written
+ * \xNN. A request cut off by the watchdog: "METHOD PATH - MS ms (request
+ * not received in full within S s; connection closed)".
  */
 
 #include <stdbool.h>
@@ -55,7 +71,12 @@ struct server;
 
 /* Default largest request body, bytes. */
 #define SERVER_MAX_BODY_DEFAULT (1024u * 1024u)
-#define SERVER_URL_MAX          80
+/* Default time a request may take to arrive in full, ms. */
+#define SERVER_REQUEST_TIMEOUT_DEFAULT_MS 30000u
+/* Most connections at a time, and by default from one client address. */
+#define SERVER_CONNECTIONS_MAX            1000u
+#define SERVER_CLIENT_CONNECTIONS_DEFAULT 64u
+#define SERVER_URL_MAX                    80
 
 #define SERVER_STATUSES(X)                                                     \
     X(SERVER_OK, "ok")                                                         \
@@ -88,7 +109,15 @@ struct server_options {
     const struct aws_keyring *keys;
     /* Region a request's credential scope must name; NULL = any. */
     const char *region;
-    size_t max_body;  /* 0 = SERVER_MAX_BODY_DEFAULT */
+    size_t max_body; /* 0 = SERVER_MAX_BODY_DEFAULT */
+    /* Time from a connection being ready for a request (opened, or its
+     * previous answer sent) until the request -- line, headers and body --
+     * has arrived in full; then the connection is closed. 0 =
+     * SERVER_REQUEST_TIMEOUT_DEFAULT_MS. */
+    unsigned request_timeout_ms;
+    /* Most connections one client address may hold; more are closed at
+     * once. 0 = SERVER_CLIENT_CONNECTIONS_DEFAULT. */
+    unsigned client_connections;
     unsigned threads; /* worker threads; 0 = 2 per CPU, 2..16 */
     FILE *access_log; /* NULL = no access log */
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -74,7 +75,13 @@
     X(Q_ASSOC_DEVICE, "INSERT OR IGNORE INTO task_devices(task_seq,"           \
                       " device_id) VALUES(?1, ?2)")                            \
     X(Q_DISASSOC_DEVICE, "DELETE FROM task_devices WHERE task_seq = ?1"        \
-                         " AND device_id = ?2")                                \
+                         " AND device_id = ?2 AND via_group IS NULL")          \
+    X(Q_CLAIM_DEVICE, "UPDATE task_devices SET via_group = NULL"               \
+                      " WHERE task_seq = ?1 AND device_id = ?2")               \
+    X(Q_ASSOC_GROUP_DEVICE, "INSERT OR IGNORE INTO task_devices(task_seq,"     \
+                            " device_id, via_group) VALUES(?1, ?2, ?3)")       \
+    X(Q_DISASSOC_GROUP_DEVICES, "DELETE FROM task_devices"                     \
+                                " WHERE task_seq = ?1 AND via_group = ?2")     \
     X(Q_ADD_GROUP, "INSERT OR IGNORE INTO multicast_groups(id, created_at)"    \
                    " VALUES(?1, ?2)")                                          \
     X(Q_ASSOC_GROUP, "INSERT OR IGNORE INTO task_groups(task_seq, group_id)"   \
@@ -86,11 +93,13 @@
                      " LIMIT ?3")                                              \
     X(Q_LIST_DEVICES, "SELECT pos, device_id, status, prev_status,"            \
                       " status_at_ms FROM task_devices WHERE task_seq = ?1"    \
-                      " AND pos > ?2 ORDER BY pos LIMIT ?3")                   \
+                      " AND pos > ?2 AND (?4 IS NULL OR via_group = ?4)"       \
+                      " ORDER BY pos LIMIT ?3")                                \
     X(Q_ALL_DEVICES, "SELECT DISTINCT d.device_id FROM task_devices d"         \
                      " JOIN tasks t ON t.seq = d.task_seq"                     \
                      " WHERE d.device_id > ?1"                                 \
                      " AND (t.delete_at_ms IS NULL OR t.delete_at_ms > ?2)"    \
+                     " AND (?4 IS NULL OR d.via_group = ?4)"                   \
                      " ORDER BY d.device_id LIMIT ?3")                         \
     X(Q_TASK_DEVICES, "SELECT device_id FROM task_devices"                     \
                       " WHERE task_seq = ?1 ORDER BY pos")                     \
@@ -126,6 +135,8 @@ struct store {
     char *region;
     char *account;
     char *quarantined;
+    int lock_fd;         /* store_db_lock(), -1 = none */
+    bool held_elsewhere; /* another process had the file open at open */
     char arn_prefix[80]; /* arn:aws:iotwireless:REGION:ACCOUNT */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
@@ -133,9 +144,13 @@ struct store {
     int64_t setup_ms;
     int64_t delete_ms;
     int64_t image_bytes;
+    int group_devices; /* virtual devices per multicast group, >= 0 */
     bool (*on_session_start)(void *ctx, const struct store_session *session,
                              struct store_outcome *outcomes);
     void *hook_ctx;
+    void (*on_session_started)(void *ctx,
+                               const struct store_session_summary *summary);
+    void *started_ctx;
     double throttle_rate;
     double error_rate;
     uint64_t rng;
@@ -657,6 +672,7 @@ out:
 
 /* Lists ids (groups) or devices of a task; kind 'G' or 'D'. */
 static enum backend_status list_members(struct store *s, const char *id,
+                                        const char *group,
                                         const struct backend_page_req *page,
                                         char kind, struct backend_id_page *ids,
                                         struct backend_device_page *devs,
@@ -695,6 +711,8 @@ static enum backend_status list_members(struct store *s, const char *id,
     sqlite3_bind_int64(q, 1, r.seq);
     sqlite3_bind_int64(q, 2, after);
     sqlite3_bind_int(q, 3, limit + 1);
+    if (kind == 'D' && group != NULL)
+        sqlite3_bind_text(q, 4, group, -1, SQLITE_STATIC);
     int64_t last = 0;
     size_t count = 0;
     int rc;
@@ -735,7 +753,8 @@ enum backend_status store_list_groups(struct store *s, const char *id,
                                       struct backend_error *err)
 {
     backend_id_page_init(out);
-    enum backend_status st = list_members(s, id, page, 'G', out, NULL, err);
+    enum backend_status st =
+        list_members(s, id, NULL, page, 'G', out, NULL, err);
     if (st != BACKEND_OK)
         backend_id_page_cleanup(out);
     return st;
@@ -746,8 +765,18 @@ enum backend_status store_list_devices(struct store *s, const char *id,
                                        struct backend_device_page *out,
                                        struct backend_error *err)
 {
+    return store_list_devices_in_group(s, id, NULL, page, out, err);
+}
+
+enum backend_status
+store_list_devices_in_group(struct store *s, const char *id, const char *group,
+                            const struct backend_page_req *page,
+                            struct backend_device_page *out,
+                            struct backend_error *err)
+{
     backend_device_page_init(out);
-    enum backend_status st = list_members(s, id, page, 'D', NULL, out, err);
+    enum backend_status st =
+        list_members(s, id, group, page, 'D', NULL, out, err);
     if (st != BACKEND_OK)
         backend_device_page_cleanup(out);
     return st;
@@ -757,6 +786,13 @@ enum backend_status store_list_all_devices(struct store *s,
                                            const struct backend_page_req *page,
                                            struct backend_id_page *out,
                                            struct backend_error *err)
+{
+    return store_list_all_devices_in_group(s, NULL, page, out, err);
+}
+
+enum backend_status store_list_all_devices_in_group(
+    struct store *s, const char *group, const struct backend_page_req *page,
+    struct backend_id_page *out, struct backend_error *err)
 {
     backend_id_page_init(out);
     char after[BACKEND_ID_MAX + 1];
@@ -779,6 +815,8 @@ enum backend_status store_list_all_devices(struct store *s,
         sqlite3_bind_text(q, 1, after, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 2, now);
         sqlite3_bind_int(q, 3, limit + 1);
+        if (group != NULL)
+            sqlite3_bind_text(q, 4, group, -1, SQLITE_STATIC);
         int rc;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
             if (out->count == (size_t)limit) {
@@ -1139,7 +1177,8 @@ static bool play_session(struct store *s, const struct start_snap *p,
 /* Writes the start and every device's outcome (transaction open). */
 static bool write_start(struct store *s, const struct start_snap *p,
                         const struct store_outcome *out, int64_t now,
-                        const struct start_times *x)
+                        const struct start_times *x,
+                        struct store_session_summary *sum)
 {
     bool ok = true;
     size_t k = 0; /* index in the play list */
@@ -1155,6 +1194,7 @@ static bool write_start(struct store *s, const struct start_snap *p,
             k++;
         }
         ok = report(s, p->r.seq, p->devices[i], status, now, at);
+        sum->counts[status]++;
     }
     sqlite3_stmt *q = ok ? stmt(s, Q_START) : NULL;
     if (!q)
@@ -1224,10 +1264,22 @@ enum backend_status store_start_task(struct store *s, const char *id,
         /* One transaction: the start and every device's outcome. */
         struct start_times x =
             start_times(s, &snap.r.task, now, has_start_time, start_time);
-        bool ok =
-            write_start(s, &snap, s->on_session_start ? out : NULL, now, &x);
+        struct store_session_summary sum = {
+            .task_id = id,
+            .started_ms = now,
+            .session_start_ms = x.begin_ms,
+            .session_end_ms = x.end_ms,
+            .simulated_ms =
+                (int64_t)((double)(x.end_ms - x.begin_ms) * s->time_scale),
+            .devices = snap.ndev,
+            .groups = snap.ngrp,
+        };
+        bool ok = write_start(s, &snap, s->on_session_start ? out : NULL, now,
+                              &x, &sum);
         st = finish(s, ok ? BACKEND_OK : db_error(s, err), err);
         snap_free(&snap);
+        if (st == BACKEND_OK && s->on_session_started)
+            s->on_session_started(s->started_ctx, &sum);
     }
     free(out);
     return st;
@@ -1245,6 +1297,71 @@ static enum backend_status not_associated(struct backend_error *err,
                       member, task);
     backend_error_set_resource(err, type, member);
     return BACKEND_NOT_FOUND;
+}
+
+void store_group_device_id(const char *group_id, unsigned k, char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    char num[16];
+    snprintf(num, sizeof(num), ":%u", k);
+    for (int part = 0; part < 2; part++)
+        for (const unsigned char *p =
+                 (const unsigned char *)(part ? num : group_id);
+             *p; p++)
+            h = (h ^ *p) * 0x100000001b3ull;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Runs an INSERT OR IGNORE of a device or group id (inside a transaction). */
+static bool add_member(struct store *s, enum store_query which, const char *id,
+                       int64_t now)
+{
+    sqlite3_stmt *q = stmt(s, which);
+    if (!q)
+        return false;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, now / 1000);
+    bool ok = sqlite3_step(q) == SQLITE_DONE;
+    done(q);
+    return ok;
+}
+
+/* Runs a statement bound to (task seq, text) (inside a transaction). */
+static bool run_pair(struct store *s, enum store_query which, int64_t seq,
+                     const char *text)
+{
+    sqlite3_stmt *q = stmt(s, which);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, seq);
+    sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
+    bool ok = sqlite3_step(q) == SQLITE_DONE;
+    done(q);
+    return ok;
+}
+
+/* Associates group's virtual devices with task seq (inside the
+ * transaction that associated the group). */
+static bool add_group_devices(struct store *s, int64_t seq, const char *group,
+                              int64_t now)
+{
+    for (int k = 1; k <= s->group_devices; k++) {
+        char dev[17];
+        store_group_device_id(group, (unsigned)k, dev);
+        sqlite3_stmt *q = add_member(s, Q_ADD_DEVICE, dev, now)
+                              ? stmt(s, Q_ASSOC_GROUP_DEVICE)
+                              : NULL;
+        if (!q)
+            return false;
+        sqlite3_bind_int64(q, 1, seq);
+        sqlite3_bind_text(q, 2, dev, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 3, group, -1, SQLITE_STATIC);
+        bool ok = sqlite3_step(q) == SQLITE_DONE;
+        done(q);
+        if (!ok)
+            return false;
+    }
+    return true;
 }
 
 static enum backend_status associate(struct store *s, const char *id,
@@ -1270,17 +1387,8 @@ static enum backend_status associate(struct store *s, const char *id,
                  device ? "wireless device" : "multicast group");
         return finish(s, conflict(err, id, status, what), err);
     }
-    bool ok = true;
-    if (add) {
-        sqlite3_stmt *q = stmt(s, device ? Q_ADD_DEVICE : Q_ADD_GROUP);
-        ok = q != NULL;
-        if (ok) {
-            sqlite3_bind_text(q, 1, member, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(q, 2, now / 1000);
-            ok = sqlite3_step(q) == SQLITE_DONE;
-            done(q);
-        }
-    }
+    bool ok =
+        !add || add_member(s, device ? Q_ADD_DEVICE : Q_ADD_GROUP, member, now);
     sqlite3_stmt *q =
         ok ? stmt(s, add ? (device ? Q_ASSOC_DEVICE : Q_ASSOC_GROUP)
                          : (device ? Q_DISASSOC_DEVICE : Q_DISASSOC_GROUP))
@@ -1294,9 +1402,16 @@ static enum backend_status associate(struct store *s, const char *id,
     if (!ok)
         return finish(s, db_error(s, err), err);
     const char *type = device ? "WirelessDevice" : "MulticastGroup";
-    if (!add && sqlite3_changes(s->db) == 0)
+    bool changed = sqlite3_changes(s->db) > 0;
+    if (!add && !changed)
         return finish(s, not_associated(err, type, member, id), err);
-    return finish(s, BACKEND_OK, err);
+    if (device && add)
+        ok = run_pair(s, Q_CLAIM_DEVICE, r.seq, member); /* now its own */
+    else if (!device && add && changed)
+        ok = add_group_devices(s, r.seq, member, now);
+    else if (!device && !add)
+        ok = run_pair(s, Q_DISASSOC_GROUP_DEVICES, r.seq, member);
+    return finish(s, ok ? BACKEND_OK : db_error(s, err), err);
 }
 
 enum backend_status store_associate_device(struct store *s, const char *id,
@@ -1392,7 +1507,8 @@ enum backend_status store_open(const struct store_options *opts,
     *out = NULL;
     if (opts->throttle_rate < 0 || opts->error_rate < 0 ||
         opts->throttle_rate + opts->error_rate > 1 || opts->time_scale < 0 ||
-        opts->image_bytes < 0 || opts->setup_ms < 0 || opts->delete_ms < 0)
+        opts->image_bytes < 0 || opts->setup_ms < 0 || opts->delete_ms < 0 ||
+        opts->group_devices > STORE_GROUP_DEVICES_MAX)
         return backend_error_set(err, BACKEND_VALIDATION,
                                  "invalid simulator options: rates must be in "
                                  "0..1 with a sum <= 1, times and sizes >= 0");
@@ -1411,6 +1527,7 @@ enum backend_status store_open(const struct store_options *opts,
     struct store *s = calloc(1, sizeof(*s));
     if (!s)
         return no_memory(err);
+    s->lock_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->rng_mu, NULL);
     s->region = strdup(opts->region ? opts->region : STORE_DEFAULT_REGION);
@@ -1422,8 +1539,13 @@ enum backend_status store_open(const struct store_options *opts,
     s->delete_ms = opts->delete_ms ? opts->delete_ms : STORE_DEFAULT_DELETE_MS;
     s->image_bytes =
         opts->image_bytes ? opts->image_bytes : STORE_DEFAULT_IMAGE_BYTES;
+    s->group_devices = opts->group_devices == 0  ? STORE_DEFAULT_GROUP_DEVICES
+                       : opts->group_devices < 0 ? 0
+                                                 : opts->group_devices;
     s->on_session_start = opts->on_session_start;
     s->hook_ctx = opts->hook_ctx;
+    s->on_session_started = opts->on_session_started;
+    s->started_ctx = opts->started_ctx;
     s->throttle_rate = opts->throttle_rate;
     s->error_rate = opts->error_rate;
     s->rng = opts->seed;
@@ -1447,6 +1569,7 @@ enum backend_status store_open(const struct store_options *opts,
         store_close(s);
         return st;
     }
+    s->lock_fd = store_db_lock(opts->path, &s->held_elsewhere);
     *out = s;
     return BACKEND_OK;
 }
@@ -1459,6 +1582,8 @@ void store_close(struct store *s)
         sqlite3_finalize(s->stmts[i]);
     if (s->db)
         sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* after SQLite: see store_db_lock() */
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->rng_mu);
     free(s->region);
@@ -1470,6 +1595,11 @@ void store_close(struct store *s)
 const char *store_arn_prefix(const struct store *s)
 {
     return s->arn_prefix;
+}
+
+bool store_held_elsewhere(const struct store *s)
+{
+    return s->held_elsewhere;
 }
 
 const char *store_quarantined(const struct store *s)

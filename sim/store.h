@@ -31,6 +31,14 @@
  *   virtual ones when associated (the simulator has no device registry);
  *   associating twice is a no-op; disassociating one that is not associated
  *   -> ResourceNotFoundException.
+ * - A multicast group carries virtual devices: associating group G with a
+ *   task associates G's group_devices devices with it too (ids from
+ *   store_group_device_id(), the same for G everywhere), and
+ *   disassociating G takes them away again. They play the session like
+ *   any device and are listed with the task's devices with their
+ *   FuotaDeviceStatus; they are not associated "directly", so
+ *   DisassociateWirelessDevice does not take one away (ResourceNotFound)
+ *   unless it was also associated directly, which makes it the task's own.
  * - Paging: stable creation order; opaque next tokens; see
  *   struct backend_page_req for max_results.
  *
@@ -71,7 +79,7 @@
 struct store;
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* PRAGMA application_id of our files ("FUOT"). */
 #define STORE_APPLICATION_ID 0x46554F54
 
@@ -84,6 +92,8 @@ struct store;
 #define STORE_DEFAULT_SETUP_MS      10000
 #define STORE_DEFAULT_DELETE_MS     5000
 #define STORE_DEFAULT_BUSY_MS       5000
+#define STORE_DEFAULT_GROUP_DEVICES 4
+#define STORE_GROUP_DEVICES_MAX     1000
 
 /*
  * A session about to be played, handed to on_session_start. All pointers are
@@ -116,6 +126,24 @@ struct store_session {
 struct store_outcome {
     enum backend_device_status status;
     int64_t at_ms;
+};
+
+/*
+ * A session that StartFuotaTask has committed, for on_session_started.
+ * Times are the store clock's ms; simulated_ms is the session's length in
+ * simulated time (end - start times time_scale). counts[s] is the number
+ * of the task's devices whose final FuotaDeviceStatus is s (each shows it
+ * from its own time on; conflicts at once).
+ */
+struct store_session_summary {
+    const char *task_id;
+    int64_t started_ms;
+    int64_t session_start_ms;
+    int64_t session_end_ms;
+    int64_t simulated_ms;
+    size_t devices;
+    size_t groups;
+    size_t counts[BACKEND_DEVICE_STATUS_COUNT];
 };
 
 struct store_options {
@@ -176,6 +204,19 @@ struct store_options {
     bool (*on_session_start)(void *ctx, const struct store_session *session,
                              struct store_outcome *outcomes);
     void *hook_ctx;
+    /*
+     * Told after a StartFuotaTask is committed (never for one that failed),
+     * on the calling thread, store mutex not held; must not call the store.
+     * The summary is valid during the call only. NULL = nobody is told.
+     */
+    void (*on_session_started)(void *ctx,
+                               const struct store_session_summary *summary);
+    void *started_ctx;
+
+    /* Virtual devices of each multicast group (see above): 0 =
+     * STORE_DEFAULT_GROUP_DEVICES, negative = none, at most
+     * STORE_GROUP_DEVICES_MAX. */
+    int group_devices;
 
     /* Fault injection (see above); rates in 0..1, their sum <= 1. */
     double throttle_rate;
@@ -195,23 +236,32 @@ struct store_options {
 };
 
 /*
- * Opens (creating if needed) the store. A file that is not an SQLite
- * database, fails its integrity check, or is an SQLite database that is not
- * ours (another application_id, or tables without our schema) is renamed to
- * PATH.corrupt-YYYYMMDDTHHMMSSZ (with -wal / -shm alongside, a numeric suffix
- * if that name is taken; never overwritten), a fresh store is created at PATH
- * and store_quarantined() names the moved file. A schema older than ours is
- * upgraded in place; a newer one is refused (BACKEND_INTERNAL, file
- * untouched). Errors: BACKEND_VALIDATION for bad options, BACKEND_INTERNAL for
- * I/O or SQLite failures, BACKEND_NO_MEMORY. On failure *out is NULL.
+ * Opens (creating if needed) the store. Refuses, leaving the file as it
+ * was, whatever is not a fuota state file or cannot be written: a
+ * directory, /dev/null or another non-regular file, a missing or read-only
+ * directory, a read-only file, a file that is not SQLite, another
+ * application's SQLite database (see store_db_open() in sim/store_db.h
+ * for the exact rules and wording). A file that carries fuota's schema
+ * marker (PRAGMA application_id STORE_APPLICATION_ID) but is damaged is
+ * renamed to PATH.corrupt-YYYYMMDDTHHMMSSZ (with -wal / -shm alongside, a
+ * numeric suffix if that name is taken; never overwritten), a fresh store
+ * is created at PATH and store_quarantined() names the moved file. A schema
+ * older than ours is upgraded in place; a newer one is refused
+ * (BACKEND_INTERNAL, file untouched). Errors: BACKEND_VALIDATION for bad
+ * options, BACKEND_INTERNAL for the refusals, I/O or SQLite failures,
+ * BACKEND_NO_MEMORY. On failure *out is NULL.
  */
 enum backend_status store_open(const struct store_options *opts,
                                struct store **out, struct backend_error *err)
     __attribute__((warn_unused_result));
 /* Closes the database (WAL checkpointed); accepts NULL. */
 void store_close(struct store *store);
-/* Path the corrupt / foreign file was moved to at open, or NULL. */
+/* Path the damaged state file was moved to at open, or NULL. */
 const char *store_quarantined(const struct store *store);
+/* Another process (a second `fuota serve`, a console) had the state file
+ * open when this store opened it. Both may go on: SQLite serialises their
+ * writes; this is for saying so. */
+bool store_held_elsewhere(const struct store *store);
 /* The clock's "now" in ms (what the store uses for statuses). */
 int64_t store_now_ms(const struct store *store);
 
@@ -286,6 +336,29 @@ enum backend_status
 store_list_all_devices(struct store *store, const struct backend_page_req *page,
                        struct backend_id_page *out, struct backend_error *err)
     __attribute__((warn_unused_result));
+/*
+ * The same listings narrowed to the virtual devices of multicast group
+ * group_id (NULL = no narrowing): of task `id` with their status, or of
+ * every live task (each device once, by id). Paging and errors as the
+ * unnarrowed calls.
+ */
+enum backend_status store_list_devices_in_group(
+    struct store *store, const char *id, const char *group_id,
+    const struct backend_page_req *page, struct backend_device_page *out,
+    struct backend_error *err) __attribute__((warn_unused_result));
+enum backend_status store_list_all_devices_in_group(
+    struct store *store, const char *group_id,
+    const struct backend_page_req *page, struct backend_id_page *out,
+    struct backend_error *err) __attribute__((warn_unused_result));
+
+/*
+ * The id of the k-th (1-based) virtual device of multicast group G: the
+ * FNV-1a 64-bit hash of the bytes of G, ':' and k in decimal ("grp-1:3"),
+ * as 16 lowercase hex digits -- a DevEui-shaped id, the same for G in every
+ * store and every run. out must hold 17 bytes.
+ */
+void store_group_device_id(const char *group_id, unsigned k, char out[17]);
+
 /* "arn:aws:iotwireless:REGION:ACCOUNT" of this store's ARNs. */
 const char *store_arn_prefix(const struct store *store);
 

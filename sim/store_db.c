@@ -1,10 +1,12 @@
 #include "sim/store_db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,13 +56,29 @@ static const char schema_v2[] =
     "CREATE INDEX tasks_delete_at ON tasks(delete_at_ms)"
     " WHERE delete_at_ms IS NOT NULL;";
 
+/* v3: devices a task has through a multicast group (the group's virtual
+ * devices) name it; NULL for devices associated directly. */
+static const char schema_v3[] =
+    "ALTER TABLE task_devices ADD COLUMN via_group TEXT;"
+    "CREATE INDEX task_devices_group ON task_devices(via_group)"
+    " WHERE via_group IS NOT NULL;";
+
 /* migrations[v] upgrades a schema of version v to v + 1. */
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 enum file_kind { FILE_OURS, FILE_EMPTY, FILE_FOREIGN, FILE_CORRUPT };
+
+/* What the bytes at a path say before SQLite opens it. */
+enum path_kind {
+    PATH_NEW,     /* nothing there yet: SQLite creates it */
+    PATH_EMPTY,   /* a file of 0 bytes */
+    PATH_OURS,    /* an SQLite header with our application_id */
+    PATH_UNMARKED /* an SQLite header with application_id 0 */
+};
 
 enum backend_status store_db_error(sqlite3 *db, struct backend_error *err)
 {
@@ -136,6 +154,111 @@ static bool classify(sqlite3 *db, enum file_kind *kind, int *rc)
     else
         *kind = FILE_FOREIGN;
     return true;
+}
+
+/* The directory part of path ("." when there is none), into dir. */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+/* The directory must take new files: the database, -wal and -shm. */
+static enum backend_status check_dir(const char *path, bool creating,
+                                     struct backend_error *err)
+{
+    char dir[4096];
+    struct stat sb;
+    dir_of(path, dir, sizeof(dir));
+    if (stat(dir, &sb) != 0)
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 errno == ENOENT
+                                     ? "no such directory: %s"
+                                     : "cannot use directory %s: %s",
+                                 dir, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return backend_error_set(err, BACKEND_INTERNAL, "%s is not a directory",
+                                 dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 "cannot %s files in %s: %s (the state file "
+                                 "and its -wal and -shm journals live there)",
+                                 creating ? "create" : "write", dir,
+                                 strerror(errno));
+    return BACKEND_OK;
+}
+
+/*
+ * Looks at what is at path before SQLite touches it, and refuses what fuota
+ * must not open: a directory, anything but a regular file (/dev/null, a
+ * pipe), a file it cannot write, a missing or read-only directory, and any
+ * existing file that is not recognisably a fuota state file (an SQLite
+ * header with our application_id) or blank (0 bytes, or an SQLite header
+ * with application_id 0, judged by its tables once open). Reads the first
+ * 100 bytes only; writes nothing.
+ */
+static enum backend_status check_path(const char *path, enum path_kind *kind,
+                                      struct backend_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return backend_error_set(err, BACKEND_INTERNAL, "cannot use %s: %s",
+                                     path, strerror(errno));
+        *kind = PATH_NEW;
+        return check_dir(path, true, err);
+    }
+    if (S_ISDIR(sb.st_mode))
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 "%s is a directory; the state is a file in "
+                                 "it, such as %s/simulator.db",
+                                 path, path);
+    if (!S_ISREG(sb.st_mode))
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 "%s is not a regular file (a device, pipe or "
+                                 "socket); the state is a file fuota writes",
+                                 path);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return backend_error_set(err, BACKEND_INTERNAL, "%s %s: %s", path,
+                                 errno == EACCES || errno == EROFS ||
+                                         errno == EPERM
+                                     ? "is read-only"
+                                     : "cannot be opened",
+                                 strerror(errno));
+    unsigned char head[100];
+    ssize_t n = read(fd, head, sizeof(head));
+    int read_errno = errno;
+    close(fd);
+    if (n < 0)
+        return backend_error_set(err, BACKEND_INTERNAL, "cannot read %s: %s",
+                                 path, strerror(read_errno));
+    if (n == 0) {
+        *kind = PATH_EMPTY;
+        return check_dir(path, false, err);
+    }
+    if ((size_t)n < sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0)
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 "%s is not a fuota state file (not an SQLite "
+                                 "database) and was left untouched; name a "
+                                 "new file or one fuota made",
+                                 path);
+    uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+                   (uint32_t)head[70] << 8 | head[71];
+    if (app != 0 && app != STORE_APPLICATION_ID)
+        return backend_error_set(err, BACKEND_INTERNAL,
+                                 "%s is another application's SQLite "
+                                 "database (application_id 0x%08X, not "
+                                 "fuota's) and was left untouched; name a "
+                                 "new file or one fuota made",
+                                 path, (unsigned)app);
+    *kind = app == 0 ? PATH_UNMARKED : PATH_OURS;
+    return check_dir(path, false, err);
 }
 
 /* Moves src to dst without ever replacing an existing dst. */
@@ -296,20 +419,36 @@ enum backend_status store_db_open(const struct store_db_options *o,
     bool memory = !path || strcmp(path, ":memory:") == 0;
     sqlite3 *db = NULL;
     char *moved = NULL;
-    enum backend_status st =
-        open_file(path, memory, o->busy_timeout_ms, &db, err);
-    if (st == BACKEND_OK && !memory) {
+    enum path_kind pk = PATH_NEW;
+    enum backend_status st = memory ? BACKEND_OK : check_path(path, &pk, err);
+    if (st == BACKEND_OK)
+        st = open_file(path, memory, o->busy_timeout_ms, &db, err);
+    /* SQLite quietly opens a file it cannot write read-only. */
+    if (st == BACKEND_OK && !memory && sqlite3_db_readonly(db, "main") == 1)
+        st = backend_error_set(err, BACKEND_INTERNAL,
+                               "%s is read-only: fuota could not write it",
+                               path);
+    if (st == BACKEND_OK && !memory && pk != PATH_NEW) {
         enum file_kind kind;
         int rc;
         if (!classify(db, &kind, &rc)) {
             st = backend_error_set(err, BACKEND_INTERNAL, "cannot read %s: %s",
                                    path, sqlite3_errstr(rc));
-        } else if (kind == FILE_CORRUPT || kind == FILE_FOREIGN) {
+        } else if (kind == FILE_CORRUPT && pk == PATH_OURS) {
+            /* Only what is recognisably ours is moved aside. */
             sqlite3_close(db);
             db = NULL;
             st = quarantine(path, o->clock(o->clock_ctx), &moved, err);
             if (st == BACKEND_OK)
                 st = open_file(path, false, o->busy_timeout_ms, &db, err);
+        } else if (kind == FILE_CORRUPT || kind == FILE_FOREIGN) {
+            st = backend_error_set(
+                err, BACKEND_INTERNAL,
+                "%s is an SQLite database fuota did not "
+                "make (%s, no fuota schema marker) and was "
+                "left untouched; name a new file or one "
+                "fuota made",
+                path, kind == FILE_CORRUPT ? "damaged" : "tables of its own");
         }
     }
     if (st == BACKEND_OK && !memory)
@@ -333,4 +472,21 @@ enum backend_status store_db_open(const struct store_db_options *o,
     *out = db;
     *quarantined = moved;
     return BACKEND_OK;
+}
+
+int store_db_lock(const char *path, bool *held_elsewhere)
+{
+    *held_elsewhere = false;
+    if (!path || strcmp(path, ":memory:") == 0)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *held_elsewhere = errno == EWOULDBLOCK;
+        (void)flock(fd, LOCK_SH | LOCK_NB);
+    } else {
+        (void)flock(fd, LOCK_SH | LOCK_NB); /* let later openers share */
+    }
+    return fd;
 }

@@ -324,7 +324,12 @@ enum backend_status store_msg_check_id(const char *v, const char *wire,
                                  "must not be null",
                                  wire);
     long len = task_utf8_length(v, strlen(v));
-    if (len < 0 || len > BACKEND_ID_MAX) {
+    if (len < 0)
+        return backend_error_set(err, BACKEND_VALIDATION,
+                                 "1 validation error detected: Value at '%s' "
+                                 "is not valid UTF-8",
+                                 wire);
+    if (len > BACKEND_ID_MAX) {
         char q[96];
         quote_value(v, q, sizeof(q));
         return backend_error_set(

@@ -9,18 +9,72 @@
 
 #include <sodium.h>
 
+/* The seal of a token: a keyed BLAKE2b tag of its payload. The key is no
+ * secret (positions are not either); the tag makes a token that was cut,
+ * extended or altered unreadable instead of a position nobody gave. */
+#define SEAL_BYTES crypto_generichash_BYTES_MIN
+static const unsigned char seal_key[crypto_generichash_KEYBYTES_MIN] = {
+    'f', 'u', 'o', 't', 'a', ' ', 'p', 'a',
+    'g', 'e', ' ', 't', 'o', 'k', 'e', 'n',
+};
+/* Longest payload a token carries: a key token of the longest id, with
+ * room to spare (a longer key is refused after the seal is checked). */
+#define PAYLOAD_MAX (BACKEND_ID_MAX + 16)
+
+char *store_page_seal(const void *payload, size_t n)
+{
+    unsigned char raw[PAYLOAD_MAX + SEAL_BYTES];
+    if (n > PAYLOAD_MAX)
+        return NULL;
+    memcpy(raw, payload, n);
+    crypto_generichash(raw + n, SEAL_BYTES, payload, n, seal_key,
+                       sizeof(seal_key));
+    size_t cap = sodium_base64_ENCODED_LEN(
+        n + SEAL_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = malloc(cap);
+    if (out)
+        sodium_bin2base64(out, cap, raw, n + SEAL_BYTES,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+/*
+ * The payload of a token store_page_seal() made, into raw (room for
+ * PAYLOAD_MAX + SEAL_BYTES + 1 bytes; NUL-terminated) and *len. False for
+ * anything else: too long, not base64url, not in the form the encoder
+ * writes (bits or characters appended), or a seal that does not match
+ * (cut, extended or altered).
+ */
+static bool unseal(const char *token, unsigned char *raw, size_t *len)
+{
+    size_t tlen = strlen(token), n = 0;
+    char again[BACKEND_NEXT_TOKEN_MAX + 1];
+    unsigned char tag[SEAL_BYTES];
+    if (tlen > BACKEND_NEXT_TOKEN_MAX ||
+        sodium_base642bin(raw, PAYLOAD_MAX + SEAL_BYTES, token, tlen, NULL, &n,
+                          NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n <= SEAL_BYTES)
+        return false;
+    sodium_bin2base64(again, sizeof(again), raw, n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (strcmp(again, token) != 0)
+        return false;
+    n -= SEAL_BYTES;
+    crypto_generichash(tag, SEAL_BYTES, raw, n, seal_key, sizeof(seal_key));
+    if (sodium_memcmp(tag, raw + n, SEAL_BYTES) != 0)
+        return false;
+    raw[n] = '\0';
+    *len = n;
+    return true;
+}
+
 char *store_page_token(char kind, int64_t scope, int64_t after)
 {
     char raw[64];
     int n = snprintf(raw, sizeof(raw), "%c:%" PRId64 ":%" PRId64, kind, scope,
                      after);
-    size_t cap = sodium_base64_ENCODED_LEN(
-        (size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = malloc(cap);
-    if (out)
-        sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return out;
+    return store_page_seal(raw, (size_t)n);
 }
 
 /* A decimal >= 0 ending at `end`; strtoll with its checks. */
@@ -64,15 +118,11 @@ enum backend_status store_page_args(const struct backend_page_req *page,
         return st;
     if (!token || !*token)
         return BACKEND_OK;
-    size_t tlen = strlen(token);
-    unsigned char raw[64];
+    unsigned char raw[PAYLOAD_MAX + SEAL_BYTES + 1];
     size_t raw_len = 0;
     bool ok =
-        tlen <= BACKEND_NEXT_TOKEN_MAX &&
-        sodium_base642bin(raw, sizeof(raw) - 1, token, tlen, NULL, &raw_len,
-                          NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
+        unseal(token, raw, &raw_len) && memchr(raw, '\0', raw_len) == NULL;
     if (ok) {
-        raw[raw_len] = '\0';
         const char *p = (const char *)raw;
         int64_t sc, af;
         ok = raw_len > 2 && p[0] == kind && p[1] == ':' &&
@@ -91,13 +141,10 @@ char *store_page_key_token(char kind, const char *last)
 {
     size_t n = strlen(last) + 2;
     char *raw = malloc(n + 1);
-    size_t cap =
-        sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = raw ? malloc(cap) : NULL;
-    if (out) {
+    char *out = NULL;
+    if (raw) {
         snprintf(raw, n + 1, "%c:%s", kind, last);
-        sodium_bin2base64(out, cap, (const unsigned char *)raw, n,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        out = store_page_seal(raw, n);
     }
     free(raw);
     return out;
@@ -112,14 +159,10 @@ enum backend_status store_page_key_args(const struct backend_page_req *page,
     enum backend_status st = page_limit(page, limit, err);
     if (st != BACKEND_OK || !token || !*token)
         return st;
-    unsigned char raw[BACKEND_ID_MAX + 3];
+    unsigned char raw[PAYLOAD_MAX + SEAL_BYTES + 1];
     size_t len = 0;
-    size_t tlen = strlen(token);
-    if (tlen > BACKEND_NEXT_TOKEN_MAX ||
-        sodium_base642bin(raw, sizeof(raw) - 1, token, tlen, NULL, &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        len < 3 || raw[0] != (unsigned char)kind || raw[1] != ':' ||
-        memchr(raw, '\0', len) != NULL || len - 2 >= size)
+    if (!unseal(token, raw, &len) || len < 3 || raw[0] != (unsigned char)kind ||
+        raw[1] != ':' || memchr(raw, '\0', len) != NULL || len - 2 >= size)
         return backend_error_set(err, BACKEND_VALIDATION,
                                  "The nextToken is invalid.");
     memcpy(after, raw + 2, len - 2);

@@ -6,9 +6,11 @@
  * (a row number, increasing in creation order, or a text key) in one listing:
  * `kind` names the listing ('T' tasks, 'G' a task's multicast groups, 'D' a
  * task's devices) and `scope` the task it is about (0 for tasks). NextToken is
- * base64url("<kind>:<scope>:<after>"), opaque to clients; a token from
- * another listing, another task or a forger is refused. Pure functions, safe
- * from any thread.
+ * base64url("<kind>:<scope>:<after>" + seal), opaque to clients, where the
+ * seal is a keyed BLAKE2b tag of what precedes it: a token from another
+ * listing or another task, or one cut, extended (even by bytes that decode
+ * to nothing) or altered, is refused. Pure functions, safe from any
+ * thread.
  */
 
 #include <stdint.h>
@@ -37,18 +39,26 @@ char *store_page_token(char kind, int64_t scope, int64_t after)
 /*
  * Keyset paging on a text key instead of a row number (kind 'W': the
  * unfiltered ListWirelessDevices, keyed by device id): NextToken is
- * base64url("<kind>:<last key>"). store_page_key_args reads max_results as
- * store_page_args does and the key after which the page starts into
- * after (size bytes; "" without a token); a token of another kind, one
- * whose key does not fit (size - 1 bytes) or holds a NUL is a
- * ValidationException. store_page_key_token returns a heap string (NULL
- * when out of memory).
+ * base64url("<kind>:<last key>" + seal). store_page_key_args reads max_results
+ * as store_page_args does and the key after which the page starts into after
+ * (size bytes; "" without a token); a token of another kind, one whose key does
+ * not fit (size - 1 bytes) or holds a NUL is a ValidationException.
+ * store_page_key_token returns a heap string (NULL when out of memory).
  */
 enum backend_status store_page_key_args(const struct backend_page_req *page,
                                         char kind, char *after, size_t size,
                                         int *limit, struct backend_error *err)
     __attribute__((warn_unused_result));
 char *store_page_key_token(char kind, const char *last)
+    __attribute__((warn_unused_result));
+
+/*
+ * A token carrying payload[0..n) (n <= BACKEND_ID_MAX + 16) under the seal:
+ * what store_page_token() and store_page_key_token() return. Exposed for
+ * tests, which seal forged payloads to check that the parsing refuses
+ * them. Heap string; NULL when out of memory or n is too long.
+ */
+char *store_page_seal(const void *payload, size_t n)
     __attribute__((warn_unused_result));
 
 #endif

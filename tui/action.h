@@ -58,7 +58,7 @@
       "first)")                                                                \
     X(ACT_DETAILS, "details", "Open",                                          \
       "the selected task: every field, its devices and groups")                \
-    X(ACT_START, "start", "Start",                                             \
+    X(ACT_START_TASK, "start-task", "Start",                                   \
       "start the task's session (asks; an optional start time)")               \
     X(ACT_UPDATE, "update", "Update",                                          \
       "edit the task in the wizard; F9 sends only what changed")               \
@@ -71,12 +71,29 @@
     X(ACT_REMOVE_GROUP, "remove-group", "Group-",                              \
       "disassociate a multicast group from the task (asks)")                   \
     X(ACT_REFRESH, "refresh", "Refresh", "read the tasks again")               \
-    X(ACT_PLAY, "play", "Play", "play the task's session to a virtual fleet")  \
+    X(ACT_PLAY_TASK, "play-task", "Play",                                      \
+      "play the task's session to a virtual fleet")                            \
     X(ACT_YES, "yes", "Yes", "answer yes")                                     \
     X(ACT_NO, "no", "No", "answer no")                                         \
     X(ACT_REDRAW, "redraw", "Redraw", "redraw the whole screen")               \
     X(ACT_CLICK, "click", "Click", "select what is under the mouse")           \
-    X(ACT_TEXT, "text", "Type", "type into the focused field")
+    X(ACT_TEXT, "text", "Type", "type into the focused field")                 \
+    X(ACT_START, "start", "Start", "start the playback with these settings")   \
+    X(ACT_PLAY, "play", "Play", "play or pause the playback")                  \
+    X(ACT_STEP, "step", "Step", "one fragment on (pauses)")                    \
+    X(ACT_FASTER, "faster", "Faster",                                          \
+      "play faster, up to 1024 fragments a second")                            \
+    X(ACT_SLOWER, "slower", "Slower",                                          \
+      "play slower, down to 1 fragment a second")                              \
+    X(ACT_JUMP_END, "jump-end", "To end", "jump to the end of the session")    \
+    X(ACT_RESTART, "restart", "Restart",                                       \
+      "play again from the start (same seed, same session)")                   \
+    X(ACT_ZOOM, "zoom", "Device",                                              \
+      "the selected device: received, decoder rank, outcome")                  \
+    X(ACT_REPORT, "report", "Report",                                          \
+      "the report: the figures of fuota simulate")                             \
+    X(ACT_SAVE_JSON, "save-json", "JSON", "save the report as JSON")           \
+    X(ACT_SAVE_CSV, "save-csv", "CSV", "save one line per device as CSV")
 
 enum tui_action {
 #define X(id, name, label, help) id,

@@ -17,6 +17,27 @@ FIELD *edit_field_new(int y, int x, int w, int max, const char *value)
     return f;
 }
 
+FORM *edit_form_over(WINDOW *win, WINDOW *sub, FIELD **fields, int y, int x,
+                     int w, int max, const char *value)
+{
+    fields[0] = edit_field_new(y, x, w, max, value);
+    fields[1] = NULL;
+    if (!fields[0])
+        return NULL;
+    FORM *form = new_form(fields);
+    if (!form) {
+        free_field(fields[0]);
+        fields[0] = NULL;
+        return NULL;
+    }
+    set_form_win(form, win);
+    set_form_sub(form, sub);
+    set_field_back(fields[0], (chtype)theme_attr(ROLE_FOCUS));
+    post_form(form);
+    form_driver(form, REQ_END_LINE);
+    return form;
+}
+
 bool edit_apply(FORM *form, enum tui_action a, int key)
 {
     int req;

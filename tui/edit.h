@@ -22,6 +22,16 @@
  */
 FIELD *edit_field_new(int y, int x, int w, int max, const char *value);
 
+/*
+ * The one-field editor the forms put over a row: a field like
+ * edit_field_new's in fields[0] (fields[1] = NULL), a FORM on window win
+ * with sub-window sub (where y, x count from), in the focus role, posted,
+ * the cursor at the end of the text. NULL (fields[0] NULL) when out of
+ * memory. Free with edit_form_free.
+ */
+FORM *edit_form_over(WINDOW *win, WINDOW *sub, FIELD **fields, int y, int x,
+                     int w, int max, const char *value);
+
 /* Applies an editing action (ACT_TEXT with key, cursor moves, Backspace,
  * Del, Clear) to the form's current field. False when the action is not
  * an editing one (the caller handles it). */

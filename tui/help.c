@@ -10,6 +10,7 @@
 #include <panel.h>
 
 #include "tui/app.h"
+#include "tui/playback.h"
 #include "tui/ui.h"
 
 #define HELP_LINES_MAX 200
@@ -27,9 +28,13 @@ static struct {
     const struct tui_screen *from; /* the screen help was opened on */
 } H;
 
-/* Screens whose keys the overlay lists, after the global keys. */
+/* Screens whose keys the overlay lists (build() puts the one it was
+ * opened on first, then the global keys, then the others). */
 static const struct tui_screen *const listed[] = {
-    &wizard_screen, &review_screen, &tags_screen, &tasks_screen, &task_screen,
+    &wizard_screen,   &review_screen,
+    &tags_screen,     &playback_settings_screen,
+    &playback_screen, &playback_report_screen,
+    &tasks_screen,    &task_screen,
 };
 
 static void line(enum tui_role role, const char *fmt, ...)
@@ -75,16 +80,6 @@ static void keymap_lines(const struct tui_keymap *map)
     }
 }
 
-/* A screen's own keys under its name (nothing when it has none). */
-static void screen_lines(const struct tui_screen *sc, bool here)
-{
-    if (!sc || !sc->keymap || !sc->keymap->count)
-        return;
-    line(ROLE_TITLE, "%s%s", sc->name, here ? "  (this screen)" : "");
-    keymap_lines(sc->keymap);
-    line(ROLE_NORMAL, "%s", "");
-}
-
 static void build(struct tui *t)
 {
     H.count = 0;
@@ -94,14 +89,25 @@ static void build(struct tui *t)
     line(ROLE_DIM, "In a text field letters, q and ? are typed: use the "
                    "F-keys there.");
     line(ROLE_NORMAL, "%s", "");
-    /* This screen's keys first, then the global ones, then the rest. */
-    screen_lines(H.from, true);
-    line(ROLE_TITLE, "everywhere");
-    keymap_lines(&tui_global_keymap);
-    line(ROLE_NORMAL, "%s", "");
-    for (size_t s = 0; s < sizeof(listed) / sizeof(listed[0]); s++)
-        if (listed[s] != H.from)
-            screen_lines(listed[s], false);
+    /* This screen's keys first, then the keys of every screen, then the
+     * other screens. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t s = 0; s < sizeof(listed) / sizeof(listed[0]); s++) {
+            const struct tui_screen *sc = listed[s];
+            if (!sc->keymap || !sc->keymap->count ||
+                (sc == H.from) != (pass == 0))
+                continue;
+            line(ROLE_TITLE, "%s%s", sc->name,
+                 sc == H.from ? "  (this screen)" : "");
+            keymap_lines(sc->keymap);
+            line(ROLE_NORMAL, "%s", "");
+        }
+        if (pass == 0) {
+            line(ROLE_TITLE, "everywhere");
+            keymap_lines(&tui_global_keymap);
+            line(ROLE_NORMAL, "%s", "");
+        }
+    }
     line(ROLE_TITLE, "marks");
     line(ROLE_NORMAL, "  %s error: the request cannot be sent as it is",
          ui_glyph(GLYPH_ERROR));

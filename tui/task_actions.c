@@ -310,14 +310,14 @@ bool tasks_action(struct tui *t, enum tui_action a,
         enum tui_action action;
         enum taskset_act kind;
     } kinds[] = {
-        { ACT_START, TASKSET_START },
+        { ACT_START_TASK, TASKSET_START },
         { ACT_UPDATE, TASKSET_GET },
         { ACT_DELETE, TASKSET_DELETE },
         { ACT_ADD_DEVICE, TASKSET_ASSOCIATE_DEVICE },
         { ACT_REMOVE_DEVICE, TASKSET_DISASSOCIATE_DEVICE },
         { ACT_ADD_GROUP, TASKSET_ASSOCIATE_GROUP },
         { ACT_REMOVE_GROUP, TASKSET_DISASSOCIATE_GROUP },
-        { ACT_PLAY, TASKSET_GET },
+        { ACT_PLAY_TASK, TASKSET_GET },
     };
     size_t k = 0;
     while (k < sizeof(kinds) / sizeof(kinds[0]) && kinds[k].action != a)
@@ -341,7 +341,7 @@ bool tasks_action(struct tui *t, enum tui_action a,
     else
         snprintf(P.label, sizeof(P.label), "%s", s->id);
     switch (a) {
-    case ACT_START: {
+    case ACT_START_TASK: {
         static const char *const labels[] = { "StartTime" };
         const char *values[] = { "" };
         char help[sizeof(P.label) + 200];
@@ -364,7 +364,7 @@ bool tasks_action(struct tui *t, enum tui_action a,
             "shows Delete_Waiting, then is gone.",
             P.label);
         return true;
-    case ACT_PLAY:
+    case ACT_PLAY_TASK:
         play(t, s);
         return true;
     default:

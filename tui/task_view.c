@@ -431,7 +431,7 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         t->quit = true;
         return;
     case ACT_SIMULATE:
-        act(t, ACT_PLAY);
+        act(t, ACT_PLAY_TASK);
         return;
     default:
         act(t, a);
@@ -486,9 +486,9 @@ static void status(struct tui *t, char *buf, size_t size,
 static const struct tui_binding bindings[] = { TASKS_BINDINGS };
 static const struct tui_keymap keymap = TUI_KEYMAP("task", bindings);
 static const enum tui_action hints[] = {
-    ACT_START,         ACT_UPDATE,    ACT_DELETE,       ACT_ADD_DEVICE,
+    ACT_START_TASK,    ACT_UPDATE,    ACT_DELETE,       ACT_ADD_DEVICE,
     ACT_REMOVE_DEVICE, ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_BACK,
-    ACT_REFRESH,       ACT_PLAY,      ACT_HELP,
+    ACT_REFRESH,       ACT_PLAY_TASK, ACT_HELP,
 };
 
 const struct tui_screen task_screen = {

@@ -389,7 +389,7 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         t->quit = true;
         return;
     case ACT_SIMULATE:
-        a = ACT_PLAY;
+        a = ACT_PLAY_TASK;
         break;
     default:
         break;
@@ -422,8 +422,8 @@ static const struct tui_binding bindings[] = {
 };
 static const struct tui_keymap keymap = TUI_KEYMAP("tasks", bindings);
 static const enum tui_action hints[] = {
-    ACT_DETAILS,   ACT_START,   ACT_UPDATE, ACT_DELETE, ACT_ADD_DEVICE,
-    ACT_ADD_GROUP, ACT_REFRESH, ACT_PLAY,   ACT_BACK,   ACT_HELP,
+    ACT_DETAILS,   ACT_START_TASK, ACT_UPDATE,    ACT_DELETE, ACT_ADD_DEVICE,
+    ACT_ADD_GROUP, ACT_REFRESH,    ACT_PLAY_TASK, ACT_BACK,   ACT_HELP,
 };
 
 const struct tui_screen tasks_screen = {

@@ -33,8 +33,8 @@ struct tasks_subject {
 };
 
 /*
- * ACT_START, ACT_UPDATE, ACT_DELETE, ACT_ADD_DEVICE, ACT_REMOVE_DEVICE,
- * ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_PLAY, ACT_REFRESH on a task: asks
+ * ACT_START_TASK, ACT_UPDATE, ACT_DELETE, ACT_ADD_DEVICE, ACT_REMOVE_DEVICE,
+ * ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_PLAY_TASK, ACT_REFRESH on a task: asks
  * (dialogs), then sends it. Returns false for any other action.
  */
 bool tasks_action(struct tui *t, enum tui_action a,
@@ -80,12 +80,12 @@ void tasks_draw_bottom(WINDOW *w, const char *pos, int x, int width);
 
 /* Keys both tasks screens share (each keymap adds its own). */
 #define TASKS_BINDINGS                                                         \
-    { 's', ACT_START }, { 'u', ACT_UPDATE }, { 'd', ACT_DELETE },              \
+    { 's', ACT_START_TASK }, { 'u', ACT_UPDATE }, { 'd', ACT_DELETE },         \
         { TUI_FN(KEY_DC), ACT_DELETE }, { 'a', ACT_ADD_DEVICE },               \
         { 'A', ACT_REMOVE_DEVICE }, { 'g', ACT_ADD_GROUP },                    \
         { 'G', ACT_REMOVE_GROUP }, { 'r', ACT_REFRESH },                       \
     {                                                                          \
-        'p', ACT_PLAY                                                          \
+        'p', ACT_PLAY_TASK                                                     \
     }
 
 /* A title's right part: a spinner while a call is in flight. */

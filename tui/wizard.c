@@ -167,22 +167,10 @@ static void editor_sync(struct tui *t)
     layout_form_row(W.inner_w, model_field_width(W.focus), &c);
     int max = model_field_kind(W.focus) == MODEL_INT ? MODEL_INT_DIGITS
                                                      : MODEL_TEXT_MAX;
-    W.fields[0] = edit_field_new(y, c.field_x, c.field_w, max,
-                                 model_text(&t->model, W.focus));
-    W.fields[1] = NULL;
-    if (!W.fields[0])
+    W.form = edit_form_over(W.form_win, W.sub, W.fields, y, c.field_x,
+                            c.field_w, max, model_text(&t->model, W.focus));
+    if (!W.form)
         return;
-    W.form = new_form(W.fields);
-    if (!W.form) {
-        free_field(W.fields[0]);
-        W.fields[0] = NULL;
-        return;
-    }
-    set_form_win(W.form, W.form_win);
-    set_form_sub(W.form, W.sub);
-    set_field_back(W.fields[0], (chtype)theme_attr(ROLE_FOCUS));
-    post_form(W.form);
-    form_driver(W.form, REQ_END_LINE);
     W.editing = W.focus;
     W.editor_y = y;
 }

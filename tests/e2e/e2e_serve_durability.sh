@@ -215,13 +215,13 @@ req GET "/fuota-tasks/$(printf '%s' "$resp" | sed -n 's/.*"Id":"\([^"]*\)".*/\1/
 status_is "the task created during shutdown is kept" 200
 stop_server TERM
 
-# ---- a file that is not ours is kept aside, never overwritten -----------
+# ---- a file that is not ours is refused and left as it was -------------
 printf 'this is not a database\n' >"$TMP/bad.db"
-ok_if "server starts on a foreign file" start_server bad --state "$TMP/bad.db" \
-    --quiet
-contains "warns about the file" "$(cat "$SRV_ERR")" "not a usable state file"
-kept=$(cat "$TMP"/bad.db.corrupt-* 2>/dev/null)
-[ "$kept" = "this is not a database" ] && pass "foreign file kept aside" ||
-    fail "foreign file kept aside" "$(ls "$TMP")"
-stop_server TERM
+expect_exit 1 "serve refuses a file that is not its state" "$FUOTA" serve \
+    --port 0 --state "$TMP/bad.db" --quiet
+contains "says why" "$err" "is not a fuota state file"
+[ "$(cat "$TMP/bad.db")" = "this is not a database" ] &&
+    [ -z "$(ls "$TMP" | grep bad.db.corrupt)" ] &&
+    pass "the file is left untouched, nothing moved" ||
+    fail "the file is left untouched, nothing moved" "$(ls "$TMP")"
 done_testing

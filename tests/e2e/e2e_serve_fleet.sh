@@ -223,7 +223,7 @@ req GET "/wireless-devices?fuotaTaskId=$ID&wirelessDeviceType=LoRaWAN"
 contains "wirelessDeviceType LoRaWAN keeps them" "$body" '"Id":"dev-x"'
 req GET "/wireless-devices?multicastGroupId=g1"
 status_is "multicastGroupId alone" 200
-contains "simulated groups have no member devices" "$body" \
+contains "a group never associated has no devices" "$body" \
     '{"WirelessDeviceList":[]}'
 req POST "/wireless-devices"
 error_is "POST /wireless-devices" 405 MethodNotAllowedException
@@ -269,5 +269,28 @@ else
 fi
 stop_server
 ok_if "server stopped cleanly" test "$SRV_RC" = 0
+
+# ---- device faults (--fault NAME:PCT) -------------------------------------
+# The same seed and loss as mixA, with 30 % wrong keys and 20 % refusing the
+# Descriptor: those devices end MICError / Wrong_descriptor, every other one
+# exactly as in mixA (faults draw from their own per-device streams).
+RADIO=$RADIO_DEFAULT
+run_session faults 5 ',"RedundancyPercent":5' --device-spread 3 --seed 7 \
+    --fault mic-error:30 --fault wrong-descriptor:20
+mic=$(count_of "$STATES" MICError)
+desc=$(count_of "$STATES" Wrong_descriptor)
+ok_if "--fault mic-error:30: some devices MICError ($mic)" test "$mic" -gt 0
+ok_if "--fault wrong-descriptor:20: some devices Wrong_descriptor ($desc)" \
+    test "$desc" -gt 0
+changed=$(diff <(printf '%s\n' "$MIX_A") <(printf '%s\n' "$STATES") |
+    grep '^>' | grep -cv '=MICError$\|=Wrong_descriptor$')
+ok_if "faults change no other device's outcome" test "$changed" = 0
+grep -q 'fault mic-error on 30 % of the devices' "$SRV_ERR"
+ok_if "serve names its faults on stderr" test $? = 0
+for bad in mic-error wrong-keys:5 mic-error:101 mic-error:x; do
+    expect_exit 2 "--fault '$bad' refused" "$FUOTA" serve --state :memory: \
+        --fault "$bad"
+    contains "--fault '$bad' says why" "$err" "--fault: "
+done
 
 done_testing

@@ -121,12 +121,6 @@ tui_keys Enter
 tui_wait "asked" "Associate wireless device meter-02"
 tui_keys y
 tui_wait "two devices" "Wireless devices (2)  ○ 2 Initial"
-tui_keys g
-tui_wait "group asks for its id" "MulticastGroupId"
-tui_type "grp-1"
-tui_keys Enter Enter
-tui_wait "the group in the task's list" "Multicast groups (1)"
-tui_wait "group id shown" "grp-1"
 # The cursor is on the first device: A asks about it.
 tui_keys Home
 tui_wait "cursor on meter-01" "› meter-01"
@@ -176,9 +170,32 @@ done
 tui_wait "back on the list" "fuota · tasks ·"
 tui_wait "the list shows the status too" "✓ FuotaDone"
 
-# ---- update: the diff, only the changed member sent ----------------------------
+# ---- a multicast group: associate, then disassociate by choosing it -------------
 tui_keys Down
 tui_wait "cursor on cli-b" "›cli-b"
+tui_keys Enter
+tui_wait "cli-b opens" "Task · cli-b · $ID_B"
+tui_wait "no group yet" "Multicast groups (0)"
+tui_keys g
+tui_wait "group asks for its id" "MulticastGroupId"
+tui_type "grp-1"
+tui_keys Enter
+tui_wait "associate the group asks" "Associate multicast group grp-1 with task cli-b"
+tui_keys Enter
+tui_wait "the group in the task's list" "Multicast groups (1)"
+tui_wait "group associated message" "multicast group grp-1 associated with task cli-b"
+req GET "/fuota-tasks/$ID_B/multicast-groups"
+contains "the service has the group" "$body" "grp-1"
+tui_keys Home G
+tui_wait "G asks which group" "Disassociate which group?"
+tui_keys Enter
+tui_wait "then asks to confirm" "Disassociate multicast group grp-1 from task cli-b"
+tui_keys Enter
+tui_wait "the group is gone" "Multicast groups (0)"
+tui_keys Escape
+tui_wait "back on the list at cli-b" "›cli-b"
+
+# ---- update: the diff, only the changed member sent ----------------------------
 tui_keys u
 tui_wait "u opens the wizard on the task" "Update · $ID_B"
 tui_wait "header says update" "fuota · wizard · update $ID_B"

@@ -17,6 +17,9 @@ TUI_SOCK="fuota-e2e-$$"
 TUI_HOME="$TMP/home"
 mkdir -p "$TUI_HOME"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
+# Every fuota these tests start, in tmux or not, keeps its files in $TMP.
+export HOME="$TUI_HOME" XDG_DATA_HOME="$TUI_HOME/data" \
+    XDG_STATE_HOME="$TUI_HOME/state" XDG_CONFIG_HOME="$TUI_HOME/config"
 
 _tmux() { tmux -L "$TUI_SOCK" "$@"; }
 

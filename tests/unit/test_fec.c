@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "core/fec.h"
+#include "tests/unit/reference.h"
 
 /* ---------------------------------------------------------------------- */
 /* Reference encoder, from shared/spec/fec-ts004.md, deliberately naive. */
@@ -104,39 +105,6 @@ static struct fec_matrix *matrix(uint32_t m, uint32_t r, enum fec_codec c)
 /* ---------------------------------------------------------------------- */
 /* Public vectors */
 
-static const char *ref_dir(void)
-{
-    const char *d = getenv("FUOTA_REF");
-    return d && *d ? d : "tests/data/reference";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap + 1);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
-}
-
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {
     size_t n = strlen(hex) / 2;
@@ -151,7 +119,7 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 
 static cJSON *load_json(const char *path)
 {
-    char *text = slurp(path);
+    char *text = reference_read(path, NULL);
     assert_non_null(text);
     cJSON *doc = cJSON_Parse(text);
     free(text);
@@ -260,7 +228,7 @@ static void test_public_vectors(void **state)
     (void)state;
     char path[512];
     snprintf(path, sizeof(path), "%s/fec-vectors/ts004_v1_public.json",
-             ref_dir());
+             reference_dir());
     cJSON *doc = load_json(path);
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(doc, "cases");
     check_vector_cases(cases);

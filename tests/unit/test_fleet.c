@@ -892,10 +892,10 @@ static void test_play_task(void **state)
     enum backend_device_status st[6], st2[6];
     int64_t ms[6], ms2[6];
     char msg[256];
-    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st, ms, NULL, msg,
-                                sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, NULL, st, ms, NULL,
+                                msg, sizeof(msg)));
     int64_t session_ms = 0;
-    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st2, ms2,
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, NULL, st2, ms2,
                                 &session_ms, msg, sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
@@ -910,8 +910,8 @@ static void test_play_task(void **state)
         assert_true(ms[i] <= ms[2]);
     assert_true(ms[2] == session_ms); /* MissingFrag: at the very end */
     /* Without link qualities: nobody loses anything. */
-    assert_true(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, st, NULL, NULL, msg,
-                                sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, NULL, st, NULL,
+                                NULL, msg, sizeof(msg)));
     assert_int_equal(st[2], BACKEND_DEVICE_SUCCESSFUL);
     /* The backend's view of the same task plays the same session. */
     struct backend_task bt;
@@ -925,20 +925,20 @@ static void test_play_task(void **state)
     bt.redundancy_percent = 30;
     bt.has_fragment_interval_ms = true;
     bt.fragment_interval_ms = 1000;
-    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, st2, ms2,
-                                        NULL, msg, sizeof(msg)));
-    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, st, ms, NULL, msg,
-                                sizeof(msg)));
+    assert_true(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, NULL, st2,
+                                        ms2, NULL, msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, 6, link, NULL, NULL, st, ms, NULL,
+                                msg, sizeof(msg)));
     assert_memory_equal(st, st2, sizeof(st));
     assert_memory_equal(ms, ms2, sizeof(ms));
     bt.rf_region = NULL;
-    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, st2, ms2,
-                                         NULL, msg, sizeof(msg)));
+    assert_false(fleet_play_backend_task(&bt, 4000, 7, 6, link, NULL, NULL, st2,
+                                         ms2, NULL, msg, sizeof(msg)));
     task_cleanup(&t);
     /* A request that cannot be played says why. */
     assert_true(task_of(REQ(",\"FragmentSizeBytes\":10"), &t));
-    assert_false(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, st, NULL, NULL,
-                                 msg, sizeof(msg)));
+    assert_false(fleet_play_task(&t, 4000, 7, 3, NULL, NULL, NULL, st, NULL,
+                                 NULL, msg, sizeof(msg)));
     assert_non_null(strstr(msg, "RfRegion"));
     task_cleanup(&t);
 }
@@ -1012,6 +1012,218 @@ static void test_store_hook(void **state)
     }
 }
 
+/* Runs a fleet with and without faults (same seed and loss). */
+static void fault_pair(struct sim *base, struct sim *with, size_t devices,
+                       enum fleet_mode mode, const struct fault_config *faults)
+{
+    struct sim *both[2] = { base, with };
+    for (int i = 0; i < 2; i++) {
+        sim_setup(both[i], 2000, 50, 25, devices);
+        both[i]->p.loss.loss = 0.1;
+        both[i]->p.seed = 11;
+        both[i]->p.mode = mode;
+        if (i == 1)
+            both[i]->p.faults = *faults;
+        sim_run(both[i]);
+    }
+}
+
+/*
+ * Each fault gives its status to about its share of the fleet (within 4.5
+ * binomial standard deviations) and changes nothing else: every device
+ * without it ends exactly as in a run without the fault.
+ */
+static void test_fault_share_and_isolation(void **state)
+{
+    (void)state;
+    const size_t n = 3000;
+    const double share = 0.1;
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT; f++) {
+        struct fault_config c;
+        fault_config_init(&c);
+        c.share[f] = share;
+        struct sim base, with;
+        fault_pair(&base, &with, n, f % 2 ? FLEET_MODE_FULL : FLEET_MODE_RANK,
+                   &c);
+        size_t k = 0;
+        size_t want[BACKEND_DEVICE_STATUS_COUNT] = { 0 };
+        for (size_t d = 0; d < n; d++) {
+            const struct fleet_device_result *a = &with.r.dev[d];
+            const struct fleet_device_result *b = &base.r.dev[d];
+            assert_int_equal(b->fault, FAULT_NONE);
+            want[a->status]++;
+            if (a->fault == FAULT_NONE) {
+                assert_int_equal(a->status, b->status);
+                assert_int_equal(a->received, b->received);
+                assert_int_equal(a->lost, b->lost);
+                assert_int_equal(a->done_at, b->done_at);
+                assert_int_equal(a->refused, b->refused);
+                continue;
+            }
+            assert_int_equal(a->fault, f);
+            assert_int_equal(a->status, fault_status((enum fault)f));
+            assert_int_equal(a->received, 0);
+            assert_int_equal(a->done_at, 0);
+            assert_int_equal(a->refused, fault_refuses_setup((enum fault)f));
+            k++;
+        }
+        double mean = share * (double)n;
+        if (fabs((double)k - mean) > 4.5 * sqrt(mean * (1.0 - share)))
+            fail_msg("%s: %zu of %zu devices", fault_name((enum fault)f), k, n);
+        assert_int_equal(with.r.by_fault[f], k);
+        assert_int_equal(with.r.by_fault[FAULT_NONE], n - k);
+        assert_memory_equal(with.r.by_status, want, sizeof(want));
+        assert_int_equal(with.r.internal_errors, 0);
+        assert_int_equal(with.r.completed, want[BACKEND_DEVICE_SUCCESSFUL]);
+        sim_free(&base);
+        sim_free(&with);
+    }
+}
+
+/* Refusals at setup are final for the sender; a device with wrong keys
+ * never reports before the end and keeps it sending. */
+static void test_fault_early_stop(void **state)
+{
+    (void)state;
+    struct fault_config setup_fault, keys;
+    fault_config_init(&setup_fault);
+    setup_fault.share[FAULT_WRONG_DESCRIPTOR] = 0.5;
+    fault_config_init(&keys);
+    keys.share[FAULT_MIC_ERROR] = 0.5;
+    const struct fault_config *cases[] = { &setup_fault, &keys };
+    for (size_t i = 0; i < 2; i++) {
+        struct sim x;
+        sim_setup(&x, 4000, 40, 50, 40);
+        x.p.early_stop = true;
+        x.p.faults = *cases[i];
+        sim_run(&x);
+        assert_true(
+            x.r.by_fault[i == 0 ? FAULT_WRONG_DESCRIPTOR : FAULT_MIC_ERROR] >
+            0);
+        if (i == 0) {
+            assert_int_equal(x.r.stop_at, 100); /* no loss: done at M */
+            assert_int_equal(x.r.sent, 100);
+        } else {
+            assert_int_equal(x.r.stop_at, 0);
+            assert_int_equal(x.r.sent, x.r.total);
+        }
+        sim_free(&x);
+    }
+}
+
+/* The events of faulty devices: a refusal fails before fragment 1; wrong
+ * keys lose every fragment and fail with MICError at the end. */
+static void test_fault_events(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 400, 40, 20, 30);
+    x.p.faults.share[FAULT_SESSION_CNT_REPLAY] = 0.2;
+    x.p.faults.share[FAULT_MIC_ERROR] = 0.2;
+    sim_run(&x);
+    assert_true(x.r.by_fault[FAULT_SESSION_CNT_REPLAY] > 0);
+    assert_true(x.r.by_fault[FAULT_MIC_ERROR] > 0);
+    struct events_iter *it = events_new(&x.p, &x.r);
+    assert_non_null(it);
+    struct events_event ev;
+    size_t refused = 0, mic_failed = 0, mic_received = 0, mic_lost = 0;
+    bool sent_any = false;
+    while (events_next(it, &ev)) {
+        if (ev.type == EVENTS_SENT) {
+            sent_any = true;
+            continue;
+        }
+        enum fault f = x.r.dev[ev.device].fault;
+        if (f == FAULT_SESSION_CNT_REPLAY) {
+            assert_int_equal(ev.type, EVENTS_FAILED);
+            assert_false(sent_any);
+            assert_int_equal(ev.fragment, 0);
+            assert_int_equal(ev.status, BACKEND_DEVICE_SESSION_CNT_REPLAY);
+            refused++;
+        } else if (f == FAULT_MIC_ERROR) {
+            mic_received += ev.type == EVENTS_RECEIVED;
+            mic_lost += ev.type == EVENTS_LOST;
+            if (ev.type == EVENTS_FAILED) {
+                assert_int_equal(ev.status, BACKEND_DEVICE_MIC_ERROR);
+                assert_int_equal(ev.fragment, x.r.sent);
+                assert_int_equal(ev.time_us, fleet_end_time_us(&x.s, x.r.sent));
+                mic_failed++;
+            }
+        }
+    }
+    events_free(it);
+    assert_int_equal(refused, x.r.by_fault[FAULT_SESSION_CNT_REPLAY]);
+    assert_int_equal(mic_failed, x.r.by_fault[FAULT_MIC_ERROR]);
+    assert_int_equal(mic_received, 0);
+    assert_int_equal(mic_lost, x.r.by_fault[FAULT_MIC_ERROR] * x.r.sent);
+    /* When each reached its outcome. */
+    for (size_t d = 0; d < x.r.devices; d++) {
+        const struct fleet_device_result *r = &x.r.dev[d];
+        uint64_t t = fleet_device_done_us(&x.s, r, x.r.sent);
+        if (r->refused)
+            assert_int_equal(t, 0);
+        else if (r->fault == FAULT_MIC_ERROR)
+            assert_int_equal(t, fleet_end_time_us(&x.s, x.r.sent));
+        else
+            assert_int_equal(t, fleet_heard_time_us(&x.s, r->done_at));
+    }
+    sim_free(&x);
+}
+
+/* A share outside 0..1 is a parameter error naming the fault. */
+static void test_fault_bad_share(void **state)
+{
+    (void)state;
+    struct sim x;
+    sim_setup(&x, 400, 40, 20, 3);
+    x.p.faults.share[FAULT_MIC_ERROR] = 1.5;
+    char msg[256];
+    assert_int_equal(fleet_run(&x.p, &x.r, msg, sizeof(msg)), FLEET_ERR_PARAM);
+    assert_non_null(strstr(msg, "mic-error"));
+    sim_free(&x);
+}
+
+/* The simulated service's player: faults by key, setup refusals at the
+ * start, wrong keys at the end of the session. */
+static void test_play_task_faults(void **state)
+{
+    (void)state;
+    struct fuota_task t;
+    assert_true(task_of(REQ(",\"FragmentSizeBytes\":40,\"RedundancyPercent\":"
+                            "30,\"FragmentIntervalMS\":1000,\"LoRaWAN\":{"
+                            "\"RfRegion\":\"US915\"}"),
+                        &t));
+    struct fault_config c;
+    fault_config_init(&c);
+    c.share[FAULT_NOT_ENOUGH_MEMORY] = 0.3;
+    c.share[FAULT_MIC_ERROR] = 0.3;
+    enum { N = 40 };
+    uint64_t key[N];
+    for (size_t i = 0; i < N; i++)
+        key[i] = 1000 + i * 7;
+    enum backend_device_status st[N], plain[N];
+    int64_t ms[N], session_ms = 0;
+    char msg[256];
+    assert_true(fleet_play_task(&t, 4000, 7, N, NULL, key, &c, st, ms,
+                                &session_ms, msg, sizeof(msg)));
+    assert_true(fleet_play_task(&t, 4000, 7, N, NULL, key, NULL, plain, NULL,
+                                NULL, msg, sizeof(msg)));
+    size_t refused = 0, mic = 0;
+    for (size_t i = 0; i < N; i++) {
+        enum fault f = fault_of_device(&c, 7, key[i]);
+        assert_int_equal(st[i], f == FAULT_NONE ? plain[i] : fault_status(f));
+        if (f == FAULT_NOT_ENOUGH_MEMORY) {
+            assert_int_equal(ms[i], 0);
+            refused++;
+        } else if (f == FAULT_MIC_ERROR) {
+            assert_int_equal(ms[i], session_ms);
+            mic++;
+        }
+    }
+    assert_true(refused > 0 && mic > 0);
+    task_cleanup(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1034,6 +1246,11 @@ int main(void)
         cmocka_unit_test(test_play_task),
         cmocka_unit_test(test_store_hook),
         cmocka_unit_test(test_device_key),
+        cmocka_unit_test(test_fault_share_and_isolation),
+        cmocka_unit_test(test_fault_early_stop),
+        cmocka_unit_test(test_fault_events),
+        cmocka_unit_test(test_fault_bad_share),
+        cmocka_unit_test(test_play_task_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "sim/http_ops.h"
 #include "sim/http_routes.h"
 #include "sim/store.h"
+#include "sim/store_page.h"
 #include "tests/unit/http_fixture.h"
 
 /* 2024-05-01T12:00:00Z, in ms */
@@ -122,7 +123,13 @@ static void expand(const struct fixture *f, const char *tmpl, char *dst,
                    size_t size)
 {
     const char *t = tmpl ? strstr(tmpl, "TASK") : NULL;
-    if (tmpl == NULL)
+    if (tmpl != NULL && strncmp(tmpl, "nextToken=@", 11) == 0) {
+        /* "@payload": a token sealed as the store seals its own */
+        char *tok = store_page_seal(tmpl + 11, strlen(tmpl + 11));
+        assert_non_null(tok);
+        snprintf(dst, size, "nextToken=%s", tok);
+        free(tok);
+    } else if (tmpl == NULL)
         dst[0] = '\0';
     else if (t == NULL)
         snprintf(dst, size, "%s", tmpl);
@@ -227,17 +234,19 @@ static const struct query_case query_cases[] = {
     { "fuotaTaskId=", 200, NULL, "\"Id\":\"c-dev\"", NULL },
     { "maxResults=251", 400, "ValidationException", NULL, NULL },
     { "nextToken=garbage", 400, "ValidationException", "nextToken", NULL },
-    /* "W:" alone, base64url: no last id */
-    { "nextToken=Vzo", 400, "ValidationException", "nextToken", NULL },
+    /* "W:" alone: no last id */
+    { "nextToken=@W:", 400, "ValidationException", "nextToken", NULL },
     /* "X:dev-a": not ours */
-    { "nextToken=WDpkZXYtYQ", 400, "ValidationException", "nextToken", NULL },
+    { "nextToken=@X:dev-a", 400, "ValidationException", "nextToken", NULL },
+    /* "W:dev-a" unsealed (base64url only) */
+    { "nextToken=VzpkZXYtYQ", 400, "ValidationException", "nextToken", NULL },
     /* "W:dev-a": after dev-a */
-    { "nextToken=VzpkZXYtYQ", 200, NULL,
+    { "nextToken=@W:dev-a", 200, NULL,
       "{\"WirelessDeviceList\":[{\"Arn\":\"arn:aws:iotwireless:eu-west-1:"
       "111122223333:WirelessDevice/dev-b\"",
       "c-dev" },
     /* "W:zzz": past the end */
-    { "nextToken=Vzp6eno", 200, NULL, "{\"WirelessDeviceList\":[]}", NULL },
+    { "nextToken=@W:zzz", 200, NULL, "{\"WirelessDeviceList\":[]}", NULL },
 };
 
 static void test_queries(void **state)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/backend.h"
+#include "core/task.h"
 #include "sim/http_ops.h"
 #include "sim/http_routes.h"
 #include "sim/store.h"
@@ -227,6 +228,110 @@ static void test_update_start_delete(void **state)
            "ResourceNotFoundException", NULL);
 }
 
+/* Runs a request whose body may hold NUL bytes (len given). */
+static void run_raw(struct store *s, const char *method, const char *path,
+                    const char *body, size_t len, struct http_reply *r)
+{
+    struct http_route_match m;
+    assert_int_equal(http_routes_match(method, path, &m), HTTP_ROUTE_OK);
+    http_ops_run(s, &m, NULL, body, len, r);
+}
+
+/* Every string the server reads from a body, a path or a query is checked
+ * as CreateFuotaTask checks its members: length as decoded, no NUL, valid
+ * UTF-8; and no answer ever carries bytes that are not UTF-8. */
+static void test_hostile_strings(void **state)
+{
+    struct store *s = *state;
+    char id[300], dev[400], grp[400], devices[400], start[400];
+    create(s, id);
+    snprintf(dev, sizeof(dev), "/fuota-tasks/%s/wireless-device", id);
+    snprintf(grp, sizeof(grp), "/fuota-tasks/%s/multicast-group", id);
+    snprintf(devices, sizeof(devices), "fuotaTaskId=%s", id);
+    snprintf(start, sizeof(start), "/fuota-tasks/%s", id);
+    const struct {
+        const char *path;
+        const char *method;
+        const char *body;
+        size_t len; /* 0: strlen */
+        const char *type;
+        const char *says;
+    } rows[] = {
+        { dev, "PUT", "{\"WirelessDeviceId\":\"victim\\u0000-suffix\"}", 0,
+          "SerializationException", "\\\\u0000" },
+        { grp, "PUT", "{\"MulticastGroupId\":\"victim\\u0000-suffix\"}", 0,
+          "SerializationException", "NUL character" },
+        { dev, "PUT", "{\"WirelessDeviceId\":\"victim\0-suffix\"}", 37,
+          "SerializationException", "NUL byte" },
+        { grp, "PUT", "{\"MulticastGroupId\":\"victim\0-suffix\"}", 37,
+          "SerializationException", "NUL byte" },
+        { dev, "PUT", "{\"WirelessDeviceId\":\"\\ud800x\"}", 0,
+          "SerializationException", "surrogate" },
+        { dev, "PUT", "\xef\xbb\xbf{\"WirelessDeviceId\":\"a\"}", 0,
+          "SerializationException", "byte order mark" },
+        { dev, "PUT", "{\"WirelessDeviceId\":\"bad\xff\"}", 0,
+          "ValidationException", "'wirelessDeviceId' is not valid UTF-8" },
+        { grp, "PUT", "{\"MulticastGroupId\":\"\xc3\"}", 0,
+          "ValidationException", "'multicastGroupId' is not valid UTF-8" },
+        { start, "PUT",
+          "{\"LoRaWAN\":{\"StartTime\":\"2030-01-01T00:00:00Z\\u0000\"}}", 0,
+          "SerializationException", "NUL character" },
+        { "/fuota-tasks/%ff%fe", "GET", NULL, 0, "ValidationException",
+          "'id' is not valid UTF-8" },
+        { "/fuota-tasks/ok%c3", "DELETE", NULL, 0, "ValidationException",
+          "'id' is not valid UTF-8" },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct http_reply r;
+        size_t len = rows[i].body == NULL ? 0
+                     : rows[i].len        ? rows[i].len
+                                          : strlen(rows[i].body);
+        run_raw(s, rows[i].method, rows[i].path, rows[i].body, len, &r);
+        if (r.status != 400 || r.error_type == NULL ||
+            strcmp(r.error_type, rows[i].type) != 0 ||
+            strstr(r.body, rows[i].says) == NULL)
+            fail_msg("row %zu: %d %s %s", i, r.status,
+                     r.error_type ? r.error_type : "-", r.body);
+        assert_int_not_equal(task_utf8_length(r.body, r.body_len), -1);
+        http_reply_cleanup(&r);
+    }
+    /* nothing was associated: no device or group cut at its NUL */
+    expect(s, "GET", "/wireless-devices", devices, NULL, 200, NULL,
+           "\"WirelessDeviceList\":[]");
+    snprintf(grp, sizeof(grp), "/fuota-tasks/%s/multicast-groups", id);
+    expect(s, "GET", grp, NULL, NULL, 200, NULL, "\"MulticastGroupList\":[]");
+    /* query parameters: the real problem, never the bytes */
+    const char *queries[] = { "wirelessDeviceType=%ff", "nextToken=%ff%fe",
+                              "fuotaTaskId=%c3", "multicastGroupId=%ff" };
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        struct http_reply r;
+        run(s, "GET", "/wireless-devices", queries[i], NULL, &r);
+        assert_int_equal(r.status, 400);
+        assert_string_equal(r.error_type, "ValidationException");
+        assert_non_null(strstr(r.body, "is not valid UTF-8 once %-decoded"));
+        assert_int_not_equal(task_utf8_length(r.body, r.body_len), -1);
+        http_reply_cleanup(&r);
+    }
+}
+
+/* An error message or ResourceId quoting bytes that are not UTF-8 still
+ * makes a valid UTF-8 body: each bad byte becomes '?'. */
+static void test_error_body_is_utf8(void **state)
+{
+    (void)state;
+    struct http_reply r;
+    http_reply_init(&r);
+    http_reply_error(&r, 400, "ValidationException", "id '%s' x",
+                     "a\xff\xc3"
+                     "b");
+    assert_string_equal(r.body, "{\"message\":\"id 'a??b' x\"}");
+    http_reply_error(&r, 400, "ValidationException", "%s",
+                     "\xc3\xa9\xf0\x9f\x98\x80\xed\xa0\x80");
+    assert_string_equal(r.body,
+                        "{\"message\":\"\xc3\xa9\xf0\x9f\x98\x80???\"}");
+    http_reply_cleanup(&r);
+}
+
 static void test_error_reply(void **state)
 {
     (void)state;
@@ -252,6 +357,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_start_delete, setup,
                                         teardown),
         cmocka_unit_test(test_error_reply),
+        cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
+        cmocka_unit_test(test_error_body_is_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,55 @@ static void test_query_params(void **state)
     assert_int_equal(
         http_routes_query_param("t=aaaaaaaaaaaaaaa", "t", v, sizeof(v)), 1);
     assert_int_equal(
-        http_routes_query_param("t=aaaaaaaaaaaaaaaa", "t", v, sizeof(v)), -1);
+        http_routes_query_param("t=aaaaaaaaaaaaaaaa", "t", v, sizeof(v)),
+        HTTP_PARAM_TOO_LONG);
+}
+
+/* Each way a value can be unreadable is told apart, so that the answer
+ * names the real problem; nothing undecodable is left in dst. */
+static void test_query_param_problems(void **state)
+{
+    (void)state;
+    const struct {
+        const char *query;
+        enum http_param want;
+        const char *value;
+    } rows[] = {
+        { "t=%ff", HTTP_PARAM_NOT_UTF8, "" },
+        { "t=%ff%fe", HTTP_PARAM_NOT_UTF8, "" },
+        { "t=ok%c3", HTTP_PARAM_NOT_UTF8, "" },
+        { "t=%ed%a0%80", HTTP_PARAM_NOT_UTF8, "" }, /* a surrogate */
+        { "t=%c3%a9", HTTP_PARAM_FOUND, "\xc3\xa9" },
+        { "t=%f0%9f%98%80", HTTP_PARAM_FOUND, "\xf0\x9f\x98\x80" },
+        { "t=a%00b", HTTP_PARAM_BAD_ESCAPE, "" },
+        { "t=%4", HTTP_PARAM_BAD_ESCAPE, "" },
+        { "t=%zz", HTTP_PARAM_BAD_ESCAPE, "" },
+        /* malformed beats too long: the value is wrong whatever the room */
+        { "t=aaaaaaaaaaaaaaaaaaaa%zz", HTTP_PARAM_BAD_ESCAPE, "" },
+        { "t=aaaaaaaaaaaaaaaaaaaa", HTTP_PARAM_TOO_LONG, "" },
+        { "u=1&t=2&t=3", HTTP_PARAM_FOUND, "2" },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char v[16] = "junk";
+        assert_int_equal(
+            http_routes_query_param(rows[i].query, "t", v, sizeof(v)),
+            rows[i].want);
+        assert_string_equal(v, rows[i].value);
+    }
+}
+
+static void test_param_count(void **state)
+{
+    (void)state;
+    const struct {
+        const char *query;
+        size_t want;
+    } rows[] = {
+        { NULL, 0 }, { "", 0 },    { "a", 1 },       { "a=1&b=2", 2 },
+        { "&", 2 },  { "a&&", 3 }, { "a=%26&b", 2 },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        assert_int_equal(http_routes_param_count(rows[i].query), rows[i].want);
 }
 
 static void test_decode(void **state)
@@ -181,6 +229,8 @@ int main(void)
         cmocka_unit_test(test_label_length_limit),
         cmocka_unit_test(test_names_and_statuses),
         cmocka_unit_test(test_query_params),
+        cmocka_unit_test(test_query_param_problems),
+        cmocka_unit_test(test_param_count),
         cmocka_unit_test(test_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -637,6 +637,206 @@ static void test_decoder_ram(void **state)
     assert_int_equal(p.image_storage_bytes, 50000);
 }
 
+/* AWS's example lasts 222.413 s: the smallest power-of-two timeout that
+ * covers it is 2^8 = 256 s (TS005 TimeOut 8); no limit diagnostic. */
+static void test_timeout_figures(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 100, 10, 50, ABSENT, -1);
+    assert_true(p.deliverable);
+    assert_true(p.timeout.fits);
+    assert_int_equal(p.timeout.exp, 8);
+    assert_int_equal(p.timeout.timeout_s, 256);
+    assert_int_equal(p.timeout.session_s, 223);
+    assert_int_equal(p.fragments_within_timeout, 15);
+    assert_int_equal(p.fix_count, 0);
+    assert_false(p.image_above_aws_limit);
+    assert_false(p.beyond_distribution_window);
+    assert_null(diag_find(d, "", "session-timeout"));
+    assert_null(diag_find(d, "", "distribution-window"));
+}
+
+/* 9.1 h on both sides: 48-byte fragments every 32 s (DR0's duty-cycle
+ * slot is 27.935 s), no redundancy: 1024 fragments = 32768 s fit 2^15,
+ * 1025 = 32800 s do not. */
+static void test_timeout_boundary(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 1024 * 48, 48, 0, 32000, -1);
+    assert_int_equal(p.slot_us, 32000000);
+    assert_true(p.timeout.fits);
+    assert_int_equal(p.timeout.exp, 15);
+    assert_null(diag_find(d, "", "session-timeout"));
+    plan_ok(&p, d, "EU868", 1024 * 48 + 1, 48, 0, 32000, -1);
+    assert_int_equal(p.total_fragments, 1025);
+    assert_false(p.timeout.fits);
+    assert_int_equal(p.timeout.exp, -1);
+    /* Fragment n is heard at (n - 1) * 32 s + 2.793 s: 1024 in time. */
+    assert_int_equal(p.fragments_within_timeout, 1024);
+    const struct diag *w = diag_find(d, "", "session-timeout");
+    assert_non_null(w);
+    assert_int_equal(w->severity, DIAG_WARNING);
+    assert_non_null(strstr(w->message, "fragment 1024 of 1025"));
+    assert_non_null(strstr(w->message, "9 h 6 min"));
+    /* The fixes themselves are checked in test_timeout_fix_kinds. */
+    assert_true(p.fix_count >= 1);
+}
+
+/* The issue's example: 100,000 bytes at EU868 DR0, 48-byte fragments,
+ * 20 %, 30 s: M 2084 + R 417 = 2501 fragments * 30 s = 75030 s (20 h 51
+ * min). No single change at DR0 fits (48 bytes is DR0's most, 28 s is
+ * the shortest interval its duty cycle allows and even 0 % is 17 h 22
+ * min); DR3 (SF9) with its 112-byte fragments does: 893 + 179 = 1072
+ * fragments * 30 s = 32160 s (8 h 56 min). */
+static void test_timeout_example(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 100000, 48, 20, 30000, -1);
+    assert_int_equal(p.total_fragments, 2501);
+    assert_true(fabs(p.session_wall_time_s - 75030.0) < 1e-6);
+    assert_false(p.timeout.fits);
+    assert_int_equal(p.fragments_within_timeout, 1093);
+    const struct diag *w = diag_find(d, "", "session-timeout");
+    assert_non_null(w);
+    assert_non_null(strstr(w->message, "20 h 51 min"));
+    assert_non_null(strstr(w->message, "what fits instead follows"));
+    assert_int_equal(p.fix_count, 1);
+    const struct plan_fix *f = &p.fixes[0];
+    assert_int_equal(f->kind, PLAN_FIX_DATA_RATE);
+    assert_string_equal(plan_fix_kind_name(f->kind), "data-rate");
+    assert_int_equal(f->dr, 3);
+    assert_int_equal(f->fragment_size_bytes, 112);
+    assert_int_equal(f->redundancy_percent, 20);
+    assert_true(f->has_interval);
+    assert_int_equal(f->interval_ms, 30000);
+    assert_int_equal(f->total_fragments, 1072);
+    assert_true(fabs(f->session_wall_time_s - 32160.0) < 1e-6);
+    assert_int_equal(f->timeout.exp, 15);
+    const struct diag *n = diag_find(d, "", "session-fix");
+    assert_non_null(n);
+    assert_int_equal(n->severity, DIAG_NOTE);
+    assert_non_null(strstr(n->message, "DR3 (SF9/125 kHz)"));
+    assert_non_null(strstr(n->message, "112-byte"));
+    assert_non_null(strstr(n->message, "8 h 56 min"));
+}
+
+/* Re-plans the request with the fix applied: it fits, with the fix's
+ * figures; `smaller` is the same change one step less, which must not. */
+static void check_fix(const struct plan_fix *f, uint64_t image, int size,
+                      int pct, int interval, bool has_smaller, int s_size,
+                      int s_pct, int s_interval, int s_dr)
+{
+    struct diag_list d;
+    diag_list_init(&d);
+    struct plan p;
+    plan_ok(&p, &d, "EU868", image, size, pct, interval, f->dr);
+    assert_true(p.timeout.fits);
+    assert_int_equal(p.total_fragments, f->total_fragments);
+    assert_true(fabs(p.session_wall_time_s - f->session_wall_time_s) < 1e-9);
+    if (has_smaller) {
+        plan_ok(&p, &d, "EU868", image, s_size, s_pct, s_interval, s_dr);
+        assert_false(p.timeout.fits);
+    }
+    diag_list_cleanup(&d);
+}
+
+/* 30,000 bytes, 40-byte fragments, 30 %, 40 s: 750 + 225 = 975 fragments
+ * * 40 s = 39000 s. Every kind of fix fits, in the order of
+ * PLAN_FIX_KINDS, and each is the least change that does. */
+static void test_timeout_fix_kinds(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 30000, 40, 30, 40000, -1);
+    assert_false(p.timeout.fits);
+    assert_int_equal(p.fix_count, PLAN_FIX_COUNT);
+    for (size_t i = 0; i < p.fix_count; i++)
+        assert_int_equal(p.fixes[i].kind, (enum plan_fix_kind)i);
+    const struct plan_fix *f = p.fixes;
+    /* At DR1 the 40 s interval still sets the slot: 40-byte fragments do
+     * not fit, DR1's largest (48 bytes) do. */
+    assert_int_equal(f[0].dr, 1);
+    assert_int_equal(f[0].fragment_size_bytes, 48);
+    check_fix(&f[0], 30000, 48, 30, 40000, false, 0, 0, 0, 0);
+    /* The smallest bigger fragment: 48 bytes; 47 does not fit. */
+    assert_int_equal(f[1].dr, 0);
+    assert_int_equal(f[1].fragment_size_bytes, 48);
+    check_fix(&f[1], 30000, 48, 30, 40000, true, 47, 30, 40000, 0);
+    /* The shortest whole second the 10 % duty cycle allows for a
+     * 2465.792 ms frame: 24.658 s -> 25000 ms. */
+    assert_int_equal(f[2].interval_ms, 25000);
+    assert_int_equal(f[2].total_fragments, 975);
+    check_fix(&f[2], 30000, 40, 30, 25000, false, 0, 0, 0, 0);
+    /* The largest lower redundancy: 9 % (750 + 68 = 818 * 40 s = 32720 s);
+     * 10 % is 825 * 40 s = 33000 s. */
+    assert_int_equal(f[3].redundancy_percent, 9);
+    check_fix(&f[3], 30000, 40, 9, 40000, true, 40, 10, 40000, 0);
+    /* One note per fix, on the member it changes. */
+    assert_non_null(diag_find(d, "FragmentSizeBytes", "session-fix"));
+    assert_non_null(diag_find(d, "FragmentIntervalMS", "session-fix"));
+    assert_non_null(diag_find(d, "RedundancyPercent", "session-fix"));
+    assert_non_null(diag_find(d, "", "session-fix"));
+}
+
+/* Nothing single fits: 1,000,000 bytes at DR3 in its largest fragments
+ * (112 bytes) is 8929 fragments: at 30 s, at the ~9 s its duty cycle
+ * allows, or at DR4..7 in 219 bytes (4567 * 30 s) it is always above
+ * 2^15 s. The warning says so, and the image is at the AWS limit exactly
+ * (no image-size warning). */
+static void test_timeout_no_fix(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 1000000, 112, 0, 30000, 3);
+    assert_false(p.timeout.fits);
+    assert_int_equal(p.fix_count, 0);
+    const struct diag *w = diag_find(d, "", "session-timeout");
+    assert_non_null(w);
+    assert_non_null(strstr(w->message, "no single change"));
+    assert_null(diag_find(d, "", "session-fix"));
+    assert_false(p.image_above_aws_limit);
+    assert_null(diag_find(d, "FirmwareUpdateImage", "image-size"));
+    plan_ok(&p, d, "EU868", 1000001, 219, 0, 30000, 5);
+    assert_true(p.image_above_aws_limit);
+    assert_non_null(diag_find(d, "FirmwareUpdateImage", "image-size"));
+}
+
+/* 48 hours on both sides: 100 s per fragment, 1728 fragments = 172800 s
+ * is within the window, 1729 are not. */
+static void test_distribution_window(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 1728 * 48, 48, 0, 100000, -1);
+    assert_false(p.beyond_distribution_window);
+    assert_null(diag_find(d, "", "distribution-window"));
+    plan_ok(&p, d, "EU868", 1728 * 48 + 1, 48, 0, 100000, -1);
+    assert_true(p.beyond_distribution_window);
+    assert_non_null(diag_find(d, "", "distribution-window"));
+}
+
+/* A session that cannot be sent has no timeout figures and no limit
+ * diagnostics about its length (the size error says it all). */
+static void test_timeout_undeliverable(void **state)
+{
+    struct diag_list *d = *state;
+    struct plan p;
+    plan_ok(&p, d, "EU868", 100000, 60, 0, 30000, -1);
+    assert_non_null(diag_find(d, "FragmentSizeBytes", "fragment-too-large"));
+    assert_false(p.deliverable);
+    assert_false(p.timeout.fits);
+    assert_int_equal(p.fix_count, 0);
+    assert_null(diag_find(d, "", "session-timeout"));
+    /* plan_limit_diags alone adds only what applies. */
+    diag_list_clear(d);
+    plan_limit_diags(&p, d);
+    assert_int_equal(d->count, 0);
+    assert_string_equal(plan_fix_kind_name((enum plan_fix_kind)99), "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +856,13 @@ int main(void)
         cmocka_unit_test(test_dwell_time),
         cmocka_unit_test(test_round_interval),
         cmocka_unit_test(test_decoder_ram),
+        cmocka_unit_test(test_timeout_figures),
+        cmocka_unit_test(test_timeout_boundary),
+        cmocka_unit_test(test_timeout_example),
+        cmocka_unit_test(test_timeout_fix_kinds),
+        cmocka_unit_test(test_timeout_no_fix),
+        cmocka_unit_test(test_distribution_window),
+        cmocka_unit_test(test_timeout_undeliverable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

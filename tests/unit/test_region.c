@@ -17,53 +17,11 @@
 
 #include "core/fec.h"
 #include "core/region.h"
-
-static char *read_whole(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap + 1);
-    size_t n;
-    while (buf != NULL && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) {
-            char *grown = realloc(buf, cap * 2 + 1);
-            if (grown == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
-    return buf;
-}
-
-static cJSON *load_reference(const char *file)
-{
-    const char *ref = getenv("FUOTA_REF");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s",
-             ref != NULL ? ref : "tests/data/reference", file);
-    char *text = read_whole(path);
-    if (text == NULL)
-        fail_msg("cannot read %s", path);
-    cJSON *json = cJSON_Parse(text);
-    free(text);
-    if (json == NULL)
-        fail_msg("%s is not JSON", path);
-    return json;
-}
+#include "tests/unit/reference.h"
 
 static int setup(void **state)
 {
-    *state = load_reference("regions.json");
+    *state = reference_load("regions.json");
     return 0;
 }
 
@@ -447,7 +405,7 @@ static void test_table_matches_reference(void **state)
 static void test_table_covers_service_enum(void **state)
 {
     (void)state;
-    cJSON *model = load_reference("iotwireless-service-2.json");
+    cJSON *model = reference_load("iotwireless-service-2.json");
     const cJSON *shapes = cJSON_GetObjectItemCaseSensitive(model, "shapes");
     const cJSON *shape =
         cJSON_GetObjectItemCaseSensitive(shapes, "SupportedRfRegion");

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/sigv4.h"
+#include "tests/unit/reference.h"
 
 /* ---- the AWS SigV4 test suite ------------------------------------------ */
 
@@ -40,46 +41,15 @@ static const char *const suite_cases[] = {
     "normalize-path/get-slash-pointless-dot",
 };
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t r;
-    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (cap - n - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static char *case_file(const char *name, const char *ext)
 {
-    const char *ref = getenv("FUOTA_REF");
-    if (!ref)
-        ref = "tests/data/reference";
+    const char *ref = reference_dir();
     const char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
     char path[512];
     snprintf(path, sizeof(path), "%s/sigv4-testsuite/%s/%s.%s", ref, name, base,
              ext);
-    char *s = read_all(path, NULL);
+    char *s = reference_read(path, NULL);
     if (!s)
         fail_msg("cannot read %s", path);
     return s;

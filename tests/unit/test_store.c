@@ -859,9 +859,13 @@ static void test_associations(void **state)
     assert_int_equal(store_associate_group(s, c.id, "grp-0", &err), BACKEND_OK);
     struct backend_device_page dp;
     assert_int_equal(store_list_devices(s, c.id, NULL, &dp, &err), BACKEND_OK);
-    assert_int_equal(dp.count, 2);
+    /* the two devices, then each group's virtual devices */
+    assert_int_equal(dp.count, 2 + 5 * STORE_DEFAULT_GROUP_DEVICES);
     assert_string_equal(dp.items[0].id, "dev-a");
     assert_string_equal(dp.items[1].id, "dev-b");
+    char first[17];
+    store_group_device_id("grp-0", 1, first);
+    assert_string_equal(dp.items[2].id, first);
     assert_null(dp.next_token);
     backend_device_page_cleanup(&dp);
 
@@ -975,12 +979,13 @@ static void test_session_hook_and_conflicting_devices(void **state)
     fake_now += 1000;
     assert_int_equal(store_start_task(s, b.id, false, 0, &err), BACKEND_OK);
     assert_int_equal(log.calls, 2);
-    assert_int_equal(log.devices, 2);
+    /* own-1, own-2 and the virtual devices of grp */
+    assert_int_equal(log.devices, 2 + STORE_DEFAULT_GROUP_DEVICES);
     assert_int_equal(log.groups, 1);
     assert_string_equal(log.first_device, "own-1");
     struct backend_device_page dp;
     assert_int_equal(store_list_devices(s, b.id, NULL, &dp, &err), BACKEND_OK);
-    assert_int_equal(dp.count, 3);
+    assert_int_equal(dp.count, 3 + STORE_DEFAULT_GROUP_DEVICES);
     assert_int_equal(dp.items[0].status, BACKEND_DEVICE_CONFLICT);
     assert_int_equal(dp.items[1].status, BACKEND_DEVICE_INITIAL);
     assert_int_equal(dp.items[2].status, BACKEND_DEVICE_INITIAL);
@@ -1103,7 +1108,7 @@ static void test_paging(void **state)
         assert_int_equal(st, BACKEND_VALIDATION);
         assert_int_equal(err.http_status, 400);
     }
-    /* well-formed base64 that does not decode to one of our tokens */
+    /* sealed as ours are, but not a position of this listing */
     static const struct {
         const char *raw;
         bool ok;
@@ -1114,10 +1119,8 @@ static void test_paging(void **state)
         { "T::5", false },   { "T:0:99999999999999999999", false },
     };
     for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
-        char b64[128];
-        sodium_bin2base64(
-            b64, sizeof(b64), (const unsigned char *)forged[i].raw,
-            strlen(forged[i].raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        char *b64 = store_page_seal(forged[i].raw, strlen(forged[i].raw));
+        assert_non_null(b64);
         pr.next_token = b64;
         enum backend_status st = store_list_tasks(s, &pr, &p, &err);
         if (st != (forged[i].ok ? BACKEND_OK : BACKEND_VALIDATION))
@@ -1128,6 +1131,7 @@ static void test_paging(void **state)
         } else {
             assert_string_equal(err.message, "The nextToken is invalid.");
         }
+        free(b64);
     }
     /* a group token of one task does not page another task's groups */
     gp.next_token = ip.next_token;
@@ -1252,6 +1256,8 @@ static void test_persistence_across_reopen(void **state)
     store_close(s);
 }
 
+/* A file that is not fuota's state is refused and left as it was; only
+ * fuota's own damaged state is kept aside and replaced. */
 static void test_corrupt_file_is_kept_aside(void **state)
 {
     (void)state;
@@ -1263,35 +1269,20 @@ static void test_corrupt_file_is_kept_aside(void **state)
     write_file(path, junk, sizeof(junk));
     struct store_options o = base_opts();
     o.path = path;
-    struct store *s = open_mem(&o);
-    const char *aside = store_quarantined(s);
-    assert_non_null(aside);
-    char want[160];
-    snprintf(want, sizeof(want), "%s.corrupt-20240501T120000Z", path);
-    assert_string_equal(aside, want);
+    struct store *s = NULL;
+    struct backend_error err;
+    assert_int_equal(store_open(&o, &s, &err), BACKEND_INTERNAL);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "is not a fuota state file"));
     size_t len;
-    char *kept = read_all(aside, &len);
+    char *kept = read_all(path, &len);
     assert_non_null(kept);
     assert_int_equal(len, sizeof(junk));
     assert_memory_equal(kept, junk, len);
     free(kept);
-    /* the fresh store works */
     struct backend_created c;
-    new_task(s, &c);
-    store_close(s);
 
-    /* the same again in the same second: a new name, nothing overwritten */
-    write_file(path, "still not a database, but a different one", 42);
-    s = open_mem(&o);
-    char want2[170];
-    snprintf(want2, sizeof(want2), "%s-1", want);
-    assert_string_equal(store_quarantined(s), want2);
-    kept = read_all(want, &len);
-    assert_int_equal(len, sizeof(junk));
-    free(kept);
-    store_close(s);
-
-    /* a database whose pages are damaged */
+    /* fuota's own database whose pages are damaged */
     char dbpath[128];
     path_in_tmp(dbpath, sizeof(dbpath), "damaged.db");
     o.path = dbpath;
@@ -1309,7 +1300,6 @@ static void test_corrupt_file_is_kept_aside(void **state)
     s = open_mem(&o);
     assert_non_null(store_quarantined(s));
     struct backend_task_page p;
-    struct backend_error err;
     assert_int_equal(store_list_tasks(s, NULL, &p, &err), BACKEND_OK);
     assert_int_equal(p.count, 0);
     backend_task_page_cleanup(&p);
@@ -1331,11 +1321,12 @@ static void test_foreign_and_empty_files(void **state)
     sqlite3_close(db);
     struct store_options o = base_opts();
     o.path = path;
-    struct store *s = open_mem(&o);
-    assert_non_null(store_quarantined(s));
-    assert_int_equal(sql_int(store_quarantined(s), "SELECT id FROM photos"),
-                     42);
-    store_close(s);
+    struct store *s = NULL;
+    struct backend_error ferr;
+    assert_int_equal(store_open(&o, &s, &ferr), BACKEND_INTERNAL);
+    assert_null(s);
+    assert_non_null(strstr(ferr.message, "left untouched"));
+    assert_int_equal(sql_int(path, "SELECT id FROM photos"), 42);
 
     /* an empty file (an empty SQLite database) is simply adopted */
     char empty[128];
@@ -1374,6 +1365,9 @@ static void test_foreign_and_empty_files(void **state)
     assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "DROP INDEX tasks_delete_at;"
+                                  "DROP INDEX task_devices_group;"
+                                  "ALTER TABLE task_devices"
+                                  " DROP COLUMN via_group;"
                                   "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -1386,6 +1380,10 @@ static void test_foreign_and_empty_files(void **state)
                      STORE_SCHEMA_VERSION);
     assert_int_equal(sql_int(older, "SELECT count(*) FROM sqlite_master"
                                     " WHERE name = 'tasks_delete_at'"),
+                     1);
+    assert_int_equal(sql_int(older, "SELECT count(*) FROM"
+                                    " pragma_table_info('task_devices')"
+                                    " WHERE name = 'via_group'"),
                      1);
 
     /* bad options */

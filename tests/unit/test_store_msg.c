@@ -48,7 +48,11 @@ static void test_check_id_boundaries(void **state)
         { wide, BACKEND_OK, NULL },
         { wide_over, BACKEND_VALIDATION,
           "Member must have length less than or equal to 256" },
-        { "\xff", BACKEND_VALIDATION, "less than or equal to 256" },
+        /* the real problem, and never the bytes themselves */
+        { "\xff", BACKEND_VALIDATION,
+          "1 validation error detected: Value at 'wirelessDeviceId' is not "
+          "valid UTF-8" },
+        { "ok\xc3", BACKEND_VALIDATION, "is not valid UTF-8" },
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct backend_error err;
@@ -58,6 +62,9 @@ static void test_check_id_boundaries(void **state)
             rows[i].want);
         if (rows[i].says)
             assert_non_null(strstr(err.message, rows[i].says));
+        if (rows[i].says)
+            assert_int_not_equal(
+                task_utf8_length(err.message, strlen(err.message)), -1);
     }
     /* the quoted value is cut at 64 characters */
     struct backend_error err;

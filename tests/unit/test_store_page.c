@@ -85,6 +85,14 @@ static void test_token_round_trip(void **state)
     }
 }
 
+/* A forged payload under a valid seal: only the parsing can refuse it. */
+static char *sealed(const char *raw)
+{
+    char *out = store_page_seal(raw, strlen(raw));
+    assert_non_null(out);
+    return out;
+}
+
 static char *b64url(const char *raw)
 {
     size_t n = strlen(raw);
@@ -120,7 +128,7 @@ static void test_foreign_and_forged_tokens(void **state)
         { NULL, "", BACKEND_OK }, /* empty = first page */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        char *tok = rows[i].raw ? b64url(rows[i].raw) : NULL;
+        char *tok = rows[i].raw ? sealed(rows[i].raw) : NULL;
         struct backend_page_req page = { .next_token =
                                              tok ? tok : rows[i].token };
         struct backend_error err;
@@ -136,6 +144,52 @@ static void test_foreign_and_forged_tokens(void **state)
             assert_int_equal(after, rows[i].raw ? 5 : 0);
         free(tok);
     }
+}
+
+/* A valid token with anything appended, cut, or changed in one character
+ * is refused -- also when the bytes added decode to nothing but a NUL or
+ * to more digits -- and so is an unsealed payload. */
+static void test_tampered_tokens(void **state)
+{
+    (void)state;
+    char *good = store_page_token('G', 7, 5);
+    assert_non_null(good);
+    size_t n = strlen(good);
+    const char *tails[] = { "A", "AA", "AAA", "AAAA", "w",
+                            "x", "=",  "==",  "%00",  " " };
+    char buf[256];
+    for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]) + 3; i++) {
+        if (i < sizeof(tails) / sizeof(tails[0]))
+            snprintf(buf, sizeof(buf), "%s%s", good, tails[i]);
+        else if (i == sizeof(tails) / sizeof(tails[0]))
+            snprintf(buf, sizeof(buf), "%.*s", (int)n - 1, good); /* cut */
+        else {
+            snprintf(buf, sizeof(buf), "%s", good); /* one char changed */
+            size_t at = i == sizeof(tails) / sizeof(tails[0]) + 1 ? 0 : n - 1;
+            buf[at] = buf[at] == 'B' ? 'C' : 'B';
+        }
+        struct backend_page_req page = { .next_token = buf };
+        struct backend_error err;
+        int64_t after = -1;
+        int limit;
+        if (store_page_args(&page, 'G', 7, &after, &limit, &err) !=
+            BACKEND_VALIDATION)
+            fail_msg("'%s' was accepted as position %lld", buf,
+                     (long long)after);
+    }
+    char *plain = b64url("G:7:5");
+    struct backend_page_req page = { .next_token = plain };
+    struct backend_error err;
+    int64_t after;
+    int limit;
+    assert_int_equal(store_page_args(&page, 'G', 7, &after, &limit, &err),
+                     BACKEND_VALIDATION);
+    page.next_token = good;
+    assert_int_equal(store_page_args(&page, 'G', 7, &after, &limit, &err),
+                     BACKEND_OK);
+    assert_int_equal(after, 5);
+    free(plain);
+    free(good);
 }
 
 /* Over-long tokens are refused as invalid, never read past. */
@@ -210,11 +264,11 @@ static void test_key_tokens(void **state)
     free(tok);
     /* "W:" (empty key), "W:a<NUL>b", a row token, garbage */
     static const unsigned char raw_nul[] = { 'W', ':', 'a', 0, 'b' };
-    char enc[64];
-    sodium_bin2base64(enc, sizeof(enc), raw_nul, sizeof(raw_nul),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *enc = store_page_seal(raw_nul, sizeof(raw_nul));
+    char *empty = sealed("W:");
     char *row = store_page_token('D', 1, 1);
-    const char *bad[] = { "Vzo", enc, row, "!!", "W:abc" };
+    char *unsealed = b64url("W:abc");
+    const char *bad[] = { empty, enc, row, "!!", "W:abc", unsealed };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         page.next_token = (char *)bad[i];
         assert_int_equal(
@@ -222,6 +276,9 @@ static void test_key_tokens(void **state)
             BACKEND_VALIDATION);
     }
     free(row);
+    free(enc);
+    free(empty);
+    free(unsealed);
     /* max_results bounds */
     struct backend_page_req sizes[] = { { .max_results = -1 },
                                         { .max_results = 251 } };
@@ -238,6 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_max_results_boundaries),
         cmocka_unit_test(test_token_round_trip),
+        cmocka_unit_test(test_tampered_tokens),
         cmocka_unit_test(test_foreign_and_forged_tokens),
         cmocka_unit_test(test_overlong_token),
         cmocka_unit_test(test_key_tokens),
