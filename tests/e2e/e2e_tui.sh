@@ -14,9 +14,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # ---- without a terminal, and bad files ------------------------------------
-# (own HOME: the console opens its state before it looks for a terminal)
-expect_exit 1 "no terminal" env HOME="$TMP/home" XDG_DATA_HOME="$TMP/data" \
-    XDG_STATE_HOME="$TMP/state" "$FUOTA" </dev/null
+expect_exit 1 "no terminal" "$FUOTA" </dev/null
 contains "no terminal is explained" "$err" "the console needs a terminal"
 expect_exit 0 "open --help" "$FUOTA" open --help
 contains "open help names the draft" "$out" "draft.json"
