@@ -1,8 +1,11 @@
 # fuota: one non-recursive Makefile (see docs/architecture.md).
 #   make            build $(BUILD)/fuota
-#   make run        install missing packages, build, start fuota
+#   make run        install missing packages, build, say where the binary
+#                   is, start it
 #   make test       install, build with -Werror, run every test; then again
-#                   under AddressSanitizer + UBSan; ends "N passed, M failed"
+#                   under AddressSanitizer + UBSan; a labelled line per pass,
+#                   the skips with their reasons, then
+#                   "total: N passed, M failed, K skipped"
 #   make check T='test_task e2e_validate'   build and run only those tests
 #   make check-asan T=...   the same under ASan + UBSan
 #   make bench      measure speed and memory, write docs/benchmarks.md
@@ -111,10 +114,10 @@ check-asan: deps
 
 test: deps
 	@rm -f build/test/results build/asan/results
-	@$(MAKE) --no-print-directory BUILD=build/test \
+	@TEST_LABEL=-Werror $(MAKE) --no-print-directory BUILD=build/test \
 	    EXTRA_CFLAGS=-Werror test-one \
 	    || true
-	@$(MAKE) --no-print-directory BUILD=build/asan \
+	@TEST_LABEL=asan $(MAKE) --no-print-directory BUILD=build/asan \
 	    OPT='-O1 -g -fno-omit-frame-pointer' \
 	    EXTRA_CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' test-one \
@@ -123,6 +126,8 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
+	@echo "fuota is built at $(BUILD)/fuota: run it from here as $(BUILD)/fuota,"
+	@echo "or 'make install' (PREFIX=$(PREFIX)) to have 'fuota' on your PATH."
 	$(BUILD)/fuota
 
 bench: deps

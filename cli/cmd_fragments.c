@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/outfile.h"
 #include "cli/util.h"
 #include "core/fec.h"
 
@@ -16,7 +16,7 @@ static const char *const usage =
     "Usage: fuota fragments --image FILE --fragment-size S\n"
     "                       (--redundancy N | --redundancy-percent P)\n"
     "                       [--format hex|bin|frames] [--frag-index I]\n"
-    "                       [--codec v1|v2]\n"
+    "                       [--codec v1|v2] [--output FILE]\n"
     "\n"
     "Writes the LoRaWAN TS004 (fragmented data block transport) coded\n"
     "fragment stream of an image: the M = ceil(size / S) uncoded fragments,\n"
@@ -39,11 +39,15 @@ static const char *const usage =
     "  --frag-index I            fragmentation session 0..3 (frames; 0)\n"
     "  --codec v1|v2             v1: TS004-1.0.0 (default); v2: the\n"
     "                            TS004-2.0.0 reading (see the guide)\n"
-    "  --help                    show this help\n"
+    "  -o, --output FILE         write the stream to FILE instead of stdout:\n"
+    "                            whole or not at all (a temporary file in\n"
+    "                            its folder, renamed once complete; an\n"
+    "                            interrupt leaves an older FILE as it was)\n"
+    "  -h, --help                show this help\n"
     "\n"
     "At most 16383 fragments in all (uncoded + redundancy).\n"
-    "Exit status: 0 ok, 1 output could not be written, 2 usage error or\n"
-    "unusable image.\n";
+    "Exit status: 0 ok, 2 usage error, unusable image, or output that could\n"
+    "not be written (one message with the reason; no FILE half-written).\n";
 
 enum format { FORMAT_HEX, FORMAT_BIN, FORMAT_FRAMES };
 
@@ -55,6 +59,7 @@ struct frag_args {
     enum format format;
     long long frag_index;
     enum fec_codec codec;
+    const char *output;
 };
 
 static bool parse_format(const char *text, enum format *out)
@@ -108,6 +113,10 @@ static int parse_args(int argc, char **argv, struct frag_args *a)
           .integer = &a->frag_index,
           .imax = FEC_FRAG_INDEX_MAX },
         { .name = "--codec", .kind = OPTS_STRING, .string = &codec },
+        { .name = "--output",
+          .short_name = 'o',
+          .kind = OPTS_STRING,
+          .string = &a->output },
     };
     const struct opts_cmd line = {
         .cmd = cmd,
@@ -182,35 +191,29 @@ static void write_stream(FILE *out, const struct frag_args *a,
     }
 }
 
-int cmd_fragments(int argc, char **argv)
+/* Codes the image of A->image into *stream (caller frees); prints the
+ * FragSessionSetupReq figures. Returns EXIT_OK, or EXIT_USAGE after the
+ * message. */
+static int encode(const struct frag_args *a, uint8_t **stream, uint32_t *total)
 {
-    struct frag_args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
-        return rc;
-    struct stat st_img;
-    if (strcmp(a.image, "-") != 0 && stat(a.image, &st_img) == 0 &&
-        S_ISDIR(st_img.st_mode)) {
-        cli_error(cmd, "%s: is a directory, not an image file", a.image);
-        return EXIT_USAGE;
-    }
     size_t len = 0;
-    char *data = cli_read_file(cmd, a.image, CLI_MAX_FILE, &len);
+    char *data = cli_read_file(cmd, a->image, CLI_MAX_FILE, &len);
     if (!data)
         return EXIT_USAGE;
+    const char *name = cli_path_name(a->image);
     const uint8_t *image = (const uint8_t *)data;
-    uint32_t s = (uint32_t)a.frag_size;
+    uint32_t s = (uint32_t)a->frag_size;
     if (len == 0) {
-        cli_error(cmd, "%s: the image is empty", a.image);
+        cli_error(cmd, "%s: the image is empty", name);
         free(data);
         return EXIT_USAGE;
     }
     /* R from the real M, in 64 bits: the message below must show the
      * figures the session would have, not ones capped at the limit. */
     uint64_t m = fec_uncoded_fragments(len, s);
-    uint64_t r = a.redundancy >= 0
-                     ? (uint64_t)a.redundancy
-                     : fec_redundancy_ceil(m, (uint32_t)a.percent);
+    uint64_t r = a->redundancy >= 0
+                     ? (uint64_t)a->redundancy
+                     : fec_redundancy_ceil(m, (uint32_t)a->percent);
     struct fec_session ses;
     enum fec_status st = r > FEC_FRAGMENTS_MAX
                              ? FEC_ERR_TOO_MANY_FRAGMENTS
@@ -221,40 +224,61 @@ int cmd_fragments(int argc, char **argv)
                   " uncoded + %" PRIu64 " redundancy = %" PRIu64
                   " fragments, over the TS004 limit of %u; "
                   "use larger fragments or less redundancy",
-                  a.image, len, s, m, r, m + r, FEC_FRAGMENTS_MAX);
+                  name, len, s, m, r, m + r, FEC_FRAGMENTS_MAX);
         free(data);
         return EXIT_USAGE;
     }
     struct fec_matrix *mx = NULL;
     if (st == FEC_OK)
-        st = fec_matrix_new(ses.nb_frag, ses.redundancy, a.codec, &mx);
-    uint32_t total = ses.nb_frag + ses.redundancy;
-    size_t size = (size_t)total * s;
-    uint8_t *stream = st == FEC_OK ? malloc(size) : NULL;
-    if (st == FEC_OK && !stream)
+        st = fec_matrix_new(ses.nb_frag, ses.redundancy, a->codec, &mx);
+    *total = ses.nb_frag + ses.redundancy;
+    size_t size = (size_t)*total * s;
+    *stream = st == FEC_OK ? malloc(size) : NULL;
+    if (st == FEC_OK && !*stream)
         st = FEC_ERR_NOMEM;
     if (st == FEC_OK)
-        st = fec_encode(mx, image, len, s, stream, size);
+        st = fec_encode(mx, image, len, s, *stream, size);
     fec_matrix_free(mx);
     free(data);
     if (st != FEC_OK) {
-        cli_error(cmd, "%s: %s", a.image, fec_status_message(st));
-        free(stream);
+        cli_error(cmd, "%s: %s", name, fec_status_message(st));
+        free(*stream);
+        *stream = NULL;
         return EXIT_USAGE;
     }
     fprintf(stderr,
             "FragSessionSetupReq: FragIndex=%lld NbFrag=%u FragSize=%u "
             "Padding=%u\n",
-            a.frag_index, ses.nb_frag, ses.frag_size, ses.padding);
+            a->frag_index, ses.nb_frag, ses.frag_size, ses.padding);
     fprintf(stderr,
             "image %zu bytes: %u uncoded + %u redundancy = %u fragments, "
             "codec %s\n",
-            len, ses.nb_frag, ses.redundancy, total, fec_codec_name(a.codec));
-    write_stream(stdout, &a, stream, total, s);
-    free(stream);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error(cmd, "writing the output failed");
-        return EXIT_CHECK;
-    }
+            len, ses.nb_frag, ses.redundancy, *total, fec_codec_name(a->codec));
     return EXIT_OK;
+}
+
+int cmd_fragments(int argc, char **argv)
+{
+    struct frag_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    /* The output first: a path that cannot be written is found before the
+     * image is read (which may be a slow pipe). */
+    struct outfile out = { .fd = -1, .slot = -1 };
+    if (a.output && !outfile_open(&out, cmd, "--output", a.output))
+        return EXIT_USAGE;
+    uint8_t *stream = NULL;
+    uint32_t total = 0;
+    rc = encode(&a, &stream, &total);
+    if (rc == EXIT_OK) {
+        write_stream(a.output ? out.f : stdout, &a, stream, total,
+                     (uint32_t)a.frag_size);
+        bool written =
+            a.output ? outfile_commit(&out) : outfile_stdout_flush(cmd);
+        rc = written ? EXIT_OK : EXIT_USAGE;
+    }
+    outfile_abort(&out);
+    free(stream);
+    return rc;
 }

@@ -14,9 +14,11 @@
 
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/outfile.h"
 #include "cli/util.h"
 #include "core/backend.h"
 #include "core/diag.h"
+#include "core/json_out.h"
 #include "core/limits.h"
 #include "core/plan.h"
 #include "core/region.h"
@@ -48,7 +50,7 @@ static const char *const usage =
     "                        2026-05-01T12:00:00Z): checked against now (at\n"
     "                        least 30 minutes ahead, within 48 hours)\n"
     "  --json                print every figure as JSON on stdout\n"
-    "  --help                show this help\n"
+    "  -h, --help            show this help\n"
     "\n"
     "When the request leaves a member out the plan assumes: FragmentSizeBytes\n"
     "= the most the data rate carries (N - 3), RedundancyPercent = 0,\n"
@@ -62,7 +64,8 @@ static const char *const usage =
     "plan that cannot work (e.g. fragments larger than the data rate\n"
     "carries), 2 usage error (both or neither of --image/--image-size, bad\n"
     "number, a data rate the region does not have, unreadable file, a\n"
-    "request larger than 1 MiB, empty image).\n";
+    "request larger than 1 MiB, empty image), or output that could not be\n"
+    "written (one message with the reason).\n";
 
 struct plan_args {
     const char *request_path;
@@ -139,16 +142,17 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 static bool image_size(const char *path, uint64_t *size)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    const char *name = cli_path_name(path);
     if (fd < 0) {
-        cli_error(CMD, "%s: %s", path, strerror(errno));
+        cli_error(CMD, "%s: %s", name, strerror(errno));
         return false;
     }
     struct stat st;
     bool ok = fstat(fd, &st) == 0;
     if (!ok) {
-        cli_error(CMD, "%s: %s", path, strerror(errno));
+        cli_error(CMD, "%s: %s", name, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-        cli_error(CMD, "%s: %s", path, strerror(EISDIR));
+        cli_error(CMD, "%s: %s", name, strerror(EISDIR));
         ok = false;
     } else if (S_ISREG(st.st_mode)) {
         *size = (uint64_t)st.st_size;
@@ -160,7 +164,7 @@ static bool image_size(const char *path, uint64_t *size)
             if (got < 0) {
                 if (errno == EINTR)
                     continue;
-                cli_error(CMD, "%s: %s", path, strerror(errno));
+                cli_error(CMD, "%s: %s", name, strerror(errno));
                 ok = false;
                 break;
             }
@@ -175,11 +179,11 @@ static bool image_size(const char *path, uint64_t *size)
     if (!ok)
         return false;
     if (*size == 0) {
-        cli_error(CMD, "%s: the image is empty", path);
+        cli_error(CMD, "%s: the image is empty", name);
         return false;
     }
     if (*size > PLAN_IMAGE_MAX) {
-        cli_error(CMD, "%s: the image is larger than 1 GiB", path);
+        cli_error(CMD, "%s: the image is larger than 1 GiB", name);
         return false;
     }
     return true;
@@ -354,13 +358,25 @@ static void put_num(cJSON *o, const char *k, double v)
     cJSON_AddNumberToObject(o, k, v);
 }
 
-static void put_num_or_null(cJSON *o, const char *k, bool has, double v)
+/* K: V rounded to DECIMALS (core/json_out.h), or null when it does not
+ * apply. */
+static void put_fixed_or_null(cJSON *o, const char *k, bool has, double v,
+                              int decimals)
 {
     if (has)
-        cJSON_AddNumberToObject(o, k, v);
+        json_out_add_fixed(o, k, v, decimals);
     else
         cJSON_AddNullToObject(o, k);
 }
+
+static void put_num_or_null(cJSON *o, const char *k, bool has, double v)
+{
+    put_fixed_or_null(o, k, has, v, 0);
+}
+
+/* Milliseconds to the microsecond, percentages to 2 decimals, what the
+ * user gave as given (6 decimals: no binary noise). */
+enum { MS = JSON_OUT_MS_DECIMALS, PCT = JSON_OUT_PERCENT_DECIMALS, GIVEN = 6 };
 
 static void put_assumption(cJSON *arr, const char *member, double value,
                            const char *unit, const char *why)
@@ -484,28 +500,30 @@ static void plan_json(cJSON *o, const struct plan *p)
     put_num(o, "max_total_fragments", PLAN_MAX_FRAGMENTS);
     put_num(o, "padding_bytes", (double)p->padding_bytes);
     put_num(o, "phy_payload_bytes", p->phy_payload_bytes);
-    put_num_or_null(o, "time_on_air_ms", t, (double)p->time_on_air_us / 1e3);
-    put_num_or_null(o, "total_time_on_air_ms", t,
-                    (double)p->total_time_on_air_us / 1e3);
+    put_fixed_or_null(o, "time_on_air_ms", t, (double)p->time_on_air_us / 1e3,
+                      MS);
+    put_fixed_or_null(o, "total_time_on_air_ms", t,
+                      (double)p->total_time_on_air_us / 1e3, MS);
     put_num_or_null(o, "interval_requested_ms", p->has_interval,
                     p->interval_requested_ms);
     put_num_or_null(o, "interval_ms", p->has_interval, (double)p->interval_ms);
-    put_num_or_null(o, "slot_ms", t, (double)p->slot_us / 1e3);
-    put_num_or_null(o, "session_wall_time_s", t, p->session_wall_time_s);
-    put_num_or_null(o, "duty_cycle_percent", p->duty_cycle > 0.0,
-                    p->duty_cycle * 100.0);
+    put_fixed_or_null(o, "slot_ms", t, (double)p->slot_us / 1e3, MS);
+    put_fixed_or_null(o, "session_wall_time_s", t, p->session_wall_time_s, MS);
+    put_fixed_or_null(o, "duty_cycle_percent", p->duty_cycle > 0.0,
+                      p->duty_cycle * 100.0, PCT);
     cJSON_AddStringToObject(o, "duty_cycle_kind",
                             region_duty_kind_name(p->region->duty_cycle.kind));
     if (p->sub_band)
         cJSON_AddStringToObject(o, "duty_cycle_sub_band", p->sub_band->name);
     else
         cJSON_AddNullToObject(o, "duty_cycle_sub_band");
-    put_num_or_null(o, "duty_cycle_min_slot_ms", t && p->duty_cycle > 0.0,
-                    (double)p->duty_min_slot_us / 1e3);
-    put_num_or_null(o, "duty_cycle_budget_s_per_hour", p->duty_cycle > 0.0,
-                    p->duty_budget_s_per_hour);
+    put_fixed_or_null(o, "duty_cycle_min_slot_ms", t && p->duty_cycle > 0.0,
+                      (double)p->duty_min_slot_us / 1e3, MS);
+    put_fixed_or_null(o, "duty_cycle_budget_s_per_hour", p->duty_cycle > 0.0,
+                      p->duty_budget_s_per_hour, MS);
     cJSON_AddBoolToObject(o, "duty_cycle_limited", p->duty_limited);
-    put_num_or_null(o, "airtime_share_percent", t, p->duty_cycle_used_percent);
+    put_fixed_or_null(o, "airtime_share_percent", t, p->duty_cycle_used_percent,
+                      PCT);
     put_num(o, "decoder_ram_bytes", (double)p->decoder_ram_bytes);
     put_num(o, "decoder_matrix_bytes", (double)p->decoder_matrix_bytes);
     put_num(o, "decoder_index_bytes", (double)p->decoder_index_bytes);
@@ -513,10 +531,10 @@ static void plan_json(cJSON *o, const struct plan *p)
     put_num(o, "image_storage_bytes", (double)p->image_storage_bytes);
     put_num(o, "needed_fragments_average", (double)p->needed_average_fragments);
     put_num(o, "needed_fragments_99_percent", (double)p->needed_99_fragments);
-    put_num_or_null(o, "expected_loss_percent", p->has_expected_loss,
-                    p->expected_loss_percent);
-    put_num_or_null(o, "expected_received_fragments", p->has_expected_loss,
-                    p->expected_received_fragments);
+    put_fixed_or_null(o, "expected_loss_percent", p->has_expected_loss,
+                      p->expected_loss_percent, GIVEN);
+    put_fixed_or_null(o, "expected_received_fragments", p->has_expected_loss,
+                      p->expected_received_fragments, 2);
     put_num_or_null(o, "recommended_redundancy_percent",
                     p->recommended_redundancy_percent >= 0,
                     p->recommended_redundancy_percent);
@@ -560,14 +578,14 @@ static int print_json(const struct plan *p, enum plan_status st,
     cJSON *d = diags_json(diags);
     if (d && !cJSON_AddItemToObject(root, "diagnostics", d))
         cJSON_Delete(d);
-    char *text = cJSON_Print(root);
+    char *text = json_out_print(root, true);
     cJSON_Delete(root);
     if (!text) {
         cli_error(CMD, "out of memory");
         return EXIT_USAGE;
     }
     printf("%s\n", text);
-    cJSON_free(text);
+    free(text);
     return EXIT_OK;
 }
 
@@ -661,11 +679,15 @@ int cmd_plan(int argc, char **argv)
             print_table(&p);
         if (!a.json && a.has_start)
             print_schedule(&sched);
-        /* The figures first, then what is wrong with them. */
-        fflush(stdout);
-        cli_print_diags(&diags);
-        if (st != PLAN_OK)
-            cli_error(CMD, "cannot plan: %s", error);
+        /* The figures first, then what is wrong with them; when the figures
+         * could not be written, that is the one message. */
+        if (!outfile_stdout_flush(CMD)) {
+            rc = EXIT_USAGE;
+        } else {
+            cli_print_diags(&diags);
+            if (st != PLAN_OK)
+                cli_error(CMD, "cannot plan: %s", error);
+        }
         if (rc != EXIT_USAGE)
             rc = st == PLAN_OK && !diag_has_errors(&diags) ? EXIT_OK
                                                            : EXIT_CHECK;

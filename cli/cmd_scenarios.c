@@ -9,6 +9,7 @@
 #include "cli/datadir.h"
 #include "cli/opts.h"
 #include "cli/util.h"
+#include "core/json_out.h"
 #include "core/units.h"
 #include "sim/explain.h"
 #include "sim/report.h"
@@ -32,19 +33,19 @@ static const char usage_text[] =
     "  -h, --help     this help\n"
     "\n"
     "Exit status: 0 listed, 1 no scenario found or a scenario file has an\n"
-    "error (named with its file and line), 2 usage error or no such\n"
-    "scenario.\n";
+    "error (named with its file and line), 2 usage error, no such\n"
+    "scenario, or output that could not be written.\n";
 
 static bool print_json(cJSON *root)
 {
-    char *text = root ? cJSON_Print(root) : NULL;
+    char *text = root ? json_out_print(root, true) : NULL;
     cJSON_Delete(root);
     if (!text) {
         cli_error(CMD, "out of memory");
         return false;
     }
     printf("%s\n", text);
-    cJSON_free(text);
+    free(text);
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/datadir.h"
 #include "cli/opts.h"
+#include "cli/outfile.h"
 #include "cli/util.h"
 #include "core/task.h"
 #include "sim/events.h"
@@ -78,13 +79,24 @@ static const char usage_text[] =
     "Output:\n"
     "  --json               the whole report as JSON on stdout\n"
     "  --report FILE        also write the JSON report to FILE\n"
-    "  --events FILE        write every event as JSON lines to FILE\n"
     "  --csv FILE           write one line per device to FILE\n"
+    "  --events FILE        write the playback as JSON lines to FILE; its\n"
+    "                       size is said on stderr first\n"
+    "  --events-level L     milestones: each fragment sent and each device's\n"
+    "                       outcome (default); full: also every fragment\n"
+    "                       each device received or lost (large: devices x\n"
+    "                       fragments lines)\n"
     "  -h, --help           this help\n"
+    "\n"
+    "Output files are written whole or not at all: each goes to a temporary\n"
+    "file in its folder, renamed into place once complete; an interrupt or a\n"
+    "failed write leaves an older file as it was. Two outputs may not name\n"
+    "the same file.\n"
     "\n"
     "Exit status: 0 simulated (whatever the devices did), 1 an internal\n"
     "check failed (a device's image or the rank-mode sample disagreed), 2 a\n"
-    "usage or input error.\n";
+    "usage or input error, or output that could not be written (one message\n"
+    "with the reason; then no report is printed and no file is written).\n";
 
 struct sim_args {
     const char *file;
@@ -107,6 +119,7 @@ struct sim_args {
     struct scenario scenario; /* loaded when scenario_name is set */
     bool json;
     const char *report, *events, *csv;
+    bool events_full;
 };
 
 /* Loads --scenario (by name from the data directories, or a file) and
@@ -148,7 +161,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
     a->dr = -1;
     a->seed = 1;
     a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
-    const char *mode = NULL;
+    const char *mode = NULL, *level = NULL;
     const struct opts_spec specs[] = {
         OPTS_STRING_OPT("--image", &a->image),
         OPTS_INT_OPT("--image-size", &a->image_size, 1, IMAGE_MAX),
@@ -175,6 +188,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         OPTS_STRING_OPT("--report", &a->report),
         OPTS_STRING_OPT("--events", &a->events),
         OPTS_STRING_OPT("--csv", &a->csv),
+        OPTS_STRING_OPT("--events-level", &level),
     };
     const struct opts_cmd line = {
         .cmd = CMD,
@@ -199,10 +213,30 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         cli_error(CMD, "--mode: '%s' is not a mode: use full or rank", mode);
         return cli_usage_error(CMD);
     }
+    if (level && strcmp(level, "full") == 0) {
+        a->events_full = true;
+    } else if (level && strcmp(level, "milestones") != 0) {
+        cli_error(CMD,
+                  "--events-level: '%s' is not a level: use milestones or "
+                  "full",
+                  level);
+        return cli_usage_error(CMD);
+    }
+    if (level && !a->events) {
+        cli_error(CMD, "--events-level: give --events FILE too");
+        return cli_usage_error(CMD);
+    }
     if (!a->file) {
         cli_error(CMD, "no request FILE given");
         return cli_usage_error(CMD);
     }
+    const struct outfile_name outputs[] = {
+        { "--report", a->report },
+        { "--csv", a->csv },
+        { "--events", a->events },
+    };
+    if (!outfile_distinct(CMD, outputs, OPTS_COUNT(outputs)))
+        return cli_usage_error(CMD);
     if (!a->image == (a->image_size < 0)) {
         cli_error(CMD, "give the image: exactly one of --image PATH or "
                        "--image-size N");
@@ -315,41 +349,125 @@ static bool print_own(void *ctx, const struct diag *d)
     return true;
 }
 
-static FILE *open_out(const char *opt, const char *path)
+/* Whether an event belongs to the level written: milestones are each
+ * fragment sent and each device's outcome. */
+static bool milestone(const struct events_event *ev)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        cli_error(CMD, "%s: %s: %s", opt, path, strerror(errno));
-    return f;
+    return ev->type != EVENTS_RECEIVED && ev->type != EVENTS_LOST;
 }
 
-static bool close_out(const char *opt, const char *path, FILE *f, bool ok)
+/* "154.1 MB": decimal units, as file managers show them. */
+static const char *human_bytes(uint64_t n, char *buf, size_t size)
 {
-    if (fclose(f) != 0)
-        ok = false;
-    if (!ok)
-        cli_error(CMD, "%s: %s: write error", opt, path);
-    return ok;
+    static const char *const units[] = { "kB", "MB", "GB", "TB" };
+    if (n < 1000) {
+        snprintf(buf, size, "%" PRIu64 " bytes", n);
+        return buf;
+    }
+    double v = (double)n / 1000.0;
+    size_t u = 0;
+    while (v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        v /= 1000.0;
+        u++;
+    }
+    snprintf(buf, size, "%.1f %s", v, units[u]);
+    return buf;
 }
 
-static bool write_events(FILE *f, const char *path,
+/* Counts the events and bytes of both levels (the stream is regenerated,
+ * not stored) and says on stderr what --events is about to write. */
+static bool announce_events(const struct sim_args *a,
+                            const struct fleet_params *p,
+                            const struct fleet_result *r)
+{
+    struct events_iter *it = events_new(p, r);
+    if (!it)
+        return false;
+    uint64_t count[2] = { 0 }, bytes[2] = { 0 }; /* milestones, full */
+    struct events_event ev;
+    char line[256];
+    while (events_next(it, &ev)) {
+        uint64_t n = events_format_json(&ev, line, sizeof(line)) + 1;
+        count[1]++;
+        bytes[1] += n;
+        if (milestone(&ev)) {
+            count[0]++;
+            bytes[0] += n;
+        }
+    }
+    events_free(it);
+    char size[32], full[32];
+    int k = a->events_full ? 1 : 0;
+    if (a->events_full)
+        cli_error(CMD,
+                  "--events: writing %" PRIu64 " events, %s, to %s (every "
+                  "fragment of every device)",
+                  count[k], human_bytes(bytes[k], size, sizeof(size)),
+                  a->events);
+    else
+        cli_error(CMD,
+                  "--events: writing %" PRIu64 " events, %s, to %s "
+                  "(milestones; --events-level full: %" PRIu64 " events, %s)",
+                  count[k], human_bytes(bytes[k], size, sizeof(size)),
+                  a->events, count[1],
+                  human_bytes(bytes[1], full, sizeof(full)));
+    return true;
+}
+
+/* Writes the events of the chosen level; false only when memory ran out
+ * (a failed write is for outfile_flush to report, with its reason). */
+static bool write_events(FILE *f, const struct sim_args *a,
                          const struct fleet_params *p,
                          const struct fleet_result *r)
 {
-    static char buf[1 << 16];
-    setvbuf(f, buf, _IOFBF, sizeof(buf));
     struct events_iter *it = events_new(p, r);
-    bool ok = it != NULL;
+    if (!it)
+        return false;
     struct events_event ev;
     char line[256];
-    while (ok && events_next(it, &ev)) {
+    while (!ferror(f) && events_next(it, &ev)) {
+        if (!a->events_full && !milestone(&ev))
+            continue;
         size_t n = events_format_json(&ev, line, sizeof(line) - 1);
         line[n++] = '\n';
-        if (fwrite(line, 1, n, f) != n)
-            ok = false;
+        fwrite(line, 1, n, f);
     }
     events_free(it);
-    return close_out("--events", path, f, ok && !ferror(f));
+    return true;
+}
+
+/* The outputs of a run, in the order they are written and committed. */
+enum { OUT_REPORT, OUT_CSV, OUT_EVENTS, OUT_COUNT };
+
+/* Writes each requested output to its temporary file and flushes it;
+ * false after the first failure, its message printed (the write's reason,
+ * or out of memory). */
+static bool write_outputs(const struct sim_args *a, struct outfile *out,
+                          const struct fleet_params *p,
+                          const struct fleet_result *r)
+{
+    if (out[OUT_REPORT].f) {
+        char *text = report_to_text(p, r, true);
+        if (!text) {
+            cli_error(CMD, "--report: out of memory");
+            return false;
+        }
+        fprintf(out[OUT_REPORT].f, "%s\n", text);
+        free(text);
+    }
+    /* A failed write is reported by outfile_flush, with its reason. */
+    if (out[OUT_CSV].f && !report_write_csv(out[OUT_CSV].f, p, r) &&
+        !outfile_flush(&out[OUT_CSV]))
+        return false;
+    if (out[OUT_EVENTS].f && (!announce_events(a, p, r) ||
+                              !write_events(out[OUT_EVENTS].f, a, p, r))) {
+        cli_error(CMD, "--events: out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < OUT_COUNT; i++)
+        if (out[i].f && !outfile_flush(&out[i]))
+            return false;
+    return true;
 }
 
 static int run(const struct sim_args *a, struct fuota_task *task)
@@ -363,7 +481,7 @@ static int run(const struct sim_args *a, struct fuota_task *task)
         if (!image)
             return EXIT_USAGE;
         if (image_len == 0) {
-            cli_error(CMD, "--image: %s is empty", a->image);
+            cli_error(CMD, "--image: %s is empty", cli_path_name(a->image));
             free(image);
             return EXIT_USAGE;
         }
@@ -381,16 +499,20 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     uint32_t *drop = NULL;
     size_t drop_count = 0;
     struct fleet_result r = { 0 };
-    FILE *report_f = NULL, *csv_f = NULL, *events_f = NULL;
+    struct outfile out[OUT_COUNT];
+    for (size_t i = 0; i < OUT_COUNT; i++)
+        out[i] = (struct outfile){ .fd = -1, .slot = -1 };
     struct diag_list diags;
     diag_list_init(&diags);
     struct fleet_session s;
     bool ok = fleet_session_from_task(task, image_len, (int)a->dr, &s, &diags);
     struct diag_names names = { .image_opt = image_opt,
                                 .image_len = image_len };
-    cli_print_diags_with(&diags, print_own, &names);
-    if (!ok)
+    /* The command fails: its errors, and no notes or warnings. */
+    if (!ok) {
+        cli_print_diags_with(&diags, print_own, &names, true);
         goto out;
+    }
     char msg[320];
     if (a->drop && loss_parse_drop(a->drop, &drop, &drop_count, msg,
                                    sizeof(msg)) != LOSS_OK) {
@@ -434,10 +556,13 @@ static int run(const struct sim_args *a, struct fuota_task *task)
     }
     /* Open every output first: a path that cannot be written is a usage
      * error, found before the simulation runs. */
-    if ((a->report && !(report_f = open_out("--report", a->report))) ||
-        (a->csv && !(csv_f = open_out("--csv", a->csv))) ||
-        (a->events && !(events_f = open_out("--events", a->events))))
-        goto out;
+    const char *paths[OUT_COUNT] = { a->report, a->csv, a->events };
+    const char *opts[OUT_COUNT] = { "--report", "--csv", "--events" };
+    for (size_t i = 0; i < OUT_COUNT; i++)
+        if (paths[i] && !outfile_open(&out[i], CMD, opts[i], paths[i]))
+            goto out;
+    /* Every check passed: now what the request's figures deserve. */
+    cli_print_diags_with(&diags, print_own, &names, false);
     enum fleet_status fs = fleet_run(&p, &r, msg, sizeof(msg));
     if (fs != FLEET_OK) {
         cli_error(CMD, "%s", msg);
@@ -445,36 +570,32 @@ static int run(const struct sim_args *a, struct fuota_task *task)
         goto out;
     }
 
-    rc = EXIT_OK;
+    /* All or nothing: the files are written, then the report printed, then
+     * the files put in place. A failure anywhere is the one message. */
+    if (!write_outputs(a, out, &p, &r))
+        goto out;
     if (a->json) {
         char *text = report_to_text(&p, &r, true);
-        if (!text || printf("%s\n", text) < 0)
-            rc = EXIT_CHECK;
+        if (!text) {
+            cli_error(CMD, "out of memory");
+            goto out;
+        }
+        printf("%s\n", text);
         free(text);
     } else {
         if (a->scenario_name)
             printf("Scenario  %s: %s\n", a->scenario.name, a->scenario.summary);
-        if (!report_print_table(stdout, &p, &r))
-            rc = EXIT_CHECK;
+        if (!report_print_table(stdout, &p, &r) && !ferror(stdout)) {
+            cli_error(CMD, "out of memory");
+            goto out;
+        }
     }
-    if (report_f) {
-        char *text = report_to_text(&p, &r, true);
-        bool wrote = text && fprintf(report_f, "%s\n", text) >= 0;
-        if (!close_out("--report", a->report, report_f, wrote))
-            rc = EXIT_CHECK;
-        report_f = NULL;
-        free(text);
-    }
-    if (csv_f) {
-        if (!close_out("--csv", a->csv, csv_f, report_write_csv(csv_f, &p, &r)))
-            rc = EXIT_CHECK;
-        csv_f = NULL;
-    }
-    if (events_f) {
-        if (!write_events(events_f, a->events, &p, &r))
-            rc = EXIT_CHECK;
-        events_f = NULL;
-    }
+    if (!outfile_stdout_flush(CMD))
+        goto out;
+    for (size_t i = 0; i < OUT_COUNT; i++)
+        if (out[i].f && !outfile_commit(&out[i]))
+            goto out;
+    rc = EXIT_OK;
     if (r.internal_errors) {
         cli_error(CMD,
                   "internal error: %zu devices disagree with the full "
@@ -483,12 +604,8 @@ static int run(const struct sim_args *a, struct fuota_task *task)
         rc = EXIT_CHECK;
     }
 out:
-    if (report_f)
-        fclose(report_f);
-    if (csv_f)
-        fclose(csv_f);
-    if (events_f)
-        fclose(events_f);
+    for (size_t i = 0; i < OUT_COUNT; i++)
+        outfile_abort(&out[i]);
     fleet_result_cleanup(&r);
     diag_list_cleanup(&diags);
     free(drop);
@@ -511,8 +628,9 @@ int cmd_simulate(int argc, char **argv)
     if (ts == CLI_TASK_NO_FILE) {
         rc = EXIT_USAGE;
     } else if (ts != CLI_TASK_READ || diag_has_errors(&diags)) {
-        cli_print_diags(&diags);
-        cli_error(CMD, "%s: not a usable CreateFuotaTask request", a.file);
+        cli_print_diags_with(&diags, NULL, NULL, true);
+        cli_error(CMD, "%s: not a usable CreateFuotaTask request",
+                  cli_path_name(a.file));
         rc = EXIT_USAGE;
     } else {
         rc = run(&a, &task);

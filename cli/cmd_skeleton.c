@@ -17,8 +17,11 @@ static const char *const usage =
     "AWS CLI --cli-input-json form.\n"
     "\n"
     "Options:\n"
-    "  --compact  one line instead of indented\n"
-    "  --help     show this help\n";
+    "  --compact   one line instead of indented (two spaces)\n"
+    "  -h, --help  show this help\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage error or output that could not be written\n"
+    "(one message with the reason).\n";
 
 int cmd_skeleton(int argc, char **argv)
 {

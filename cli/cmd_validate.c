@@ -8,9 +8,11 @@
 
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/outfile.h"
 #include "cli/util.h"
 #include "core/backend.h"
 #include "core/diag.h"
+#include "core/json_out.h"
 #include "core/limits.h"
 #include "core/plan.h"
 #include "core/task.h"
@@ -37,8 +39,9 @@ static const char *const usage =
     "  -q, --quiet    print nothing on stderr; the exit status tells\n"
     "  -h, --help     show this help\n"
     "\n"
-    "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error, or a\n"
-    "file that cannot be read or is larger than a request may be (1 MiB).\n";
+    "Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error, a\n"
+    "file that cannot be read or is larger than a request may be (1 MiB), or\n"
+    "output that could not be written (one message with the reason).\n";
 
 static cJSON *diag_array(const struct diag_list *diags,
                          enum diag_severity severity)
@@ -80,10 +83,10 @@ static bool print_json(const struct diag_list *diags, bool valid)
         if (ok)
             notes = NULL;
     }
-    char *text = ok ? cJSON_Print(root) : NULL;
+    char *text = ok ? json_out_print(root, true) : NULL;
     if (text) {
         printf("%s\n", text);
-        cJSON_free(text);
+        free(text);
     }
     cJSON_Delete(errors);
     cJSON_Delete(warnings);
@@ -193,11 +196,16 @@ int cmd_validate(int argc, char **argv)
     bool valid = !diag_has_errors(&diags);
     size_t nerr = diag_count(&diags, DIAG_ERROR);
     size_t nwarn = diag_count(&diags, DIAG_WARNING);
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    const char *shown = cli_path_name(path);
     int rc = valid ? EXIT_OK : EXIT_CHECK;
     if (json && !print_json(&diags, valid)) {
         cli_error("validate", "out of memory");
         rc = EXIT_USAGE;
+    }
+    /* JSON that could not be written is the one message. */
+    if (json && !outfile_stdout_flush("validate")) {
+        diag_list_cleanup(&diags);
+        return EXIT_USAGE;
     }
     if (!quiet) {
         cli_print_diags(&diags);

@@ -16,6 +16,7 @@
       "write the TS004 coded fragment stream of an image")                     \
     X(simulate, "simulate FILE --image PATH|--image-size N --devices N",       \
       "play fragment delivery to a virtual fleet")                             \
+    X(sweep, "sweep FILE|--image-size N", "what-if: success vs redundancy")    \
     X(serve, "serve [--port P]",                                               \
       "run the simulator as an AWS-compatible endpoint on loopback")           \
     X(scenarios, "scenarios [NAME]",                                           \

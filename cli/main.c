@@ -1,9 +1,10 @@
 /* fuota: the entry point. Dispatches to a subcommand (cli/commands.h). */
-#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/outfile.h"
 #include "cli/util.h"
 
 struct command {
@@ -21,19 +22,12 @@ static const struct command commands[] = {
 
 /*
  * Data on stdout must not be lost silently: a full disk or a closed pipe
- * turns a success into exit status 1 with a message naming the cause.
+ * is one message naming the cause and exit status 2, whatever the command
+ * would have said (cli/outfile.h).
  */
 static int finish(const char *cmd, int status)
 {
-    errno = 0;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        int err = errno;
-        fprintf(stderr, "fuota%s%s: error writing standard output%s%s\n",
-                cmd ? " " : "", cmd ? cmd : "", err ? ": " : "",
-                err ? strerror(err) : "");
-        return status == EXIT_OK ? EXIT_CHECK : status;
-    }
-    return status;
+    return outfile_stdout_flush(cmd) ? status : EXIT_USAGE;
 }
 
 static void print_help(FILE *out)
@@ -47,9 +41,41 @@ static void print_help(FILE *out)
                  "is needed).\n\nCommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nRun 'fuota COMMAND --help' for a command's options.\n"
-                 "Exit status: 0 ok, 1 a check failed, 2 usage or input "
-                 "error.\n");
+    fprintf(out,
+            "\nRun 'fuota COMMAND --help' (or 'fuota help COMMAND') for a "
+            "command's options.\n"
+            "Exit status: 0 ok, 1 a check failed, 2 a usage or input error, "
+            "or output\nthat could not be written (one message with the "
+            "reason; no output file is\nleft half-written).\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* "fuota help [COMMAND]": the general help, or what COMMAND --help says. */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        print_help(stdout);
+        return finish(NULL, EXIT_OK);
+    }
+    const struct command *c = find_command(argv[2]);
+    if (!c || argc > 3) {
+        if (!c)
+            fprintf(stderr, "fuota help: unknown command '%s'\n", argv[2]);
+        else
+            fprintf(stderr, "fuota help: one COMMAND only ('%s' is extra)\n",
+                    argv[3]);
+        fprintf(stderr, "Try 'fuota --help'.\n");
+        return EXIT_USAGE;
+    }
+    char *args[] = { argv[2], (char *)"--help", NULL };
+    return finish(c->name, c->run(2, args));
 }
 
 int main(int argc, char **argv)
@@ -57,20 +83,30 @@ int main(int argc, char **argv)
     if (argc < 2)
         return cmd_console(argc, argv);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-        strcmp(cmd, "help") == 0) {
+    bool is_help = strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0;
+    bool is_version = strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0;
+    const struct command *c = find_command(cmd);
+    /* Options without a command are the console's (fuota --theme dark). */
+    bool console = c ? c->run == cmd_open
+                     : !is_help && !is_version && strncmp(cmd, "--", 2) == 0;
+    /* The console draws with ncurses on stdout's descriptor and keeps the C
+     * library's stream; the rest write through one that keeps the reason
+     * of a failed write (cli/outfile.h). */
+    if (!console)
+        outfile_stdout_init();
+    if (is_help) {
         print_help(stdout);
         return finish(NULL, EXIT_OK);
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+    if (strcmp(cmd, "help") == 0)
+        return help(argc, argv);
+    if (is_version) {
         printf("fuota %s\n", FUOTA_VERSION);
         return finish(NULL, EXIT_OK);
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return finish(cmd, commands[i].run(argc - 1, argv + 1));
-    /* Options without a command are the console's (fuota --theme dark). */
-    if (cmd[0] == '-' && cmd[1] == '-')
+    if (c)
+        return finish(cmd, c->run(argc - 1, argv + 1));
+    if (console)
         return finish(NULL, cmd_console(argc, argv));
     if (cmd[0] == '-')
         fprintf(stderr, "fuota: unknown option '%s'\n", cmd);

@@ -67,6 +67,18 @@ static bool spelled_out(const char *elem, const char *name)
     return strlen(name) == n && strncmp(elem, name, n) == 0;
 }
 
+/* V as a plain decimal, the way a user writes it: "1000000", "0.5", never
+ * "1e+06"; the fewest decimals that read back as V. */
+static const char *plain(double v, char *buf, size_t size)
+{
+    for (int d = 0; d <= 17; d++) {
+        snprintf(buf, size, "%.*f", d, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 /* A numeric option's value: a plain decimal (cli_is_decimal), then its
  * range. One path for whole numbers and fractions alike. */
 static bool parse_number(const char *cmd, const struct opts_spec *s,
@@ -96,9 +108,12 @@ static bool parse_number(const char *cmd, const struct opts_spec *s,
         in_range = isfinite(d) && d >= s->dmin && d <= s->dmax;
         if (in_range)
             *s->number = d;
-        else
-            cli_error(cmd, "%s: %s is outside %g..%g", s->name, v, s->dmin,
-                      s->dmax);
+        else {
+            char lo[64], hi[64];
+            cli_error(cmd, "%s: %s is outside %s..%s", s->name, v,
+                      plain(s->dmin, lo, sizeof(lo)),
+                      plain(s->dmax, hi, sizeof(hi)));
+        }
     }
     return in_range;
 }

@@ -143,21 +143,29 @@ bool cli_parse_faults(const char *cmd, const char *const *texts, size_t n,
 
 void cli_print_diags_with(const struct diag_list *list,
                           bool (*own)(void *ctx, const struct diag *d),
-                          void *ctx)
+                          void *ctx, bool errors_only)
 {
     char line[DIAG_PATH_MAX + DIAG_MESSAGE_MAX + 8];
-    for (size_t i = 0; i < list->count; i++) {
-        const struct diag *d = &list->items[i];
-        if (own && own(ctx, d))
-            continue;
-        fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
-                diag_format(d, line, sizeof(line)));
-    }
+    const enum diag_severity order[] = { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+    size_t levels = errors_only ? 1 : sizeof(order) / sizeof(order[0]);
+    for (size_t k = 0; k < levels; k++)
+        for (size_t i = 0; i < list->count; i++) {
+            const struct diag *d = &list->items[i];
+            if (d->severity != order[k] || (own && own(ctx, d)))
+                continue;
+            fprintf(stderr, "%s: %s\n", diag_severity_name(d->severity),
+                    diag_format(d, line, sizeof(line)));
+        }
     if (list->truncated)
         fprintf(stderr, "error: out of memory: further problems not listed\n");
 }
 
 void cli_print_diags(const struct diag_list *list)
 {
-    cli_print_diags_with(list, NULL, NULL);
+    cli_print_diags_with(list, NULL, NULL, false);
+}
+
+const char *cli_path_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }

@@ -77,14 +77,21 @@ const char *cli_task_status_message(enum cli_task_status st);
 
 /* Prints every diagnostic of the list to stderr, one a line, with its
  * severity: "error: Tags[3].Key: length 0 is below the minimum 1", and
- * "further problems not listed" when the list was truncated. */
+ * "further problems not listed" when the list was truncated. Errors come
+ * first, then warnings, then notes (each in the list's order): what stops
+ * the command is never below what only informs. */
 void cli_print_diags(const struct diag_list *list);
 
 /* The same, but OWN is asked first about each diagnostic: when it returns
- * true it has printed that one itself (e.g. naming a command-line option). */
+ * true it has printed that one itself (e.g. naming a command-line option).
+ * ERRORS_ONLY: only the errors (a command that fails says why and nothing
+ * else). */
 void cli_print_diags_with(const struct diag_list *list,
                           bool (*own)(void *ctx, const struct diag *d),
-                          void *ctx);
+                          void *ctx, bool errors_only);
+
+/* How PATH is named in messages: "<stdin>" for "-", else PATH. */
+const char *cli_path_name(const char *path);
 
 /*
  * Adds the device faults of repeated --fault NAME:PCT options (sim/fault.h)

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/json_out.h"
 #include "core/json_scan.h"
 
 const char *const task_rf_regions[] = {
@@ -1320,64 +1321,6 @@ static bool put_int(cJSON *obj, const char *name, bool has, int32_t v)
     return !has || cJSON_AddNumberToObject(obj, name, (double)v) != NULL;
 }
 
-/*
- * Indents compact JSON by 4 spaces, one member a line (cJSON's own layout
- * uses tabs and keeps "[{" together). Strings are copied verbatim.
- */
-static char *indent_json(const char *in)
-{
-    size_t n = strlen(in), depth = 0, o = 0, cap = n * 2 + 64;
-    char *out = malloc(cap);
-    bool in_str = false;
-    for (size_t i = 0; out && i < n; i++) {
-        /* Worst case for one step: a newline and the indentation. */
-        if (o + 4 * depth + 8 > cap) {
-            char *grown = realloc(out, cap * 2 + 4 * depth + 8);
-            if (!grown) {
-                free(out);
-                return NULL;
-            }
-            out = grown;
-            cap = cap * 2 + 4 * depth + 8;
-        }
-        char c = in[i];
-        if (in_str) {
-            out[o++] = c;
-            if (c == '\\' && i + 1 < n)
-                out[o++] = in[++i];
-            else if (c == '"')
-                in_str = false;
-            continue;
-        }
-        bool open = c == '{' || c == '[', close = c == '}' || c == ']';
-        if (close) {
-            depth--;
-            out[o++] = '\n';
-            memset(out + o, ' ', 4 * depth);
-            o += 4 * depth;
-        }
-        out[o++] = c;
-        if (c == '"')
-            in_str = true;
-        else if (c == ':')
-            out[o++] = ' ';
-        if (open && i + 1 < n && (in[i + 1] == '}' || in[i + 1] == ']')) {
-            out[o++] = in[++i];
-            continue;
-        }
-        if (open)
-            depth++;
-        if (open || c == ',') {
-            out[o++] = '\n';
-            memset(out + o, ' ', 4 * depth);
-            o += 4 * depth;
-        }
-    }
-    if (out)
-        out[o] = '\0';
-    return out;
-}
-
 char *task_to_json(const struct fuota_task *task, bool pretty)
 {
     cJSON *root = cJSON_CreateObject();
@@ -1412,15 +1355,7 @@ char *task_to_json(const struct fuota_task *task, bool pretty)
          put_int(root, "FragmentIntervalMS", task->has_fragment_interval_ms,
                  task->fragment_interval_ms);
     ok = ok && put_str(root, "Descriptor", task->descriptor);
-    char *out = NULL;
-    if (ok) {
-        char *compact = cJSON_PrintUnformatted(root);
-        if (compact) {
-            /* Hand back memory the caller can free(). */
-            out = pretty ? indent_json(compact) : strdup(compact);
-            cJSON_free(compact);
-        }
-    }
+    char *out = ok ? json_out_print(root, pretty) : NULL;
     cJSON_Delete(root);
     return out;
 }

@@ -116,9 +116,9 @@ bool task_validate(const struct fuota_task *task, struct diag_list *diags);
 
 /*
  * The exact wire JSON (unset optional members omitted; members in the order
- * of the service model), compact or indented by 4 spaces. Writes what the
- * struct holds, valid or not: parsing the result gives an equal task.
- * Heap string, caller frees; NULL on out of memory.
+ * of the service model), compact or indented by 2 spaces (core/json_out.h).
+ * Writes what the struct holds, valid or not: parsing the result gives an
+ * equal task. Heap string, caller frees; NULL on out of memory.
  */
 char *task_to_json(const struct fuota_task *task, bool pretty);
 

@@ -72,10 +72,10 @@ enum loss_status loss_config_check(const struct loss_config *cfg, char *msg,
     if (cfg->burst > 0.0 && cfg->loss < 1.0 &&
         cfg->loss / (1.0 - cfg->loss) > cfg->burst * (1.0 + 1e-12))
         return fail(LOSS_ERR_BURST_SHORT, msg, msg_size,
-                    "a mean burst of %g fragments cannot reach %g %% loss "
+                    "a mean burst of %g fragment%s cannot reach %g %% loss "
                     "(a burst of B fragments reaches at most B/(B+1)); use "
                     "at least %.4g",
-                    cfg->burst, cfg->loss * 100.0,
+                    cfg->burst, cfg->burst == 1.0 ? "" : "s", cfg->loss * 100.0,
                     cfg->loss / (1.0 - cfg->loss));
     if (!percent_ok(cfg->spread))
         return fail(LOSS_ERR_SPREAD, msg, msg_size,

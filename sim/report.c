@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/json_out.h"
 #include "sim/explain.h"
 
 static const char *const device_status_names[] = {
@@ -100,30 +101,47 @@ static bool collect(const struct fleet_params *p, const struct fleet_result *r,
     return true;
 }
 
+/* Statistics of fragment counts (US false) or of microseconds shown as
+ * milliseconds (US true): figures to 2 decimals (a mean of fragments) or to
+ * the microsecond; null when no device completed. */
 static cJSON *stats_json(const struct report_stats *s, bool us)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
     double f = us ? 1000.0 : 1.0;
+    int decimals = us ? JSON_OUT_MS_DECIMALS : 2;
+    const struct {
+        const char *name;
+        double v;
+    } figures[] = {
+        { "min", (double)s->min }, { "median", (double)s->median },
+        { "p90", (double)s->p90 }, { "p99", (double)s->p99 },
+        { "max", (double)s->max }, { "mean", s->mean },
+    };
     cJSON_AddNumberToObject(o, "count", (double)s->count);
-    cJSON_AddNumberToObject(o, "min", (double)s->min / f);
-    cJSON_AddNumberToObject(o, "median", (double)s->median / f);
-    cJSON_AddNumberToObject(o, "p90", (double)s->p90 / f);
-    cJSON_AddNumberToObject(o, "p99", (double)s->p99 / f);
-    cJSON_AddNumberToObject(o, "max", (double)s->max / f);
-    cJSON_AddNumberToObject(o, "mean", s->mean / f);
+    for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++)
+        if (s->count)
+            json_out_add_fixed(o, figures[i].name, figures[i].v / f, decimals);
+        else
+            cJSON_AddNullToObject(o, figures[i].name);
     return o;
+}
+
+/* What the user gave, echoed without binary noise (0.07 x 100). */
+static void add_given(cJSON *o, const char *key, double v)
+{
+    json_out_add_fixed(o, key, v, 6);
 }
 
 void report_loss_json(cJSON *o, const struct loss_config *l)
 {
     if (!o)
         return;
-    cJSON_AddNumberToObject(o, "loss_percent", l->loss * 100.0);
-    cJSON_AddNumberToObject(o, "burst_fragments", l->burst);
-    cJSON_AddNumberToObject(o, "spread_percent", l->spread * 100.0);
-    cJSON_AddNumberToObject(o, "shared_loss_percent", l->shared_loss * 100.0);
+    add_given(o, "loss_percent", l->loss * 100.0);
+    add_given(o, "burst_fragments", l->burst);
+    add_given(o, "spread_percent", l->spread * 100.0);
+    add_given(o, "shared_loss_percent", l->shared_loss * 100.0);
     cJSON_AddNumberToObject(o, "late_join_fragments", l->late_join);
 }
 
@@ -144,9 +162,8 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(sim, "devices", (double)p->devices);
     cJSON_AddNumberToObject(sim, "seed", (double)p->seed);
     cJSON_AddStringToObject(sim, "mode", mode_name(p->mode));
-    cJSON_AddNumberToObject(sim, "full_decode_sample_percent",
-                            p->mode == FLEET_MODE_RANK ? p->sample * 100.0
-                                                       : 100.0);
+    add_given(sim, "full_decode_sample_percent",
+              p->mode == FLEET_MODE_RANK ? p->sample * 100.0 : 100.0);
     cJSON_AddBoolToObject(sim, "early_stop", p->early_stop);
     cJSON_AddBoolToObject(sim, "per_device_link_loss", p->device_loss != NULL);
     cJSON *loss = cJSON_AddObjectToObject(sim, "loss");
@@ -179,16 +196,15 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON_AddNumberToObject(ses, "padding_bytes", s->padding);
     cJSON_AddNumberToObject(ses, "redundancy_percent", s->redundancy_percent);
     cJSON_AddNumberToObject(ses, "fragment_interval_ms", s->interval_ms);
-    cJSON_AddNumberToObject(ses, "fragment_spacing_ms",
-                            us_to_ms(s->spacing_us));
-    cJSON_AddNumberToObject(ses, "time_on_air_ms", us_to_ms(s->time_on_air_us));
-    cJSON_AddNumberToObject(ses, "duty_cycle_percent", s->duty_cycle * 100.0);
+    json_out_add_ms(ses, "fragment_spacing_ms", us_to_ms(s->spacing_us));
+    json_out_add_ms(ses, "time_on_air_ms", us_to_ms(s->time_on_air_us));
+    json_out_add_percent(ses, "duty_cycle_percent", s->duty_cycle * 100.0);
 
     cJSON *dev = cJSON_AddObjectToObject(root, "devices");
     cJSON_AddNumberToObject(dev, "total", (double)r->devices);
     cJSON_AddNumberToObject(dev, "completed", (double)r->completed);
     cJSON_AddNumberToObject(dev, "failed", (double)r->failed);
-    cJSON_AddNumberToObject(
+    json_out_add_percent(
         dev, "completed_percent",
         r->devices ? 100.0 * (double)r->completed / (double)r->devices : 0.0);
     cJSON *by = cJSON_AddObjectToObject(dev, "by_status");
@@ -219,16 +235,15 @@ cJSON *report_to_json(const struct fleet_params *p,
     cJSON *air = cJSON_AddObjectToObject(root, "airtime");
     cJSON_AddNumberToObject(air, "fragments_sent", r->sent);
     cJSON_AddNumberToObject(air, "fragments_saved", r->total - r->sent);
-    cJSON_AddNumberToObject(air, "used_ms",
-                            us_to_ms(s->time_on_air_us * r->sent));
-    cJSON_AddNumberToObject(air, "saved_ms",
-                            us_to_ms(s->time_on_air_us * (r->total - r->sent)));
+    json_out_add_ms(air, "used_ms", us_to_ms(s->time_on_air_us * r->sent));
+    json_out_add_ms(air, "saved_ms",
+                    us_to_ms(s->time_on_air_us * (r->total - r->sent)));
     cJSON_AddNumberToObject(air, "early_stop_at_fragment", r->stop_at);
-    cJSON_AddNumberToObject(air, "session_time_saved_ms",
-                            us_to_ms(fleet_end_time_us(s, r->total) -
-                                     fleet_end_time_us(s, r->sent)));
-    cJSON_AddNumberToObject(root, "session_wall_time_ms",
-                            us_to_ms(wall_time_us(s, r->sent)));
+    json_out_add_ms(air, "session_time_saved_ms",
+                    us_to_ms(fleet_end_time_us(s, r->total) -
+                             fleet_end_time_us(s, r->sent)));
+    json_out_add_ms(root, "session_wall_time_ms",
+                    us_to_ms(wall_time_us(s, r->sent)));
     cJSON *outcomes = explain_outcomes_json(p, r);
     if (outcomes && !cJSON_AddItemToObject(root, "outcomes", outcomes)) {
         cJSON_Delete(outcomes);
@@ -251,7 +266,7 @@ char *report_to_text(const struct fleet_params *p, const struct fleet_result *r,
     cJSON *j = report_to_json(p, r);
     if (!j)
         return NULL;
-    char *text = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+    char *text = json_out_print(j, pretty);
     cJSON_Delete(j);
     return text;
 }
@@ -266,6 +281,35 @@ static void fmt_duration(char *buf, size_t size, uint64_t us)
         snprintf(buf, size, "%" PRIu64 " min %02" PRIu64 " s", s / 60, s % 60);
     else
         snprintf(buf, size, "%.3f s", (double)us / 1e6);
+}
+
+/* The statistics of the devices that completed, or "none completed". */
+static void print_completion(FILE *out, const struct collected *c)
+{
+    static const char *const names[] = {
+        "fragments received until completion",
+        "completed at fragment",
+        "completion time (s)",
+    };
+    if (c->received.count == 0) {
+        fprintf(out, "\n");
+        for (size_t i = 0; i < 3; i++)
+            fprintf(out, "%-36s %s\n", names[i], "none completed");
+        return;
+    }
+    fprintf(out, "\n%-36s %7s %7s %7s %7s %7s %9s\n", "", "min", "median",
+            "p90", "p99", "max", "mean");
+    const struct report_stats *rows[] = { &c->received, &c->fragment };
+    for (size_t i = 0; i < 2; i++)
+        fprintf(out,
+                "%-36s %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+                " %7" PRIu64 " %9.2f\n",
+                names[i], rows[i]->min, rows[i]->median, rows[i]->p90,
+                rows[i]->p99, rows[i]->max, rows[i]->mean);
+    const struct report_stats *t = &c->time_ms;
+    fprintf(out, "%-36s %7.0f %7.0f %7.0f %7.0f %7.0f %9.1f\n", names[2],
+            (double)t->min / 1e6, (double)t->median / 1e6, (double)t->p90 / 1e6,
+            (double)t->p99 / 1e6, (double)t->max / 1e6, t->mean / 1e6);
 }
 
 bool report_print_table(FILE *out, const struct fleet_params *p,
@@ -322,21 +366,7 @@ bool report_print_table(FILE *out, const struct fleet_params *p,
                 "INTERNAL  %zu devices disagree with the full decoder "
                 "or the image hash\n",
                 r->internal_errors);
-    fprintf(out, "\n%-28s %8s %8s %8s %8s %8s %10s\n", "", "min", "median",
-            "p90", "p99", "max", "mean");
-    const struct report_stats *rows[] = { &c.received, &c.fragment };
-    const char *names[] = { "fragments received", "completed at fragment" };
-    for (size_t i = 0; i < 2; i++)
-        fprintf(out,
-                "%-28s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
-                " %8" PRIu64 " %10.2f\n",
-                names[i], rows[i]->min, rows[i]->median, rows[i]->p90,
-                rows[i]->p99, rows[i]->max, rows[i]->mean);
-    fprintf(out, "%-28s %8.0f %8.0f %8.0f %8.0f %8.0f %10.1f\n",
-            "completion time (s)", (double)c.time_ms.min / 1e6,
-            (double)c.time_ms.median / 1e6, (double)c.time_ms.p90 / 1e6,
-            (double)c.time_ms.p99 / 1e6, (double)c.time_ms.max / 1e6,
-            c.time_ms.mean / 1e6);
+    print_completion(out, &c);
     fmt_duration(a, sizeof(a), wall_time_us(s, r->sent));
     fprintf(out, "\nSent      %u of %u fragments", r->sent, r->total);
     if (r->stop_at) {

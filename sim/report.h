@@ -10,7 +10,9 @@
  * simulation gives a byte-identical report. Percentiles are nearest-rank
  * (the smallest value with at least p % of the values at or below it).
  *
- * JSON members (units in the names):
+ * JSON (core/json_out.h: two-space indentation; percentages to 2
+ * decimals, milliseconds to 3, what the user gave as given), members with
+ * their units in the names:
  *   simulation   devices, seed, mode, full_decode_sample_percent,
  *                early_stop, loss {loss_percent, burst_fragments,
  *                spread_percent, shared_loss_percent, late_join_fragments,
@@ -27,7 +29,8 @@
  *                fully_decoded, internal_errors
  *   fragments_received_to_complete, completion_fragment,
  *   completion_time_ms       {count, min, median, p90, p99, max, mean}
- *                (completed devices only; all zero when none completed)
+ *                (completed devices only; count 0 and the figures null
+ *                when none completed)
  *   completions_by_fragment  [[fragment, devices completing there], ...]
  *   airtime      fragments_sent, fragments_saved, used_ms, saved_ms,
  *                early_stop_at_fragment (0 = ran to the end),

@@ -7,8 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 
-skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
-
 KEY=AKIAFUOTACLIENTS0001
 SECRET=fuotaClientsSecret00000000000000000001
 # The clients see only these: no user config, no instance metadata.

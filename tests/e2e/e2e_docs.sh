@@ -13,7 +13,7 @@ if command -v groff >/dev/null; then
     expect_exit 0 "man page renders" groff -man -ww -z "$root/docs/fuota.1"
     ok_if "man page renders without warnings" test -z "$err"
 else
-    pass "man page render # SKIP groff not installed"
+    skip "man page render" "groff not installed"
 fi
 man=$(cat "$root/docs/fuota.1")
 for c in $("$FUOTA" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1}'); do

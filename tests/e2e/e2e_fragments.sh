@@ -126,7 +126,7 @@ bad "empty image" "is empty" --image "$TMP/empty.img" \
     --fragment-size 10 --redundancy 1
 bad "missing image file" "No such file" --image "$TMP/nope.img" \
     --fragment-size 10 --redundancy 1
-bad "image is a directory" "is a directory" --image "$TMP" \
+bad "image is a directory" "fuota fragments: $TMP: Is a directory" --image "$TMP" \
     --fragment-size 10 --redundancy 1
 bad "fragment size 0" "--fragment-size: 0 is outside 1..255" \
     --image "$img" --fragment-size 0 --redundancy 1
@@ -187,10 +187,12 @@ contains "S=255: one padded fragment" "$err" "NbFrag=1 FragSize=255 Padding=155"
 
 # output that cannot be written
 if [ -w /dev/full ]; then
-    expect_exit 1 "write error" bash -c \
+    expect_exit 2 "write error" bash -c \
         "'$FUOTA' fragments --image '$img' --fragment-size 10 --redundancy 1 \
          >/dev/full"
-    contains "write error is reported" "$err" "writing the output failed"
+    contains "write error is reported" "$err" "error writing standard output: No space left on device"
+else
+    skip "write error" "/dev/full not available"
 fi
 
 expect_exit 0 "--help" "$FUOTA" fragments --help

@@ -13,7 +13,7 @@ ok_if "every scenario installed ($n)" test "$(ls "$dest"/opt/fuota/share/fuota/s
 expect_exit 0 "installed binary lists its scenarios" "$dest/opt/fuota/bin/fuota" scenarios --json
 contains "from the install directory" "$out" "/opt/fuota/share/fuota/scenarios/clean-run.scenario\""
 lacks "not from the source tree" "$out" "$FUOTA_ROOT/scenarios/"
-contains "installed scenarios list gateway-outage" "$out" '"name":	"gateway-outage"'
+contains "installed scenarios list gateway-outage" "$out" '"name": "gateway-outage"'
 expect_exit 0 "installed binary runs" "$dest/opt/fuota/bin/fuota" --version
 contains "installed binary reports its version" "$out" "fuota "
 lacks "nothing installed outside DESTDIR" "$(find "$dest" -maxdepth 1 -mindepth 1)" "usr"

@@ -50,4 +50,34 @@ expect_exit 1 "root, apt-get fails: fails" \
 contains "apt-get failure: prints the command" "$err" \
     "apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev"
 ok_if "apt-get failure: retried after apt-get update" grep -qx "update -q" "$APT_LOG"
+
+# --full: also the tools of the tests that are otherwise skipped. An
+# isolated PATH: the tools of the basic set are stubs, the --full ones are
+# missing until stubbed too.
+iso="$TMP/iso"
+mkdir -p "$iso"
+for t in bash env; do ln -s "$(command -v "$t")" "$iso/$t"; done
+cp "$fake/pkg-config" "$fake/id" "$fake/apt-get" "$iso/"
+for t in tmux cc make curl sqlite3; do printf '#!/bin/sh\n' >"$iso/$t"; done
+chmod +x "$iso"/*
+rm -f "$APT_LOG"
+expect_exit 0 "basic set present: exit 0 without --full" \
+    env PATH="$iso" MISSING_MODS= FAKE_UID=0 "$script"
+ok_if "basic set present: apt-get not called" test ! -e "$APT_LOG"
+expect_exit 0 "--full, root: installs the test tools" \
+    env PATH="$iso" MISSING_MODS= FAKE_UID=0 "$script" --full
+ok_if "--full: the AWS CLI, node, npm, groff and man-db, once each" \
+    grep -qx "install -y --no-install-recommends awscli nodejs npm groff-base man-db" "$APT_LOG"
+rm -f "$APT_LOG"
+expect_exit 1 "--full, not root: fails" \
+    env PATH="$iso" MISSING_MODS= FAKE_UID=1000 "$script" --full
+contains "--full, not root: the exact command" "$err" \
+    "apt-get update && apt-get install -y --no-install-recommends awscli nodejs npm groff-base man-db"
+for t in aws node npm groff man; do printf '#!/bin/sh\n' >"$iso/$t"; done
+chmod +x "$iso"/*
+expect_exit 0 "--full, everything present: exit 0" \
+    env PATH="$iso" MISSING_MODS= FAKE_UID=1000 "$script" --full
+ok_if "--full, everything present: silent" test -z "$out$err"
+expect_exit 2 "an unknown option" "$script" --fast
+contains "an unknown option: the usage" "$err" "usage: scripts/install-deps [--full]"
 done_testing

@@ -45,7 +45,7 @@ for kv in '"valid":true' '"region":"EU868"' '"data_rate":0' '"uncoded_fragments"
           '"redundancy_fragments":5' '"total_fragments":15' '"padding_bytes":0' \
           '"phy_payload_bytes":26' '"time_on_air_ms":1482.752' \
           '"total_time_on_air_ms":22241.28' '"interval_ms":1000' '"slot_ms":14827.52' \
-          '"session_wall_time_s":222.4128' '"duty_cycle_percent":10' \
+          '"session_wall_time_s":222.413' '"duty_cycle_percent":10' \
           '"duty_cycle_sub_band":"P"' '"duty_cycle_limited":true' \
           '"decoder_ram_bytes":40' '"image_storage_bytes":100' \
           '"needed_fragments_99_percent":17' '"expected_loss_percent":null' \

@@ -255,8 +255,7 @@ if grep -qs '00000000000000000000000000000001' /proc/net/if_inet6; then
     status_is "ListFuotaTasks over IPv6" 200
     stop_server
 else
-    _n=$((_n + 1))
-    echo "ok $_n - server on ::1 # SKIP no IPv6 loopback on this machine"
+    skip "server on ::1" "no IPv6 loopback on this machine"
 fi
 
 # fault injection

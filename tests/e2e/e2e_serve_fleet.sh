@@ -7,8 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 
-skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
-
 DEVICES=20
 # A big speed-up so a session of minutes plays in well under a second.
 SCALE=1000000

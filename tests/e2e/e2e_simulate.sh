@@ -115,12 +115,12 @@ ok_if "events: one outcome per device" \
 # A progress bar on stderr only when stderr is a terminal. script(1) gives
 # it one; where it cannot (a chroot without /dev/pts) it says so.
 if ! command -v script >/dev/null 2>&1; then
-    pass "progress bar on a terminal # SKIP script(1) not installed"
+    skip "progress bar on a terminal" "script(1) not installed"
 else
     tty_out=$(script -qec "'$FUOTA' simulate '$T10' --image-size 160 --devices 40 --json" /dev/null </dev/null 2>&1 | tr '\r' '\n')
     case "$tty_out" in
     *"failed to create pseudo-terminal"*)
-        pass "progress bar on a terminal # SKIP no pseudo-terminal" ;;
+        skip "progress bar on a terminal" "no pseudo-terminal" ;;
     *) contains "progress bar on a terminal" "$tty_out" "] 100 % 40/40 devices" ;;
     esac
 fi
@@ -174,7 +174,7 @@ bad "endless request on stdin (/dev/zero)" "<stdin>: too large: more than 104857
 bad "request is a directory" "$TMP: Is a directory" "$TMP" --image-size 160 --devices 2
 bad "image is a directory" "$TMP: Is a directory" "$T10" --image "$TMP" --devices 2
 bad "burst below 1" "--burst: 0.5 is outside" "$T10" --image-size 160 --devices 2 --loss 10 --burst 0.5
-bad "burst too short for the loss" "--burst: a mean burst of 1 fragments cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
+bad "burst too short for the loss" "--burst: a mean burst of 1 fragment cannot reach 60 % loss" "$T10" --image-size 160 --devices 2 --loss 60 --burst 1
 bad "spread over 100" "--spread: 101 is outside 0..100" "$T10" --image-size 160 --devices 2 --spread 101
 bad "negative shared loss" "--shared-loss: -1 is outside 0..100" "$T10" --image-size 160 --devices 2 --shared-loss -1
 bad "late join too large" "--late-join: 16384 is outside 0..16383" "$T10" --image-size 160 --devices 2 --late-join 16384

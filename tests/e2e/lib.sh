@@ -1,6 +1,8 @@
 # Shared helpers for the end-to-end tests (sourced, not run).
 # Each test prints TAP lines; tests/run.sh counts them.
 #   ok_if NAME CMD...           pass when CMD succeeds
+#   skip NAME REASON            a check that cannot run here, and why
+#                               (counted apart by tests/run.sh)
 #   expect_exit CODE NAME CMD...  run CMD, capture $out/$err, check status
 #   contains NAME HAYSTACK NEEDLE
 #   wait_until SECONDS CMD...   poll CMD every 50 ms until it succeeds
@@ -22,6 +24,7 @@ _finish() {
 trap _finish EXIT
 
 pass() { _n=$((_n + 1)); echo "ok $_n - $1"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 fail() {
     _n=$((_n + 1)); _failed=$((_failed + 1))
     echo "not ok $_n - $1"

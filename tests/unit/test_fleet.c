@@ -758,8 +758,8 @@ static void test_report_and_csv(void **state)
         "\"session_wall_time_ms\"",
         "\"by_status\"",
         "\"MissingFrag\"",
-        "\"time_on_air_ms\":\t100",
-        "\"total_fragments\":\t110",
+        "\"time_on_air_ms\": 100",
+        "\"total_fragments\": 110",
     };
     for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
         if (!strstr(text, members[i]))

@@ -139,7 +139,7 @@ static void test_bad_lines(void **state)
         { "# only a comment\n", " no story line" },
         /* The loss model as a whole, at the directive it names. */
         { "story s\nloss 60\nburst 1\n",
-          "3: burst: a mean burst of 1 fragments cannot reach 60 % loss" },
+          "3: burst: a mean burst of 1 fragment cannot reach 60 % loss" },
         { "story s\nspread 40\nloss 10\n",
           "2: spread: a spread of 40 % is too wide for 10 % mean loss" },
     };

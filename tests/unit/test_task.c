@@ -1324,13 +1324,13 @@ static void test_wire_json(void **state)
     free(out);
     out = task_to_json(&t, true);
     assert_string_equal(out, "{\n"
-                             "    \"LoRaWAN\": {\n"
-                             "        \"RfRegion\": \"EU868\"\n"
-                             "    },\n"
-                             "    \"FirmwareUpdateImage\": \"s3://b-1/k\",\n"
-                             "    \"FirmwareUpdateRole\": \"r\",\n"
-                             "    \"Tags\": [],\n"
-                             "    \"RedundancyPercent\": 0\n"
+                             "  \"LoRaWAN\": {\n"
+                             "    \"RfRegion\": \"EU868\"\n"
+                             "  },\n"
+                             "  \"FirmwareUpdateImage\": \"s3://b-1/k\",\n"
+                             "  \"FirmwareUpdateRole\": \"r\",\n"
+                             "  \"Tags\": [],\n"
+                             "  \"RedundancyPercent\": 0\n"
                              "}");
     free(out);
     task_cleanup(&t);
