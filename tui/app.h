@@ -24,6 +24,7 @@
 
 #include <curses.h>
 
+#include "core/advice.h"
 #include "tui/action.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
@@ -149,6 +150,9 @@ extern const struct tui_screen dialog_screen;
 extern const struct tui_screen tasks_screen; /* F3: the tasks on the target */
 extern const struct tui_screen task_screen;  /* Enter there: one task */
 
+/* F8: the target panel (needs tui_config.switch_target). */
+void tui_target_panel(struct tui *t);
+
 /*
  * The backend operations a screen explains failures of: the same status
  * means different things (a 409 on a submit is a reused token, on a start
@@ -166,13 +170,19 @@ enum tui_op {
 };
 
 /*
- * What a backend error means for the operator and what to do next, in
- * plain words (one or two sentences); "" for BACKEND_OK. Every screen that
- * calls the backend explains failures with it, above the raw AWS type and
- * message (backend_error_format). tui_error_advice is the one for a
- * submit (TUI_OP_CREATE).
+ * What a backend error means for the operator and what to do next:
+ * core/advice's explanation (by status, AWS type and message words) into
+ * *out, except where the operation tells more than the error does: on a
+ * task action a 404 is a task deleted meanwhile (for a disassociation
+ * also a device or group that is not associated), a 409 a task that is no
+ * longer Pending, a 400 on a start its StartTime. Every screen that calls
+ * the backend explains failures with it, above the raw AWS type and
+ * message (backend_error_format).
  */
-const char *tui_error_advice_for(enum tui_op op, enum backend_status s);
+void tui_explain(enum tui_op op, const struct backend_error *err,
+                 struct advice *out);
+/* The text of the explanation of a submit's failure with status s alone
+ * (the UI thread's buffer, valid until the next call); "" for BACKEND_OK. */
 const char *tui_error_advice(enum backend_status s);
 
 /*

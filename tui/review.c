@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "core/advice.h"
 #include "tui/app.h"
 #include "tui/dialog.h"
 #include "tui/job.h"
@@ -284,13 +285,14 @@ static void collect(struct tui *t)
         R.ok = false;
         const char *what = j->update_id ? "updated" : "created";
         char line[BACKEND_MESSAGE_MAX + 200];
+        struct advice adv;
+        tui_explain(j->update_id ? TUI_OP_UPDATE : TUI_OP_CREATE, &j->error,
+                    &adv);
         result(ROLE_FIELD_ERROR, "%s Not %s: %s", ui_glyph(GLYPH_ERROR), what,
-               backend_status_help(j->status));
-        result(ROLE_NORMAL, "%s",
-               tui_error_advice_for(
-                   j->update_id ? TUI_OP_UPDATE : TUI_OP_CREATE, j->status));
+               adv.title);
+        result(ROLE_NORMAL, "%s", adv.text);
         backend_error_format(&j->error, line, sizeof(line));
-        result(ROLE_DIM, "%s", line);
+        result(ROLE_DIM, "the service said: %s", line);
         tui_message(t, MSG_ERROR, "not %s: %s", what,
                     backend_status_help(j->status));
     }

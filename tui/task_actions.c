@@ -4,7 +4,7 @@
  * handed to tasks_set (tui/taskset.h), which runs it off the UI thread;
  * the answer comes back through tasks_answered(). Also update mode (the
  * wizard on a task of the target) and the last failure, explained with
- * tui_error_advice_for above the raw AWS type and message.
+ * tui_explain above the raw AWS type and message.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,7 +66,7 @@ static bool failure(enum tui_op *op, const char **what,
     return true;
 }
 
-#define ADVICE_LINES 2
+#define ADVICE_LINES 3
 
 int tasks_failure_lines(int width)
 {
@@ -75,10 +75,11 @@ int tasks_failure_lines(int width)
     const struct backend_error *err;
     if (!failure(&op, &what, &err))
         return 0;
+    struct advice adv;
+    tui_explain(op, err, &adv);
     const char *starts[ADVICE_LINES];
     size_t lens[ADVICE_LINES];
-    size_t n = ui_wrap(tui_error_advice_for(op, err->status), width, starts,
-                       lens, ADVICE_LINES);
+    size_t n = ui_wrap(adv.text, width, starts, lens, ADVICE_LINES);
     return 2 + (n > ADVICE_LINES ? ADVICE_LINES : (int)n);
 }
 
@@ -89,12 +90,13 @@ void tasks_draw_failure(WINDOW *w, int y, int x, int width)
     const struct backend_error *err;
     if (!failure(&op, &what, &err))
         return;
+    struct advice adv;
+    tui_explain(op, err, &adv);
     ui_putf(w, y++, x, width, ROLE_FIELD_ERROR, "%s %s: %s",
-            ui_glyph(GLYPH_ERROR), what, backend_status_help(err->status));
+            ui_glyph(GLYPH_ERROR), what, adv.title);
     const char *starts[ADVICE_LINES + 1];
     size_t lens[ADVICE_LINES + 1];
-    size_t n = ui_wrap(tui_error_advice_for(op, err->status), width, starts,
-                       lens, ADVICE_LINES + 1);
+    size_t n = ui_wrap(adv.text, width, starts, lens, ADVICE_LINES + 1);
     for (size_t i = 0; i < n && i < ADVICE_LINES; i++) {
         if (i + 1 == ADVICE_LINES && n > ADVICE_LINES)
             ui_put(w, y++, x, width, ROLE_NORMAL, starts[i], false);
@@ -103,7 +105,7 @@ void tasks_draw_failure(WINDOW *w, int y, int x, int width)
     }
     char raw[BACKEND_MESSAGE_MAX + 200];
     backend_error_format(err, raw, sizeof(raw));
-    ui_put(w, y, x, width, ROLE_DIM, raw, false);
+    ui_putf(w, y, x, width, ROLE_DIM, "the service said: %s", raw);
 }
 
 /* --- actions ----------------------------------------------------------------

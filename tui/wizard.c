@@ -827,7 +827,8 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         not_yet(t, "the planner");
         return;
     case ACT_TARGET:
-        not_yet(t, "the target panel");
+        editor_commit(t);
+        tui_target_panel(t);
         return;
     case ACT_CLICK:
         click(t, in);

@@ -157,7 +157,7 @@ contains "and the same device status" "$body" '"FuotaDeviceStatus":"Successful"'
 tui_keys s
 tui_wait "start asks" "StartTime"
 tui_keys Enter Enter
-tui_wait "409: not started" "Not started: the resource's current state does not allow this"
+tui_wait "409: not started" "Not started: The resource's current state does not allow this (409 ConflictException)"
 tui_wait "409 explained in words" "The task is not Pending: it was started already"
 tui_wait "raw AWS type and message" "ConflictException (409)"
 tui_keys p
@@ -268,7 +268,7 @@ status_is "deleted over HTTP" 204
 tui_keys s
 tui_wait "start asks" "StartTime"
 tui_keys Enter Enter
-tui_wait "404: not started" "Not started: no such resource"
+tui_wait "404: not started" "Not started: No such resource on this target (404 ResourceNotFoundException)"
 tui_wait "404 explained in words" "deleted meanwhile"
 tui_wait "raw 404" "ResourceNotFoundException (404)"
 tui_gone "the refresh drops the task" "tui-1   "

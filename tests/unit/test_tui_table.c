@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -84,23 +85,46 @@ static void test_layout_no_gap(void **state)
     assert_int_equal(table_layout(cols, 0, 80, 2, p), 0);
 }
 
+/* An error as the backend reports it. */
+static struct backend_error error_of(enum backend_status s, const char *msg)
+{
+    struct backend_error e;
+    backend_error_clear(&e);
+    e.status = s;
+    e.http_status = backend_status_http(s);
+    snprintf(e.type, sizeof(e.type), "%s", backend_status_type(s));
+    snprintf(e.message, sizeof(e.message), "%s", msg);
+    return e;
+}
+
+static const enum tui_op ops[] = {
+    TUI_OP_CREATE, TUI_OP_LIST,  TUI_OP_GET,       TUI_OP_UPDATE,
+    TUI_OP_DELETE, TUI_OP_START, TUI_OP_ASSOCIATE, TUI_OP_DISASSOCIATE,
+};
+
 static void test_advice_every_status(void **state)
 {
     (void)state;
-    static const enum tui_op ops[] = {
-        TUI_OP_CREATE, TUI_OP_LIST,  TUI_OP_GET,       TUI_OP_UPDATE,
-        TUI_OP_DELETE, TUI_OP_START, TUI_OP_ASSOCIATE, TUI_OP_DISASSOCIATE,
-    };
-    for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
-        assert_string_equal(tui_error_advice_for(ops[o], BACKEND_OK), "");
-        for (int s = BACKEND_VALIDATION; s <= BACKEND_NO_MEMORY; s++)
-            assert_true(strlen(tui_error_advice_for(
-                            ops[o], (enum backend_status)s)) > 10);
+    for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++)
+        for (int s = BACKEND_VALIDATION; s <= BACKEND_NO_MEMORY; s++) {
+            struct backend_error e = error_of((enum backend_status)s, "x");
+            struct advice a;
+            tui_explain(ops[o], &e, &a);
+            assert_true(strlen(a.title) > 5);
+            assert_true(strlen(a.text) > 10);
+            /* The title keeps the service's error type. */
+            assert_non_null(strstr(a.title, e.type));
+        }
+    assert_string_equal(tui_error_advice(BACKEND_OK), "");
+    /* A submit's explanation is core/advice's, word for word. */
+    for (int s = BACKEND_VALIDATION; s <= BACKEND_NO_MEMORY; s++) {
+        struct backend_error e = error_of((enum backend_status)s, "");
+        e.type[0] = '\0';
+        struct advice core;
+        advice_explain(&e, &core);
+        assert_string_equal(tui_error_advice((enum backend_status)s),
+                            core.text);
     }
-    for (int s = BACKEND_OK; s <= BACKEND_NO_MEMORY; s++)
-        assert_string_equal(
-            tui_error_advice((enum backend_status)s),
-            tui_error_advice_for(TUI_OP_CREATE, (enum backend_status)s));
 }
 
 /* The same status means different things per operation. */
@@ -110,32 +134,40 @@ static void test_advice_per_operation(void **state)
     static const struct {
         enum tui_op op;
         enum backend_status status;
+        const char *message;
         const char *says;
     } cases[] = {
-        { TUI_OP_CREATE, BACKEND_CONFLICT, "ClientRequestToken" },
-        { TUI_OP_START, BACKEND_CONFLICT, "not Pending" },
-        { TUI_OP_UPDATE, BACKEND_CONFLICT, "no longer Pending" },
-        { TUI_OP_ASSOCIATE, BACKEND_CONFLICT, "no longer Pending" },
-        { TUI_OP_DELETE, BACKEND_CONFLICT, "deleting already" },
-        { TUI_OP_START, BACKEND_NOT_FOUND, "deleted meanwhile" },
-        { TUI_OP_DELETE, BACKEND_NOT_FOUND, "deleted meanwhile" },
-        { TUI_OP_GET, BACKEND_NOT_FOUND, "deleted meanwhile" },
-        { TUI_OP_ASSOCIATE, BACKEND_NOT_FOUND, "deleted meanwhile" },
-        { TUI_OP_DISASSOCIATE, BACKEND_NOT_FOUND, "not associated" },
-        { TUI_OP_CREATE, BACKEND_NOT_FOUND, "Check the names" },
-        { TUI_OP_START, BACKEND_VALIDATION, "StartTime" },
-        { TUI_OP_ASSOCIATE, BACKEND_VALIDATION, "device or group id" },
-        { TUI_OP_START, BACKEND_TIMEOUT, "r shows" },
-        { TUI_OP_CREATE, BACKEND_TIMEOUT, "same token" },
+        { TUI_OP_CREATE, BACKEND_CONFLICT,
+          "ClientRequestToken t was already used", "A token names one task" },
+        { TUI_OP_START, BACKEND_CONFLICT, "in status FuotaDone",
+          "not Pending" },
+        { TUI_OP_UPDATE, BACKEND_CONFLICT, "", "no longer Pending" },
+        { TUI_OP_ASSOCIATE, BACKEND_CONFLICT, "", "no longer Pending" },
+        { TUI_OP_DISASSOCIATE, BACKEND_CONFLICT, "", "no longer Pending" },
+        { TUI_OP_DELETE, BACKEND_CONFLICT, "", "deleting already" },
+        { TUI_OP_START, BACKEND_NOT_FOUND, "", "deleted meanwhile" },
+        { TUI_OP_DELETE, BACKEND_NOT_FOUND, "", "deleted meanwhile" },
+        { TUI_OP_GET, BACKEND_NOT_FOUND, "", "deleted meanwhile" },
+        { TUI_OP_UPDATE, BACKEND_NOT_FOUND, "", "deleted meanwhile" },
+        { TUI_OP_ASSOCIATE, BACKEND_NOT_FOUND, "", "deleted meanwhile" },
+        { TUI_OP_DISASSOCIATE, BACKEND_NOT_FOUND, "", "not associated" },
+        { TUI_OP_LIST, BACKEND_NOT_FOUND, "", "Check the id" },
+        { TUI_OP_CREATE, BACKEND_NOT_FOUND, "", "Check the id" },
+        { TUI_OP_START, BACKEND_VALIDATION, "", "StartTime" },
+        { TUI_OP_ASSOCIATE, BACKEND_VALIDATION, "", "device or group id" },
+        { TUI_OP_UPDATE, BACKEND_VALIDATION,
+          "Value 'x' at 'name' failed to satisfy constraint",
+          "The member is 'name'" },
+        { TUI_OP_START, BACKEND_THROTTLED, "", "throttl" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const char *a = tui_error_advice_for(cases[i].op, cases[i].status);
-        if (!strstr(a, cases[i].says))
-            fail_msg("case %zu: '%s' lacks '%s'", i, a, cases[i].says);
+        struct backend_error e = error_of(cases[i].status, cases[i].message);
+        struct advice a;
+        tui_explain(cases[i].op, &e, &a);
+        if (!strstr(a.text, cases[i].says) && !strstr(a.title, cases[i].says))
+            fail_msg("case %zu: '%s' / '%s' lacks '%s'", i, a.title, a.text,
+                     cases[i].says);
     }
-    /* A submit's token advice never shows for the task actions. */
-    assert_null(
-        strstr(tui_error_advice_for(TUI_OP_START, BACKEND_THROTTLED), "token"));
 }
 
 int main(void)
