@@ -70,6 +70,8 @@
       "associate a multicast group with the task (asks)")                      \
     X(ACT_REMOVE_GROUP, "remove-group", "Group-",                              \
       "disassociate a multicast group from the task (asks)")                   \
+    X(ACT_RETRY_TASK, "retry-task", "Retry",                                   \
+      "a new task for the devices that did not end Successful (asks)")         \
     X(ACT_REFRESH, "refresh", "Refresh", "read the tasks again")               \
     X(ACT_PLAY_TASK, "play-task", "Play",                                      \
       "play the task's session to a virtual fleet")                            \

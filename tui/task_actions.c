@@ -8,9 +8,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/retry.h"
 #include "tui/dialog.h"
 #include "tui/tasks.h"
 #include "tui/ui.h"
@@ -26,6 +28,8 @@ static struct {
     char choices[64][BACKEND_ID_MAX + 1];
     const char *choice_ptrs[64];
     size_t choice_count;
+    /* a retry: the follow-up's request and devices (owned until sent) */
+    struct taskset_action create;
 } P;
 
 /* The task of the action on its way, as the messages name it. */
@@ -120,24 +124,32 @@ static void send(struct tui *t)
 {
     struct taskset_action a = { .kind = P.kind,
                                 .has_start_time = P.has_start_time,
-                                .start_time = P.start_time };
+                                .start_time = P.start_time,
+                                .request = P.create.request,
+                                .devices = P.create.devices,
+                                .device_count = P.create.device_count };
     copy_id(a.id, P.id);
     copy_id(a.item, P.item);
     if (!taskset_act(&tasks_set, &a)) {
         tui_message(t, MSG_WARNING,
                     "another action is on its way: wait for its answer");
+        taskset_action_cleanup(&P.create);
         return;
     }
+    /* taken over by the set */
+    memset(&P.create, 0, sizeof(P.create));
     memcpy(sent_label, P.label, sizeof(sent_label));
     tasks_clear_failure();
 }
 
 static void confirmed(struct tui *t, bool yes)
 {
-    if (yes)
+    if (yes) {
         send(t);
-    else
-        tui_message(t, MSG_INFO, "cancelled: nothing was sent");
+        return;
+    }
+    taskset_action_cleanup(&P.create);
+    tui_message(t, MSG_INFO, "cancelled: nothing was sent");
 }
 
 /* Every action asks first; on the live service Enter answers no. */
@@ -285,6 +297,78 @@ static void ask_item(struct tui *t, const struct tasks_subject *s)
                  item_done);
 }
 
+/* "r-01 (MissingFrag), r-02 (MICError) and 3 more" */
+static void list_devices(const struct tasks_subject *s,
+                         const struct retry_plan *plan, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < plan->count && used < size; i++) {
+        const struct backend_device *d = &s->devices[plan->devices[i]];
+        if (i == 4) {
+            snprintf(buf + used, size - used, " and %zu more", plan->count - i);
+            return;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%s (%s)",
+                                 i ? ", " : "", d->id,
+                                 backend_device_status_name(d->status));
+    }
+}
+
+/* R: the follow-up of a finished task for the devices that failed. */
+static void ask_retry(struct tui *t, const struct tasks_subject *s)
+{
+    if (!s->task || !s->devices_read) {
+        tui_message(t, MSG_INFO,
+                    "task %s: its devices are still being read; R again in "
+                    "a moment",
+                    P.label);
+        return;
+    }
+    if (s->devices_cut) {
+        tui_message(t, MSG_WARNING,
+                    "task %s has more devices than the console reads (%d): "
+                    "use 'fuota tasks retry %s'",
+                    P.label, TASKSET_MEMBERS_MAX, P.id);
+        return;
+    }
+    struct retry_plan plan;
+    enum retry_status rs =
+        retry_plan_make(s->task, s->devices, s->device_count, &plan);
+    if (rs != RETRY_OK) {
+        tui_message(t, rs == RETRY_NOT_FINISHED ? MSG_WARNING : MSG_INFO,
+                    "nothing to retry for task %s: %s (status %s)", P.label,
+                    retry_status_message(rs),
+                    backend_task_status_name(s->task->status));
+        retry_plan_cleanup(&plan);
+        return;
+    }
+    struct taskset_action *c = &P.create;
+    bool ok = (c->request = calloc(1, sizeof(*c->request))) &&
+              task_copy(c->request, &plan.request) &&
+              (c->devices = calloc(plan.count, sizeof(*c->devices)));
+    for (size_t i = 0; ok && i < plan.count; i++) {
+        ok = (c->devices[i] = strdup(s->devices[plan.devices[i]].id)) != NULL;
+        c->device_count += ok;
+    }
+    if (!ok) {
+        taskset_action_cleanup(c);
+        retry_plan_cleanup(&plan);
+        tui_message(t, MSG_ERROR, "out of memory");
+        return;
+    }
+    char devices[1024];
+    list_devices(s, &plan, devices, sizeof(devices));
+    ask(t, "Retry the failures",
+        "Create task '%s' with the parameters of %s for the %zu of %zu "
+        "devices that did not end Successful: %s?\nClientRequestToken %s: "
+        "the same retry twice gives back the same task. No multicast group "
+        "is carried over (a group would bring back its devices that "
+        "succeeded).",
+        plan.name, P.label, plan.count, plan.total, devices, plan.token);
+    retry_plan_cleanup(&plan);
+}
+
 static void play(struct tui *t, const struct tasks_subject *s)
 {
     if (!s->task) {
@@ -320,6 +404,7 @@ bool tasks_action(struct tui *t, enum tui_action a,
         { ACT_ADD_GROUP, TASKSET_ASSOCIATE_GROUP },
         { ACT_REMOVE_GROUP, TASKSET_DISASSOCIATE_GROUP },
         { ACT_PLAY_TASK, TASKSET_GET },
+        { ACT_RETRY_TASK, TASKSET_CREATE },
     };
     size_t k = 0;
     while (k < sizeof(kinds) / sizeof(kinds[0]) && kinds[k].action != a)
@@ -335,6 +420,7 @@ bool tasks_action(struct tui *t, enum tui_action a,
                     "another action is on its way: wait for its answer");
         return true;
     }
+    taskset_action_cleanup(&P.create);
     memset(&P, 0, sizeof(P));
     P.kind = kinds[k].kind;
     copy_id(P.id, s->id);
@@ -368,6 +454,9 @@ bool tasks_action(struct tui *t, enum tui_action a,
         return true;
     case ACT_PLAY_TASK:
         play(t, s);
+        return true;
+    case ACT_RETRY_TASK:
+        ask_retry(t, s);
         return true;
     default:
         ask_item(t, s);
@@ -475,11 +564,28 @@ static const struct {
     [TASKSET_DISASSOCIATE_GROUP] = { TUI_OP_DISASSOCIATE, "disassociated",
                                      "Not disassociated" },
     [TASKSET_GET] = { TUI_OP_GET, "read", "Could not read the task to edit" },
+    [TASKSET_CREATE] = { TUI_OP_CREATE, "created", "Retry not created" },
 };
 
 void tasks_answered(struct tui *t, const struct taskset_result *r)
 {
     const struct taskset_action *a = &r->action;
+    if (r->status != BACKEND_OK && a->kind == TASKSET_CREATE &&
+        r->created.id[0]) {
+        /* The follow-up exists; a device could not join it. */
+        F.on = true;
+        F.op = TUI_OP_ASSOCIATE;
+        F.err = r->error;
+        snprintf(F.what, sizeof(F.what),
+                 "Task %s created, %zu of %zu devices associated",
+                 r->created.id, r->associated, a->device_count);
+        tasks_select(r->created.id);
+        tui_message(t, MSG_ERROR,
+                    "retry of %s: task %s created, but a device was refused "
+                    "(R again completes it)",
+                    sent_label, r->created.id);
+        return;
+    }
     if (r->status != BACKEND_OK) {
         F.on = true;
         F.op = act_words[a->kind].op;
@@ -493,6 +599,14 @@ void tasks_answered(struct tui *t, const struct taskset_result *r)
     switch (a->kind) {
     case TASKSET_GET:
         begin_update(t, &r->task);
+        return;
+    case TASKSET_CREATE:
+        tasks_select(r->created.id);
+        tui_message(t, MSG_OK,
+                    "task %s created with %zu device%s: the retry of %s (s "
+                    "starts it)",
+                    r->created.id, r->associated, r->associated == 1 ? "" : "s",
+                    sent_label);
         return;
     case TASKSET_START:
         if (a->has_start_time) {

@@ -367,12 +367,8 @@ static const char **choices(bool devices, size_t *n)
 
 static void act(struct tui *t, enum tui_action a)
 {
-    const struct taskset_open *o = &tasks_set.open;
-    struct tasks_subject s = {
-        .id = o->id,
-        .name = o->loaded ? o->task.name : NULL,
-        .task = o->loaded ? &o->task : NULL,
-    };
+    struct tasks_subject s;
+    tasks_subject_open(&s);
     const char **list = NULL;
     if (a == ACT_REMOVE_DEVICE || a == ACT_REMOVE_GROUP) {
         bool devices = a == ACT_REMOVE_DEVICE;
@@ -488,7 +484,7 @@ static const struct tui_keymap keymap = TUI_KEYMAP("task", bindings);
 static const enum tui_action hints[] = {
     ACT_START_TASK,    ACT_UPDATE,    ACT_DELETE,       ACT_ADD_DEVICE,
     ACT_REMOVE_DEVICE, ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_BACK,
-    ACT_REFRESH,       ACT_PLAY_TASK, ACT_HELP,
+    ACT_REFRESH,       ACT_PLAY_TASK, ACT_RETRY_TASK,   ACT_HELP,
 };
 
 const struct tui_screen task_screen = {

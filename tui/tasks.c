@@ -42,6 +42,7 @@ static struct {
     size_t cursor, first;
     int view_h;
     char cursor_id[BACKEND_ID_MAX + 1]; /* the cursor follows its task */
+    char retry_id[BACKEND_ID_MAX + 1];  /* R on the list: once it is read */
     bool busy;                          /* tui_busy held */
 } L;
 
@@ -144,19 +145,55 @@ void tasks_select(const char *id)
     copy_id(L.cursor_id, id);
 }
 
+void tasks_subject_open(struct tasks_subject *out)
+{
+    const struct taskset_open *o = &tasks_set.open;
+    memset(out, 0, sizeof(*out));
+    out->id = o->id[0] ? o->id : NULL;
+    if (!o->loaded)
+        return;
+    out->name = o->task.name;
+    out->task = &o->task;
+    out->devices = o->devices;
+    out->device_count = o->device_count;
+    out->devices_read = true;
+    out->devices_cut = o->truncated;
+}
+
+/* R on the list opens the task; the retry is asked once its devices are
+ * read (or forgotten when they cannot be). */
+static void retry_when_read(struct tui *t)
+{
+    const struct taskset_open *o = &tasks_set.open;
+    if (!L.retry_id[0])
+        return;
+    if (strcmp(o->id, L.retry_id) != 0 ||
+        (!o->loaded && tasks_set.fail.status != BACKEND_OK &&
+         tasks_set.fail_op == TUI_OP_GET)) {
+        L.retry_id[0] = '\0';
+        return;
+    }
+    if (!o->loaded || o->stale)
+        return;
+    L.retry_id[0] = '\0';
+    struct tasks_subject s;
+    tasks_subject_open(&s);
+    tasks_action(t, ACT_RETRY_TASK, &s);
+}
+
+/* The cursor stays on its task; one not (yet) listed keeps the place
+ * (a task just created shows up with the next read). */
 static void follow_cursor(void)
 {
     const struct taskset *s = &tasks_set;
-    if (L.cursor_id[0]) {
-        size_t i = taskset_find(s, L.cursor_id);
-        if (i < s->count)
-            L.cursor = i;
-    }
+    size_t i = L.cursor_id[0] ? taskset_find(s, L.cursor_id) : s->count;
+    if (i < s->count)
+        L.cursor = i;
     if (s->count && L.cursor >= s->count)
         L.cursor = s->count - 1;
     if (!s->count)
         L.cursor = 0;
-    if (s->count)
+    if (s->count && !L.cursor_id[0])
         copy_id(L.cursor_id, s->rows[L.cursor].id);
 }
 
@@ -175,6 +212,7 @@ static void tick(struct tui *t)
     }
     if (tasks_set.version != before) {
         follow_cursor();
+        retry_when_read(t);
         tui_want_redraw(t);
     }
 }
@@ -391,6 +429,16 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
     case ACT_SIMULATE:
         a = ACT_PLAY_TASK;
         break;
+    case ACT_RETRY_TASK:
+        /* The retry needs the task's devices: its own screen reads them. */
+        if (!selected()) {
+            tui_message(t, MSG_INFO, "no task selected");
+            return;
+        }
+        copy_id(L.retry_id, selected()->id);
+        taskset_open(&tasks_set, selected()->id);
+        tui_push(t, &task_screen);
+        return;
     default:
         break;
     }
@@ -422,8 +470,9 @@ static const struct tui_binding bindings[] = {
 };
 static const struct tui_keymap keymap = TUI_KEYMAP("tasks", bindings);
 static const enum tui_action hints[] = {
-    ACT_DETAILS,   ACT_START_TASK, ACT_UPDATE,    ACT_DELETE, ACT_ADD_DEVICE,
-    ACT_ADD_GROUP, ACT_REFRESH,    ACT_PLAY_TASK, ACT_BACK,   ACT_HELP,
+    ACT_DETAILS,    ACT_START_TASK, ACT_UPDATE,     ACT_DELETE,
+    ACT_ADD_DEVICE, ACT_ADD_GROUP,  ACT_REFRESH,    ACT_PLAY_TASK,
+    ACT_BACK,       ACT_HELP,       ACT_RETRY_TASK,
 };
 
 const struct tui_screen tasks_screen = {

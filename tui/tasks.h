@@ -30,12 +30,22 @@ struct tasks_subject {
     /* What A / G choose from (the open task's devices or groups). */
     const char *const *choices;
     size_t choice_count;
+    /* Its devices with their FuotaDeviceStatus (R). */
+    bool devices_read;
+    const struct backend_device *devices;
+    size_t device_count;
+    bool devices_cut; /* more than were read */
 };
+
+/* The open task (tasks_set.open) as a subject, its devices included. */
+void tasks_subject_open(struct tasks_subject *out);
 
 /*
  * ACT_START_TASK, ACT_UPDATE, ACT_DELETE, ACT_ADD_DEVICE, ACT_REMOVE_DEVICE,
- * ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_PLAY_TASK, ACT_REFRESH on a task: asks
- * (dialogs), then sends it. Returns false for any other action.
+ * ACT_ADD_GROUP, ACT_REMOVE_GROUP, ACT_PLAY_TASK, ACT_RETRY_TASK,
+ * ACT_REFRESH on a task: asks (dialogs), then sends it. ACT_RETRY_TASK
+ * needs the subject's devices (core/retry.h plans the follow-up). Returns
+ * false for any other action.
  */
 bool tasks_action(struct tui *t, enum tui_action a,
                   const struct tasks_subject *subject);
@@ -79,14 +89,14 @@ enum tui_role tasks_row_start(WINDOW *w, int y, int x, int width, bool focus);
 void tasks_draw_bottom(WINDOW *w, const char *pos, int x, int width);
 
 /* Keys both tasks screens share (each keymap adds its own). */
+/* clang-format off */
 #define TASKS_BINDINGS                                                         \
     { 's', ACT_START_TASK }, { 'u', ACT_UPDATE }, { 'd', ACT_DELETE },         \
-        { TUI_FN(KEY_DC), ACT_DELETE }, { 'a', ACT_ADD_DEVICE },               \
-        { 'A', ACT_REMOVE_DEVICE }, { 'g', ACT_ADD_GROUP },                    \
-        { 'G', ACT_REMOVE_GROUP }, { 'r', ACT_REFRESH },                       \
-    {                                                                          \
-        'p', ACT_PLAY_TASK                                                     \
-    }
+    { TUI_FN(KEY_DC), ACT_DELETE }, { 'a', ACT_ADD_DEVICE },                   \
+    { 'A', ACT_REMOVE_DEVICE }, { 'g', ACT_ADD_GROUP },                        \
+    { 'G', ACT_REMOVE_GROUP }, { 'r', ACT_REFRESH },                           \
+    { 'p', ACT_PLAY_TASK }, { 'R', ACT_RETRY_TASK }
+/* clang-format on */
 
 /* A title's right part: a spinner while a call is in flight. */
 void tasks_busy_note(const struct tui *t, char *buf, size_t size);

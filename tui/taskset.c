@@ -28,6 +28,7 @@ struct call {
     /* OPEN */
     char id[BACKEND_ID_MAX + 1];
     struct backend_task task;
+    struct backend_created created;
     struct backend_device *devices;
     size_t device_count;
     char **groups;
@@ -35,6 +36,7 @@ struct call {
     bool truncated;
     /* ACTION */
     struct taskset_action act;
+    size_t associated;
 };
 
 static int64_t now_ms(void)
@@ -84,7 +86,20 @@ static void call_free(void *arg)
     backend_task_cleanup(&c->task);
     free_devices(c->devices, c->device_count);
     free_strings(c->groups, c->group_count);
+    taskset_action_cleanup(&c->act);
     free(c);
+}
+
+void taskset_action_cleanup(struct taskset_action *a)
+{
+    if (a->request) {
+        task_cleanup(a->request);
+        free(a->request);
+        a->request = NULL;
+    }
+    free_strings(a->devices, a->device_count);
+    a->devices = NULL;
+    a->device_count = 0;
 }
 
 /* --- on the worker thread ------------------------------------------------
@@ -235,6 +250,15 @@ static enum backend_status run_action(struct call *c)
         return backend_disassociate_group(b, a->id, a->item, e);
     case TASKSET_GET:
         return backend_get_task(b, a->id, &c->task, e);
+    case TASKSET_CREATE: {
+        struct backend_created *out = &c->created;
+        enum backend_status st = backend_create_task(b, a->request, out, e);
+        for (size_t i = 0; st == BACKEND_OK && i < a->device_count; i++)
+            if ((st = backend_associate_device(b, out->id, a->devices[i], e)) ==
+                BACKEND_OK)
+                c->associated++;
+        return st;
+    }
     }
     return backend_error_set(e, BACKEND_VALIDATION, "unknown action");
 }
@@ -327,6 +351,8 @@ void taskset_stop(struct taskset *s)
     job_abandon(s->job);
     s->job = NULL;
     s->job_is_action = false;
+    if (s->act_pending)
+        taskset_action_cleanup(&s->act);
     s->act_pending = false;
     s->want_more = false;
 }
@@ -592,8 +618,12 @@ static bool collect(struct taskset *s, struct taskset_result *out)
         out->action = c->act;
         out->status = c->status;
         out->error = c->error;
+        out->action.request = NULL;
+        out->action.devices = NULL;
         out->task = c->task;
         backend_task_init(&c->task);
+        out->created = c->created;
+        out->associated = c->associated;
         /* Whatever the answer, the list and the open task may have
          * changed (a timeout may still have done it). */
         if (c->act.kind != TASKSET_GET)
@@ -664,7 +694,10 @@ static struct call *next_call(struct taskset *s, bool *is_action)
     *is_action = false;
     if (s->act_pending) {
         if ((c = new_call(s, CALL_ACTION))) {
-            c->act = s->act;
+            c->act = s->act; /* the call owns its parts now */
+            memset(&s->act, 0, sizeof(s->act));
+            s->act.kind = c->act.kind;
+            memcpy(s->act.id, c->act.id, sizeof(s->act.id));
             s->act_pending = false;
             *is_action = true;
         }

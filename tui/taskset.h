@@ -49,22 +49,37 @@ enum taskset_act {
     TASKSET_ASSOCIATE_GROUP,
     TASKSET_DISASSOCIATE_GROUP,
     TASKSET_GET, /* a fresh GetFuotaTask (before an update) */
+    /* CreateFuotaTask of `request`, then each of `devices` associated
+     * with the new task, stopping at the first refusal (a retry). */
+    TASKSET_CREATE,
 };
 
+/*
+ * An action. For TASKSET_CREATE, request and devices[0..device_count) are
+ * heap-owned: taskset_act takes them over when it accepts the action
+ * (taskset_action_cleanup frees them otherwise); a result's copy of the
+ * action has them NULL.
+ */
 struct taskset_action {
     enum taskset_act kind;
     char id[BACKEND_ID_MAX + 1];   /* the task */
     char item[BACKEND_ID_MAX + 1]; /* the device or group */
     bool has_start_time;
     int64_t start_time; /* epoch seconds */
+    struct fuota_task *request;
+    char **devices;
+    size_t device_count;
 };
+void taskset_action_cleanup(struct taskset_action *a);
 
 /* A finished action, as taskset_tick hands it over. */
 struct taskset_result {
     struct taskset_action action;
     enum backend_status status;
     struct backend_error error;
-    struct backend_task task; /* TASKSET_GET on BACKEND_OK */
+    struct backend_task task;       /* TASKSET_GET on BACKEND_OK */
+    struct backend_created created; /* TASKSET_CREATE: id "" = none */
+    size_t associated;              /* TASKSET_CREATE: devices done */
 };
 
 struct taskset_row {
@@ -125,8 +140,9 @@ void taskset_view(struct taskset *s, size_t first, size_t count);
 /* Opens task id (its details, devices and groups); "" or NULL closes. */
 void taskset_open(struct taskset *s, const char *id);
 /*
- * Asks for an action. False when one is already waiting or running (the
- * screen says so); the answer comes out of taskset_tick.
+ * Asks for an action (taking over what it owns). False when one is
+ * already waiting or running (the screen says so; *a still owns its
+ * parts); the answer comes out of taskset_tick.
  */
 bool taskset_act(struct taskset *s, const struct taskset_action *a);
 

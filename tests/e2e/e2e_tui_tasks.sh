@@ -273,6 +273,51 @@ tui_wait "404 explained in words" "deleted meanwhile"
 tui_wait "raw 404" "ResourceNotFoundException (404)"
 tui_gone "the refresh drops the task" "tui-1   "
 
+# ---- R: a new task for the devices that failed -----------------------------------
+# No RfRegion: the simulator cannot play the session, every device ends
+# MissingFrag (a short session: 4 fragments of 16384 bytes).
+jreq POST /fuota-tasks '{"Name":"cli-r","FirmwareUpdateImage":"s3://fw-bucket/app.bin","FirmwareUpdateRole":"arn:aws:iam::123456789012:role/fuota","FragmentSizeBytes":16384}'
+ID_R=$(json_str Id)
+ok_if "task cli-r over HTTP" test -n "$ID_R"
+for d in r-01 r-02; do
+    jreq PUT "/fuota-tasks/$ID_R/wireless-device" "{\"WirelessDeviceId\":\"$d\"}"
+done
+tui_keys r
+tui_wait "cli-r listed" "cli-r "
+tui_keys End
+tui_wait "cursor on cli-r" "›cli-r "
+tui_keys R
+tui_wait "R opens the task" "Task · cli-r · $ID_R"
+tui_wait "a Pending task has nothing to retry yet" "the task has not finished"
+tui_keys s
+tui_wait "start asks" "StartTime"
+tui_keys Enter Enter
+tui_wait "every device failed" "✗ 2 MissingFrag" 15
+tui_keys R
+tui_wait "retry asks" "Retry the failures"
+tui_wait "retry names the follow-up" "Create task 'cli-r-retry'"
+tui_wait "and the devices that failed" "r-01 (MissingFrag), r-02 (MissingFrag)"
+tui_keys Enter
+tui_wait "retry created" "created with 2 devices: the retry of cli-r ("
+tui_keys Escape
+tui_wait "the follow-up on the list, selected" "›cli-r-retry"
+tui_wait "four tasks" "Tasks · ● SIMULATOR · 4 "
+req GET /fuota-tasks
+ID_RR=$(printf '%s' "$body" | grep -o '{[^}]*"Name":"cli-r-retry"[^}]*}' |
+    sed -n 's/.*"Id":"\([^"]*\)".*/\1/p')
+req GET "/wireless-devices?fuotaTaskId=$ID_RR"
+contains "the follow-up has the failed devices" "$body" '"r-02"'
+tui_keys Up R
+tui_wait "again on cli-r" "Retry the failures"
+tui_keys Enter
+tui_wait "the same retry gives back the same task" "task $ID_RR created with 2 devices"
+tui_keys Escape
+tui_wait "still four tasks" "Tasks · ● SIMULATOR · 4 "
+tui_keys Home R
+tui_wait "a task whose devices all succeeded" "every device of the task ended Successful"
+tui_keys Escape
+tui_wait "back on the list" "fuota · tasks ·"
+
 # ---- paging: more tasks than one page ------------------------------------------
 n=0
 for i in $(seq 10 39); do new_task "bulk-$i" && n=$((n + 1)); done
@@ -280,10 +325,10 @@ ok_if "30 more tasks over HTTP" test "$n" = 30
 tui_keys r
 tui_wait "a first page of 25 and more to come" "Tasks · ● SIMULATOR · 25+"
 tui_keys End
-tui_wait "End reads the next page" "Tasks · ● SIMULATOR · 32 "
+tui_wait "End reads the next page" "Tasks · ● SIMULATOR · 34 "
 tui_keys End
 tui_wait "the last task" "›bulk-39"
-tui_wait "position" "32 of 32"
+tui_wait "position" "34 of 34"
 
 # ---- a start from the list: the row follows the session ------------------------
 tui_keys s
