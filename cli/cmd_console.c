@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "cli/commands.h"
+#include "cli/datadir.h"
 #include "cli/opts.h"
 #include "cli/target.h"
 #include "cli/util.h"
@@ -220,7 +221,11 @@ static int run_console(const char *cmd, const struct console_args *a,
             dirs[nd++] = theme_dirs[i];
     dirs[nd] = NULL;
 
+    struct cli_dirs scenarios;
+    cli_data_dirs("scenarios", &scenarios);
     struct tui_config cfg = {
+        .scenario_dirs = scenarios.list,
+        .scenario_dir_count = scenarios.n,
         .switch_target = switch_target,
         .switch_ctx = &sw,
         .request_path = path,

@@ -79,6 +79,8 @@
     X(ACT_NO, "no", "No", "answer no")                                         \
     X(ACT_REDRAW, "redraw", "Redraw", "redraw the whole screen")               \
     X(ACT_CLICK, "click", "Click", "select what is under the mouse")           \
+    X(ACT_SCENARIO, "scenario", "Scenario",                                    \
+      "load a training scenario: fleet, link, faults and story")               \
     X(ACT_TEXT, "text", "Type", "type into the focused field")                 \
     X(ACT_START, "start", "Start", "start the playback with these settings")   \
     X(ACT_PLAY, "play", "Play", "play or pause the playback")                  \

@@ -14,6 +14,8 @@
 
 #include "core/region.h"
 #include "core/units.h"
+#include "sim/scenario.h"
+#include "tui/dialog.h"
 #include "tui/edit.h"
 #include "tui/ui.h"
 
@@ -43,6 +45,8 @@ static struct {
     int editor_y;
     int drs[DR_MAX];
     size_t dr_count;
+    char scenario[SCENARIO_NAME_MAX]; /* loaded, "" = none */
+    struct scenario_list scenarios;   /* the F7 list while it is open */
 } S = { .editing = PB_FIELD_COUNT };
 
 /* Rows shown above the list: the summary line and a gap. */
@@ -298,8 +302,12 @@ static void draw(struct tui *t)
     scroll_to_focus();
     editor_sync();
     char title[256];
-    snprintf(title, sizeof(title), "Playback settings %s %s",
-             ui_glyph(GLYPH_DOT), S.title);
+    if (S.scenario[0])
+        snprintf(title, sizeof(title), "Playback settings %s %s %s scenario %s",
+                 ui_glyph(GLYPH_DOT), S.title, ui_glyph(GLYPH_DOT), S.scenario);
+    else
+        snprintf(title, sizeof(title), "Playback settings %s %s",
+                 ui_glyph(GLYPH_DOT), S.title);
     ui_box(w, title, "Enter starts");
     for (int y = 1; y <= TOP_ROWS; y++)
         ui_fill(w, y, 1, S.inner_w, ROLE_NORMAL);
@@ -415,6 +423,8 @@ static void start(struct tui *t)
     pb_run_cleanup(&run);
 }
 
+static void choose_scenario(struct tui *t);
+
 static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
 {
     enum pb_kind kind = pb_field_kind(S.focus);
@@ -459,6 +469,9 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
     case ACT_SIMULATE:
         start(t);
         return;
+    case ACT_SCENARIO:
+        choose_scenario(t);
+        return;
     case ACT_BACK:
         editor_commit(t);
         tui_pop(t);
@@ -474,6 +487,62 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
     }
     if (S.form && edit_apply(S.form, a, in->key))
         editor_commit(t);
+}
+
+/* F7: a training scenario fills the fleet, link and fault fields. */
+static void scenario_chosen(struct tui *t, int index)
+{
+    if (index < 0 || (size_t)index >= S.scenarios.count)
+        return;
+    const struct scenario_entry *e = &S.scenarios.items[index];
+    struct scenario sc;
+    scenario_init(&sc);
+    char msg[SCENARIO_LINE_MAX + 256];
+    if (scenario_load(e->path, &sc, msg, sizeof(msg)) != SCENARIO_OK) {
+        tui_message(t, MSG_ERROR, "scenario not loaded: %s", msg);
+        scenario_cleanup(&sc);
+        return;
+    }
+    editor_free();
+    if (!pb_settings_apply_scenario(&S.set, &sc, &S.request, msg,
+                                    sizeof(msg))) {
+        tui_message(t, MSG_ERROR, "scenario %s: %s", sc.name, msg);
+    } else {
+        snprintf(S.scenario, sizeof(S.scenario), "%s", sc.name);
+        tui_message(t, MSG_OK, "scenario %s: %s", sc.name, sc.story);
+    }
+    scenario_cleanup(&sc);
+    check();
+    editor_sync();
+}
+
+static void choose_scenario(struct tui *t)
+{
+    editor_commit(t);
+    scenario_list_cleanup(&S.scenarios);
+    char msg[SCENARIO_LINE_MAX + 256];
+    if (!t->cfg->scenario_dir_count ||
+        scenario_list(t->cfg->scenario_dirs, t->cfg->scenario_dir_count,
+                      &S.scenarios, msg, sizeof(msg)) != SCENARIO_OK) {
+        tui_message(t, MSG_ERROR, "no scenarios: %s",
+                    t->cfg->scenario_dir_count ? msg
+                                               : "no scenarios folder found");
+        return;
+    }
+    static char lines[64][SCENARIO_NAME_MAX + 120];
+    static const char *items[64];
+    size_t n = 0;
+    for (size_t i = 0; i < S.scenarios.count && n < 64; i++, n++) {
+        const struct scenario_entry *e = &S.scenarios.items[i];
+        snprintf(lines[n], sizeof(lines[n]), "%-16s %.100s", e->name,
+                 e->ok ? e->summary : e->error);
+        items[n] = lines[n];
+    }
+    if (!n) {
+        tui_message(t, MSG_INFO, "no scenarios in the scenarios folder");
+        return;
+    }
+    dialog_choose(t, "Training scenarios", items, n, 0, scenario_chosen);
 }
 
 static void leave(struct tui *t)
@@ -547,11 +616,12 @@ static const struct tui_binding bindings[] = {
     { '\r', ACT_START },
     { '\n', ACT_START },
     { TUI_FN(KEY_ENTER), ACT_START },
+    { TUI_FN(KEY_F(7)), ACT_SCENARIO },
 };
 static const struct tui_keymap keymap =
     TUI_KEYMAP("playback settings", bindings);
-static const enum tui_action hints[] = { ACT_HELP, ACT_START, ACT_NEXT,
-                                         ACT_BACK, ACT_QUIT };
+static const enum tui_action hints[] = { ACT_HELP, ACT_START, ACT_SCENARIO,
+                                         ACT_NEXT, ACT_BACK,  ACT_QUIT };
 
 const struct tui_screen playback_settings_screen = {
     .name = "playback settings",

@@ -9,6 +9,7 @@
 #include "core/region.h"
 #include "sim/fault.h"
 #include "sim/loss.h"
+#include "sim/scenario.h"
 
 static const struct {
     const char *group, *label;
@@ -344,4 +345,117 @@ enum pb_field pb_settings_first_error(const struct pb_settings *s)
         if (s->error[f][0])
             return (enum pb_field)f;
     return PB_FIELD_COUNT;
+}
+
+/* --- scenarios ------------------------------------------------------------
+ */
+
+static bool set_num(struct pb_settings *s, enum pb_field f, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.10g", v);
+    return pb_settings_set(s, f, buf);
+}
+
+static bool set_u64(struct pb_settings *s, enum pb_field f, uint64_t v,
+                    bool zero_empty)
+{
+    char buf[32] = "";
+    if (v || !zero_empty)
+        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+    return pb_settings_set(s, f, buf);
+}
+
+/* "3,17,200" into a heap string (caller frees); NULL on out of memory. */
+static char *join_drops(const uint32_t *d, size_t n)
+{
+    char *out = malloc(n * 11 + 1);
+    if (!out)
+        return NULL;
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, 12, "%s%u", i ? "," : "",
+                                 (unsigned)d[i]);
+    return out;
+}
+
+bool pb_settings_apply_scenario(struct pb_settings *s,
+                                const struct scenario *sc,
+                                const struct fuota_task *request, char *err,
+                                size_t errsize)
+{
+    const struct loss_config *l = &sc->loss;
+    bool ok =
+        set_u64(s, PBF_DEVICES,
+                scenario_has(sc, SCN_DEVICES) ? sc->devices : 100, false) &&
+        (!scenario_has(sc, SCN_IMAGE_SIZE) ||
+         set_u64(s, PBF_IMAGE, sc->image_size, false)) &&
+        set_num(s, PBF_LOSS, l->loss * 100.0) &&
+        set_num(s, PBF_BURST, l->burst) &&
+        set_num(s, PBF_SPREAD, l->spread * 100.0) &&
+        set_num(s, PBF_SHARED, l->shared_loss * 100.0) &&
+        set_u64(s, PBF_LATE_JOIN, l->late_join, false) &&
+        set_u64(s, PBF_MAX_FRAGS, sc->limits.max_fragments, true) &&
+        set_u64(s, PBF_MAX_FRAG_SIZE, sc->limits.max_frag_size, true) &&
+        set_u64(s, PBF_MAX_LOST, sc->limits.max_lost, true) &&
+        set_u64(s, PBF_MEMORY, sc->limits.memory_bytes, true);
+    char faults[512] = "";
+    size_t used = 0;
+    for (int f = FAULT_NONE + 1; f < FAULT_COUNT && used < sizeof(faults); f++)
+        if (sc->faults.share[f] > 0.0)
+            used += (size_t)snprintf(faults + used, sizeof(faults) - used,
+                                     "%s%s:%.10g", used ? "," : "",
+                                     fault_name((enum fault)f),
+                                     sc->faults.share[f] * 100.0);
+    ok = ok && pb_settings_set(s, PBF_FAULTS, faults);
+    if (!ok) {
+        snprintf(err, errsize, "out of memory");
+        return false;
+    }
+    /* The drop list, with the fragments of the outages: they depend on
+     * the session's spacing, so on the request, the image and the DR. */
+    uint32_t *drops = NULL;
+    size_t count = 0;
+    if (sc->outage_count) {
+        struct diag_list d;
+        diag_list_init(&d);
+        struct fleet_session fs;
+        char *end;
+        uint64_t image = strtoull(s->text[PBF_IMAGE], &end, 10);
+        bool session = image > 0 && !*end &&
+                       fleet_session_from_task(request, image, s->dr, &fs, &d);
+        diag_list_cleanup(&d);
+        if (!session) {
+            snprintf(err, errsize,
+                     "the scenario's gateway outages need a session to "
+                     "place them: fix the request or the image size first");
+            return false;
+        }
+        if (!scenario_drops(sc, &fs, sc->drop, sc->drop_count, &drops,
+                            &count)) {
+            snprintf(err, errsize, "out of memory");
+            return false;
+        }
+    } else if (sc->drop_count) {
+        drops = malloc(sc->drop_count * sizeof(*drops));
+        if (!drops) {
+            snprintf(err, errsize, "out of memory");
+            return false;
+        }
+        memcpy(drops, sc->drop, sc->drop_count * sizeof(*drops));
+        count = sc->drop_count;
+    }
+    char *text = join_drops(drops, count);
+    free(drops);
+    ok = text && strlen(text) <= PB_TEXT_MAX &&
+         pb_settings_set(s, PBF_DROP, text);
+    free(text);
+    if (!ok) {
+        snprintf(err, errsize,
+                 "the scenario's drop list is longer than the "
+                 "panel takes");
+        return false;
+    }
+    return true;
 }

@@ -146,6 +146,24 @@ struct pb_run {
  */
 bool pb_settings_check(struct pb_settings *s, const struct fuota_task *request,
                        struct pb_run *out);
+struct scenario;
+
+/*
+ * Fills the fields a training scenario gives (sim/scenario.h): the fleet
+ * (devices, image size), the link (loss, burst, spread, shared loss, late
+ * join, the drop list with the fragments its gateway outages cover, for
+ * `request`'s session at the chosen data rate), the device limits and the
+ * faults. Fields it does not give are reset to the defaults, so a
+ * scenario plays the same whatever was typed before. False (err says why)
+ * on out of memory or when the outages cannot be placed (the request's
+ * session cannot be played: its own error is shown by the check).
+ */
+bool pb_settings_apply_scenario(struct pb_settings *s,
+                                const struct scenario *sc,
+                                const struct fuota_task *request, char *err,
+                                size_t errsize)
+    __attribute__((warn_unused_result));
+
 /* The first field with an error, or PB_FIELD_COUNT. */
 enum pb_field pb_settings_first_error(const struct pb_settings *s);
 void pb_run_cleanup(struct pb_run *r);

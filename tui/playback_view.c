@@ -17,6 +17,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "core/outcome.h"
 #include "core/units.h"
 #include "tui/playback.h"
 #include "tui/ui.h"
@@ -414,7 +415,9 @@ static void draw_zoom(WINDOW *w, int iw, uint32_t n)
     }
     const struct pb_device *dv = &V.dev;
     const struct fleet_session *s = session();
-    int zh = 7; /* borders, four lines, the outcome's second line */
+    /* Borders, four lines, the outcome's second line; a failed device
+     * also gets what to do about it (core/outcome, two lines). */
+    int zh = dv->state == PB_FAILED ? 9 : 7;
     int zw = iw - 2 < 76 ? iw - 2 : 76;
     /* Keep the selected cell in sight: the zoom goes where it is not. */
     int row = 0, col = 0;
@@ -489,6 +492,18 @@ static void draw_zoom(WINDOW *w, int iw, uint32_t n)
             ui_put(z, 5, 12, zw - 14, role, starts[1], false);
         else
             ui_put_span(z, 4 + (int)i, 12, zw - 14, role, starts[i], lens[i]);
+    }
+    const struct outcome *o = outcome_of(dv->status);
+    if (dv->state == PB_FAILED && o && o->action) {
+        ui_put(z, 6, 2, 10, ROLE_NORMAL, "to do", false);
+        lines = ui_wrap(o->action, zw - 14, starts, lens, 2);
+        for (size_t i = 0; i < lines && i < 2; i++) {
+            if (i == 1 && lines > 2)
+                ui_put(z, 7, 12, zw - 14, ROLE_NORMAL, starts[1], false);
+            else
+                ui_put_span(z, 6 + (int)i, 12, zw - 14, ROLE_NORMAL, starts[i],
+                            lens[i]);
+        }
     }
     delwin(z);
 }

@@ -59,7 +59,10 @@ struct tui_config {
     const char *const *theme_dirs; /* NULL-terminated search list */
     const char *config_file;       /* may be NULL */
     const char *state_dir;         /* drafts; NULL = no drafts */
-    bool no_color;                 /* NO_COLOR was set */
+    /* Where the training scenarios are (sim/scenario.h), n of them. */
+    const char *const *scenario_dirs;
+    size_t scenario_dir_count;
+    bool no_color; /* NO_COLOR was set */
 };
 
 /* Runs the console until the operator quits. Returns the process exit

@@ -167,6 +167,7 @@ tui_wait "the zoom names the device" "Device $failed_dev · ✗ failed"
 tui_wait "the zoom shows the decoder's rank" "decoder   rank"
 tui_wait "the zoom says why it failed" "at least"
 tui_wait "... and the AWS status" "(MissingFrag)"
+tui_wait "... and what to do about it (core/outcome)" "to do     Plan with the loss you expect"
 tui_keys Escape
 tui_gone "Esc closes the zoom" "Device $failed_dev · "
 tui_keys Home
