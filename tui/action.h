@@ -56,6 +56,25 @@
     X(ACT_DELETE, "delete", "Delete",                                          \
       "delete the selected item (asks "                                        \
       "first)")                                                                \
+    X(ACT_DETAILS, "details", "Open",                                          \
+      "the selected task: every field, its devices and groups")                \
+    X(ACT_START_TASK, "start-task", "Start",                                   \
+      "start the task's session (asks; an optional start time)")               \
+    X(ACT_UPDATE, "update", "Update",                                          \
+      "edit the task in the wizard; F9 sends only what changed")               \
+    X(ACT_ADD_DEVICE, "add-device", "Device+",                                 \
+      "associate a wireless device with the task (asks)")                      \
+    X(ACT_REMOVE_DEVICE, "remove-device", "Device-",                           \
+      "disassociate a wireless device from the task (asks)")                   \
+    X(ACT_ADD_GROUP, "add-group", "Group+",                                    \
+      "associate a multicast group with the task (asks)")                      \
+    X(ACT_REMOVE_GROUP, "remove-group", "Group-",                              \
+      "disassociate a multicast group from the task (asks)")                   \
+    X(ACT_RETRY_TASK, "retry-task", "Retry",                                   \
+      "a new task for the devices that did not end Successful (asks)")         \
+    X(ACT_REFRESH, "refresh", "Refresh", "read the tasks again")               \
+    X(ACT_PLAY_TASK, "play-task", "Play",                                      \
+      "play the task's session to a virtual fleet")                            \
     X(ACT_YES, "yes", "Yes", "answer yes")                                     \
     X(ACT_NO, "no", "No", "answer no")                                         \
     X(ACT_REDRAW, "redraw", "Redraw", "redraw the whole screen")               \

@@ -16,6 +16,7 @@
 #include "tui/dialog.h"
 #include "tui/draft.h"
 #include "tui/files.h"
+#include "tui/job.h"
 #include "tui/ui.h"
 
 /* Draft and request files are small: a request is at most 1 MiB. */
@@ -153,7 +154,8 @@ const char *tui_spinner(const struct tui *t)
 
 static void write_draft(struct tui *t)
 {
-    if (!t->draft_path[0])
+    /* The draft is the request being created, never a task's update. */
+    if (!t->draft_path[0] || t->model.update_id)
         return;
     char *json = model_to_draft(&t->model);
     char err[512];
@@ -376,11 +378,15 @@ static void draw_header(struct tui *t)
     char file[300];
     const char *path = t->model.path;
     const char *base = path ? strrchr(path, '/') : NULL;
-    snprintf(file, sizeof(file), "%s%s",
-             base   ? base + 1
-             : path ? path
-                    : "new request",
-             t->model.dirty ? "*" : "");
+    if (t->model.update_id)
+        snprintf(file, sizeof(file), "update %s%s", t->model.update_id,
+                 t->model.dirty ? "*" : "");
+    else
+        snprintf(file, sizeof(file), "%s%s",
+                 base   ? base + 1
+                 : path ? path
+                        : "new request",
+                 t->model.dirty ? "*" : "");
     (void)top;
 
     char badge[512];
@@ -703,6 +709,7 @@ int tui_run(const struct tui_config *cfg)
     t->cfg = cfg;
     t->target = cfg->target;
     model_init(&t->model);
+    model_init(&t->aside);
     if (cfg->state_dir) {
         char err[600];
         int n = snprintf(t->draft_path, sizeof(t->draft_path), "%s/draft.json",
@@ -745,6 +752,7 @@ int tui_run(const struct tui_config *cfg)
         for (int i = t->depth - 1; i >= 0; i--)
             if (t->stack[i]->tick)
                 t->stack[i]->tick(t);
+        job_reap();
     }
     while (t->depth > 0) {
         const struct tui_screen *s = t->stack[--t->depth];
@@ -758,7 +766,7 @@ int tui_run(const struct tui_config *cfg)
     }
     delwin(t->input);
     stop_curses();
-    review_join_all();
+    job_join_all();
     draft_free(t->draft);
     int sig = got_signal;
     if (sig)
@@ -766,6 +774,7 @@ int tui_run(const struct tui_config *cfg)
                 t->draft_path[0] && t->model.dirty ? "; the draft is kept"
                                                    : "");
     model_cleanup(&t->model);
+    model_cleanup(&t->aside);
     free(t);
     return 0;
 }

@@ -24,6 +24,7 @@
 
 #include <curses.h>
 
+#include "core/advice.h"
 #include "tui/action.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
@@ -92,6 +93,10 @@ struct tui {
     enum tui_msg_kind msg_kind;
     bool msg_sticky; /* keep it over the focused field's diagnostic */
 
+    /* The request being created, put aside while the wizard edits a
+     * task of the target (update mode: model.update_id set). */
+    struct model aside;
+
     char draft_path[4096];
     struct draft *draft; /* the writer, made on the first change */
     bool quit;
@@ -142,20 +147,55 @@ extern const struct tui_screen review_screen;
 extern const struct tui_screen tags_screen;
 extern const struct tui_screen help_screen;
 extern const struct tui_screen dialog_screen;
+extern const struct tui_screen tasks_screen; /* F3: the tasks on the target */
+extern const struct tui_screen task_screen;  /* Enter there: one task */
 
 /* F8: the target panel (needs tui_config.switch_target). */
 void tui_target_panel(struct tui *t);
 
-/* Waits for every submission still in flight (before the backend goes). */
-void review_join_all(void);
+/*
+ * The backend operations a screen explains failures of: the same status
+ * means different things (a 409 on a submit is a reused token, on a start
+ * a task that is no longer Pending).
+ */
+enum tui_op {
+    TUI_OP_CREATE,
+    TUI_OP_LIST,
+    TUI_OP_GET,
+    TUI_OP_UPDATE,
+    TUI_OP_DELETE,
+    TUI_OP_START,
+    TUI_OP_ASSOCIATE,
+    TUI_OP_DISASSOCIATE,
+};
 
 /*
- * What a backend error means for the operator and what to do next, in
- * plain words (one or two sentences); "" for BACKEND_OK. Every screen that
- * calls the backend explains failures with it, above the raw AWS type and
+ * What a backend error means for the operator and what to do next:
+ * core/advice's explanation (by status, AWS type and message words) into
+ * *out, except where the operation tells more than the error does: on a
+ * task action a 404 is a task deleted meanwhile (for a disassociation
+ * also a device or group that is not associated), a 409 a task that is no
+ * longer Pending, a 400 on a start its StartTime. Every screen that calls
+ * the backend explains failures with it, above the raw AWS type and
  * message (backend_error_format).
  */
+void tui_explain(enum tui_op op, const struct backend_error *err,
+                 struct advice *out);
+/* The text of the explanation of a submit's failure with status s alone
+ * (the UI thread's buffer, valid until the next call); "" for BACKEND_OK. */
 const char *tui_error_advice(enum backend_status s);
+
+/*
+ * Update mode (u on the tasks screen): the wizard edits a task of the
+ * target, the request being created is put aside (t->aside) and no draft
+ * is written; F9 reviews and sends only the members that changed
+ * (UpdateFuotaTask). tui_end_update puts the request back and returns to
+ * the tasks screen (the wizard stays below it); `updated`, when not NULL,
+ * goes on the message line. tui_cancel_update asks first when something
+ * was changed. Both do nothing outside update mode.
+ */
+void tui_end_update(struct tui *t, const char *updated);
+void tui_cancel_update(struct tui *t);
 
 /*
  * Opens the playback of a request's session to a virtual fleet (F5 from

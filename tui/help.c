@@ -34,6 +34,7 @@ static const struct tui_screen *const listed[] = {
     &wizard_screen,   &review_screen,
     &tags_screen,     &playback_settings_screen,
     &playback_screen, &playback_report_screen,
+    &tasks_screen,    &task_screen,
 };
 
 static void line(enum tui_role role, const char *fmt, ...)

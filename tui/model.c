@@ -107,6 +107,8 @@ void model_cleanup(struct model *m)
         free(m->text[f]);
     free(m->region);
     free(m->path);
+    free(m->update_id);
+    task_cleanup(&m->update_base);
     free_tags(m);
     task_cleanup(&m->task);
     diag_list_cleanup(&m->diags);
@@ -323,6 +325,36 @@ bool model_load_task(struct model *m, const struct fuota_task *t,
     m->version++;
     m->dirty = false;
     return true;
+}
+
+bool model_begin_update(struct model *m, const char *id,
+                        const struct fuota_task *task)
+{
+    char *copy = strdup(id);
+    struct fuota_task base;
+    if (!copy || !task_copy(&base, task)) {
+        free(copy);
+        return false;
+    }
+    if (!model_load_task(m, task, NULL)) {
+        free(copy);
+        task_cleanup(&base);
+        return false;
+    }
+    free(m->update_id);
+    m->update_id = copy;
+    task_cleanup(&m->update_base);
+    m->update_base = base;
+    return true;
+}
+
+bool model_update_diff(const struct model *m, struct task_update *out)
+{
+    if (!m->update_id) {
+        memset(out, 0, sizeof(*out));
+        return false;
+    }
+    return task_update_diff(&m->update_base, &m->task, out);
 }
 
 bool model_set_path(struct model *m, const char *path)

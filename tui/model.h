@@ -32,6 +32,7 @@
 #include "core/diag.h"
 #include "core/plan.h"
 #include "core/task.h"
+#include "core/task_update.h"
 
 #define MODEL_GROUPS(X)                                                        \
     X(GROUP_TASK, "Task")                                                      \
@@ -95,6 +96,13 @@ struct model {
     bool has_tags;
     struct fuota_tag *tags;
     size_t tag_count;
+
+    /*
+     * Update mode: the id of the task being edited and its members as the
+     * service holds them (GetFuotaTask); update_id NULL = a new task.
+     */
+    char *update_id;
+    struct fuota_task update_base;
 
     char *path;            /* the file the request came from / was saved */
     bool dirty;            /* changed since loaded or saved */
@@ -162,6 +170,24 @@ void model_remove_tag(struct model *m, size_t i);
  * flag. False on out of memory. */
 bool model_load_task(struct model *m, const struct fuota_task *task,
                      const struct diag_list *loaded)
+    __attribute__((warn_unused_result));
+
+/*
+ * Update mode: the fields take the members of `task` (copied, as
+ * GetFuotaTask gave them: no token, no tags), which become the base the
+ * edit is compared with; id is the task's. Clears the dirty flag. False
+ * on out of memory.
+ */
+bool model_begin_update(struct model *m, const char *id,
+                        const struct fuota_task *task)
+    __attribute__((warn_unused_result));
+
+/*
+ * The UpdateFuotaTask of update mode: the request as edited (m->task)
+ * against the base (core/task_update.h). False outside update mode or
+ * on out of memory (*out is then empty).
+ */
+bool model_update_diff(const struct model *m, struct task_update *out)
     __attribute__((warn_unused_result));
 
 /* Remembers the file the request belongs to (NULL = none). */

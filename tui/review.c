@@ -2,10 +2,10 @@
  * Review and submit (F9): the exact JSON that goes out and where it goes;
  * Submit sends it through core/backend.h on a thread of its own (the
  * screen keeps drawing, Esc stops waiting), then shows the Arn and Id or
- * the error in plain words with what to do next.
+ * the error in plain words with what to do next. In update mode (a task
+ * edited from the tasks screen) the same screen shows the diff against
+ * the task and sends only the changed members with UpdateFuotaTask.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "core/advice.h"
 #include "tui/app.h"
 #include "tui/dialog.h"
+#include "tui/job.h"
 #include "tui/ui.h"
 
 enum button { BTN_SUBMIT, BTN_SAVE, BTN_BACK, BTN_COUNT };
@@ -23,23 +24,18 @@ static const char *const button_names[BTN_COUNT] = { "Submit", "Save as…",
 
 enum state { ST_REVIEW, ST_SENDING, ST_DONE };
 
-/* One submission, shared with its thread. The thread owns nothing of the
- * console: it gets a copy of the request and writes only here. */
-struct job {
+/* One submission, handed to its thread (tui/job.h). The thread owns
+ * nothing of the console: it gets a copy of the request and writes only
+ * here. update_id set: UpdateFuotaTask of that task with `request` as
+ * the changes. */
+struct submission {
     struct backend *backend;
     struct fuota_task request;
+    char *update_id;
     struct backend_created created;
     struct backend_error error;
     enum backend_status status;
-    atomic_bool done;
-    pthread_t thread;
 };
-
-/* Submissions the operator stopped waiting for: joined once done, and
- * all of them before the console returns (the backend must outlive
- * them). */
-#define ABANDONED_MAX 8
-static struct job *abandoned[ABANDONED_MAX];
 
 #define JSON_LINES_MAX 4096
 
@@ -50,9 +46,13 @@ static struct {
     char *json;
     const char *lines[JSON_LINES_MAX];
     size_t lens[JSON_LINES_MAX];
+    enum tui_role roles[JSON_LINES_MAX];
     int line_count, first, view_h;
     char note[300];
     struct job *job; /* the submission in flight or just answered */
+    /* update mode: what differs from the task */
+    bool update;
+    struct task_update diff;
     /* the result */
     bool ok;
     char result[8][400];
@@ -60,67 +60,43 @@ static struct {
     int result_count;
 } R;
 
-static void *submit_thread(void *arg)
+static void submit_run(void *arg)
 {
-    struct job *j = arg;
-    j->status =
-        backend_create_task(j->backend, &j->request, &j->created, &j->error);
-    atomic_store(&j->done, true);
-    return NULL;
+    struct submission *j = arg;
+    if (j->update_id)
+        j->status = backend_update_task(j->backend, j->update_id, &j->request,
+                                        &j->error);
+    else
+        j->status = backend_create_task(j->backend, &j->request, &j->created,
+                                        &j->error);
 }
 
-static void job_free(struct job *j)
+static void submission_free(void *arg)
 {
-    pthread_join(j->thread, NULL);
+    struct submission *j = arg;
     task_cleanup(&j->request);
+    free(j->update_id);
     free(j);
 }
 
 /* Stops waiting for the job in flight: it finishes on its own. */
 static void abandon(void)
 {
-    if (!R.job)
-        return;
-    size_t i = 0;
-    while (i < ABANDONED_MAX && abandoned[i])
-        i++;
-    if (i == ABANDONED_MAX) {
-        job_free(abandoned[0]);
-        memmove(abandoned, abandoned + 1,
-                (ABANDONED_MAX - 1) * sizeof(abandoned[0]));
-        i = ABANDONED_MAX - 1;
-    }
-    abandoned[i] = R.job;
+    job_abandon(R.job);
     R.job = NULL;
 }
 
-static void reap(bool wait)
+/* Splits R.json into lines from line `from` on, in `role`. */
+static void split_json(int from, enum tui_role role)
 {
-    for (size_t i = 0; i < ABANDONED_MAX; i++)
-        if (abandoned[i] && (wait || atomic_load(&abandoned[i]->done))) {
-            job_free(abandoned[i]);
-            abandoned[i] = NULL;
-        }
-}
-
-void review_join_all(void)
-{
-    if (R.job) {
-        job_free(R.job);
-        R.job = NULL;
-    }
-    reap(true);
-}
-
-static void split_json(void)
-{
-    R.line_count = 0;
+    R.line_count = from;
     const char *p = R.json;
     while (p && *p && R.line_count < JSON_LINES_MAX) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         R.lines[R.line_count] = p;
         R.lens[R.line_count] = n;
+        R.roles[R.line_count] = role;
         R.line_count++;
         p = nl ? nl + 1 : p + n;
     }
@@ -148,11 +124,71 @@ static void ensure_token(struct tui *t)
     }
 }
 
+/* Update mode: the diff, one line a member, then the body. */
+#define DIFF_TEXT_MAX (TASK_UPDATE_LINES_MAX * 2 * TASK_UPDATE_VALUE_MAX + 512)
+static char diff_text[DIFF_TEXT_MAX];
+
+static int diff_lines(void)
+{
+    size_t used = 0;
+    int n = 0;
+    const struct task_update *u = &R.diff;
+    diff_text[0] = '\0';
+    R.lines[n] = diff_text;
+    used += (size_t)snprintf(
+        diff_text, sizeof(diff_text), "%zu member%s changed%s", u->changed,
+        u->changed == 1 ? "" : "s",
+        u->changed ? " (only these are sent)" : ": nothing to send");
+    R.lens[n] = used;
+    R.roles[n++] = ROLE_TITLE;
+    for (size_t i = 0; i < u->count && used + 1 < sizeof(diff_text); i++) {
+        const struct task_update_line *l = &u->lines[i];
+        const char *start = diff_text + used + 1;
+        int w = 0;
+        if (l->kind == TASK_UPDATE_CHANGED)
+            w = snprintf(diff_text + used + 1, sizeof(diff_text) - used - 1,
+                         "  %s %-20s %s %s %s", ui_glyph(GLYPH_RIGHT),
+                         l->member, l->before[0] ? l->before : "(not set)",
+                         ui_glyph(GLYPH_ARROW), l->after);
+        else if (l->kind == TASK_UPDATE_KEPT)
+            w = snprintf(diff_text + used + 1, sizeof(diff_text) - used - 1,
+                         "  %s %-20s kept as %s: UpdateFuotaTask cannot "
+                         "remove a member",
+                         ui_glyph(GLYPH_WARNING), l->member, l->before);
+        else
+            w = snprintf(diff_text + used + 1, sizeof(diff_text) - used - 1,
+                         "  %s %-20s not sent (%s): UpdateFuotaTask has no "
+                         "such member",
+                         ui_glyph(GLYPH_WARNING), l->member, l->after);
+        if (w < 0)
+            break;
+        size_t room = sizeof(diff_text) - used - 2;
+        size_t len = (size_t)w < room ? (size_t)w : room;
+        R.lines[n] = start;
+        R.lens[n] = len;
+        R.roles[n++] =
+            l->kind == TASK_UPDATE_CHANGED ? ROLE_NORMAL : ROLE_FIELD_WARNING;
+        used += len + 1;
+    }
+    R.lines[n] = "";
+    R.lens[n] = 0;
+    R.roles[n++] = ROLE_NORMAL;
+    return n;
+}
+
 static void refresh_json(struct tui *t)
 {
     free(R.json);
-    R.json = task_to_json(&t->model.task, true);
-    split_json();
+    task_update_cleanup(&R.diff);
+    R.update = t->model.update_id != NULL;
+    if (R.update && !model_update_diff(&t->model, &R.diff)) {
+        R.json = NULL;
+        R.line_count = 0;
+        tui_message(t, MSG_ERROR, "out of memory");
+        return;
+    }
+    R.json = task_to_json(R.update ? &R.diff.changes : &t->model.task, true);
+    split_json(R.update ? diff_lines() : 0, ROLE_NORMAL);
 }
 
 static void enter(struct tui *t)
@@ -160,7 +196,10 @@ static void enter(struct tui *t)
     R.state = ST_REVIEW;
     R.first = 0;
     R.result_count = 0;
-    ensure_token(t);
+    R.note[0] = '\0';
+    /* An update has no ClientRequestToken to add. */
+    if (!t->model.update_id)
+        ensure_token(t);
     refresh_json(t);
     R.button = diag_has_errors(&t->model.diags) ? BTN_BACK : BTN_SUBMIT;
 }
@@ -181,6 +220,7 @@ static void leave(struct tui *t)
     free(R.json);
     R.json = NULL;
     R.line_count = 0;
+    task_update_cleanup(&R.diff);
 }
 
 static void layout(struct tui *t, const struct tui_rect *body)
@@ -208,26 +248,31 @@ static void result(enum tui_role role, const char *fmt, ...)
     R.result_role[R.result_count++] = role;
 }
 
-const char *tui_error_advice(enum backend_status s)
+/* An update went through: back to the tasks screen, naming the change. */
+static void updated(struct tui *t, const struct submission *j)
 {
-    /* The explanation table is core/advice's; this asks it for a status
-     * alone (the UI thread's buffer, valid until the next call). */
-    static struct advice adv;
-    struct backend_error err;
-    backend_error_clear(&err);
-    err.status = s;
-    err.http_status = backend_status_http(s);
-    advice_explain(&err, &adv);
-    return s == BACKEND_OK ? "" : adv.text;
+    char text[TUI_MSG_MAX];
+    size_t used =
+        (size_t)snprintf(text, sizeof(text), "task %s updated:", j->update_id);
+    for (size_t i = 0; i < R.diff.count && used < sizeof(text); i++)
+        if (R.diff.lines[i].kind == TASK_UPDATE_CHANGED)
+            used += (size_t)snprintf(text + used, sizeof(text) - used, " %s",
+                                     R.diff.lines[i].member);
+    tui_pop(t);
+    tui_end_update(t, text);
 }
 
 static void collect(struct tui *t)
 {
-    struct job *j = R.job;
+    struct submission *j = job_arg(R.job);
     R.state = ST_DONE;
     R.result_count = 0;
     tui_busy(t, false);
     const char *where = t->target.live ? "AWS" : "the simulator";
+    if (j->status == BACKEND_OK && j->update_id) {
+        updated(t, j);
+        return;
+    }
     if (j->status == BACKEND_OK) {
         R.ok = true;
         result(ROLE_OK, "%s Created on %s", ui_glyph(GLYPH_OK), where);
@@ -238,15 +283,17 @@ static void collect(struct tui *t)
         tui_message(t, MSG_OK, "task %s created on %s", j->created.id, where);
     } else {
         R.ok = false;
+        const char *what = j->update_id ? "updated" : "created";
         char line[BACKEND_MESSAGE_MAX + 200];
         struct advice adv;
-        advice_explain(&j->error, &adv);
-        result(ROLE_FIELD_ERROR, "%s Not created: %s", ui_glyph(GLYPH_ERROR),
+        tui_explain(j->update_id ? TUI_OP_UPDATE : TUI_OP_CREATE, &j->error,
+                    &adv);
+        result(ROLE_FIELD_ERROR, "%s Not %s: %s", ui_glyph(GLYPH_ERROR), what,
                adv.title);
         result(ROLE_NORMAL, "%s", adv.text);
         backend_error_format(&j->error, line, sizeof(line));
         result(ROLE_DIM, "the service said: %s", line);
-        tui_message(t, MSG_ERROR, "not created: %s",
+        tui_message(t, MSG_ERROR, "not %s: %s", what,
                     backend_status_help(j->status));
     }
     R.button = BTN_BACK;
@@ -254,36 +301,32 @@ static void collect(struct tui *t)
 
 static void tick(struct tui *t)
 {
-    reap(false);
-    if (R.state == ST_SENDING && R.job && atomic_load(&R.job->done))
+    if (R.state == ST_SENDING && R.job && job_done(R.job))
         collect(t);
 }
 
 static void start_submit(struct tui *t)
 {
-    if (R.job) {
-        job_free(R.job);
-        R.job = NULL;
-    }
-    struct job *j = calloc(1, sizeof(*j));
+    job_free(R.job);
+    R.job = NULL;
+    struct submission *j = calloc(1, sizeof(*j));
     if (!j) {
         tui_message(t, MSG_ERROR, "out of memory");
         return;
     }
-    atomic_init(&j->done, false);
     j->backend = t->target.backend;
-    if (!task_copy(&j->request, &t->model.task)) {
-        free(j);
+    const struct fuota_task *body = R.update ? &R.diff.changes : &t->model.task;
+    if (!task_copy(&j->request, body) ||
+        (R.update && !(j->update_id = strdup(t->model.update_id)))) {
+        submission_free(j);
         tui_message(t, MSG_ERROR, "out of memory");
         return;
     }
-    if (pthread_create(&j->thread, NULL, submit_thread, j) != 0) {
-        task_cleanup(&j->request);
-        free(j);
+    R.job = job_start(submit_run, j, submission_free);
+    if (!R.job) {
         tui_message(t, MSG_ERROR, "could not start the submission");
         return;
     }
-    R.job = j;
     R.state = ST_SENDING;
     tui_busy(t, true);
 }
@@ -294,6 +337,32 @@ static void live_answer(struct tui *t, bool yes)
         start_submit(t);
     else
         tui_message(t, MSG_INFO, "not submitted");
+}
+
+/* An update is always asked about: it changes a task that exists. */
+static void ask_update(struct tui *t)
+{
+    if (!R.diff.changed) {
+        tui_message(t, MSG_WARNING,
+                    "nothing to send: no member differs from task %s (Esc "
+                    "goes back to edit)",
+                    t->model.update_id);
+        return;
+    }
+    char members[400] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < R.diff.count && used < sizeof(members); i++)
+        if (R.diff.lines[i].kind == TASK_UPDATE_CHANGED)
+            used +=
+                (size_t)snprintf(members + used, sizeof(members) - used, "%s%s",
+                                 used ? ", " : "", R.diff.lines[i].member);
+    char q[1024];
+    snprintf(q, sizeof(q), "Update task %s on %s?\nSends %zu member%s: %s.",
+             t->model.update_id,
+             t->target.live ? "AWS (the live service)" : "the simulator",
+             R.diff.changed, R.diff.changed == 1 ? "" : "s", members);
+    dialog_confirm_ex(t, "Update the task", q, !t->target.live, t->target.live,
+                      live_answer);
 }
 
 static void submit(struct tui *t)
@@ -308,6 +377,10 @@ static void submit(struct tui *t)
     }
     if (!t->target.backend) {
         tui_message(t, MSG_ERROR, "no target to submit to");
+        return;
+    }
+    if (R.update) {
+        ask_update(t);
         return;
     }
     if (t->target.live) {
@@ -336,14 +409,21 @@ static void draw(struct tui *t)
     getmaxyx(w, h, wd);
     werase(w);
     char title[160];
-    snprintf(title, sizeof(title), "Review %s CreateFuotaTask %s %s %s",
-             ui_glyph(GLYPH_DOT), ui_glyph(GLYPH_ARROW),
+    snprintf(title, sizeof(title), "Review %s %s %s %s %s", ui_glyph(GLYPH_DOT),
+             R.update ? "UpdateFuotaTask" : "CreateFuotaTask",
+             ui_glyph(GLYPH_ARROW),
              ui_glyph(t->target.live ? GLYPH_LIVE : GLYPH_SIM),
              t->target.live ? "LIVE" : "SIMULATOR");
     ui_box(w, title, NULL);
-    char post[300];
-    snprintf(post, sizeof(post), "POST /fuota-tasks   %s %s",
-             ui_glyph(GLYPH_ARROW), t->target.detail ? t->target.detail : "");
+    char post[BACKEND_ID_MAX + 400];
+    if (R.update)
+        snprintf(post, sizeof(post), "PATCH /fuota-tasks/%s   %s %s",
+                 t->model.update_id, ui_glyph(GLYPH_ARROW),
+                 t->target.detail ? t->target.detail : "");
+    else
+        snprintf(post, sizeof(post), "POST /fuota-tasks   %s %s",
+                 ui_glyph(GLYPH_ARROW),
+                 t->target.detail ? t->target.detail : "");
     ui_put(w, 1, 2, wd - 4, ROLE_TITLE, post, false);
 
     /* Bottom block (note, problems, progress or result), wrapped, then
@@ -369,7 +449,8 @@ static void draw(struct tui *t)
     } else if (R.state == ST_SENDING) {
         blk[nblk].role = ROLE_TITLE;
         snprintf(blk[nblk++].text, sizeof(blk[0].text),
-                 "%s Submitting to %s... (Esc stops waiting)", tui_spinner(t),
+                 "%s %s to %s... (Esc stops waiting)", tui_spinner(t),
+                 R.update ? "Updating" : "Submitting",
                  t->target.live ? "AWS" : "the simulator");
     } else {
         for (int i = 0; i < R.result_count && nblk < 10; i++) {
@@ -393,7 +474,7 @@ static void draw(struct tui *t)
     if (R.first > max_first)
         R.first = max_first;
     for (int i = 0; i < R.view_h && R.first + i < R.line_count; i++)
-        ui_put_span(w, json_top + i, 2, wd - 4, ROLE_NORMAL,
+        ui_put_span(w, json_top + i, 2, wd - 4, R.roles[R.first + i],
                     R.lines[R.first + i], R.lens[R.first + i]);
     if (R.line_count > R.view_h) {
         char pos[48];
@@ -453,10 +534,16 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
             abandon();
             R.state = ST_REVIEW;
             tui_busy(t, false);
-            tui_message(t, MSG_WARNING,
-                        "stopped waiting: the request may still reach the "
-                        "service; submitting again with the same "
-                        "ClientRequestToken cannot create a second task");
+            if (R.update)
+                tui_message(t, MSG_WARNING,
+                            "stopped waiting: the update may still reach the "
+                            "service (the tasks screen shows the task as it "
+                            "is)");
+            else
+                tui_message(t, MSG_WARNING,
+                            "stopped waiting: the request may still reach the "
+                            "service; submitting again with the same "
+                            "ClientRequestToken cannot create a second task");
         } else if (a == ACT_QUIT) {
             tui_message(t, MSG_INFO,
                         "a submission is in flight: Esc stops "
@@ -506,6 +593,13 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         return;
     case ACT_HELP:
         tui_push(t, &help_screen);
+        return;
+    case ACT_TASKS:
+        /* After a submit the new task is one key away. */
+        if (!R.update) {
+            tui_pop(t);
+            tui_push(t, &tasks_screen);
+        }
         return;
     case ACT_QUIT:
         t->quit = true;

@@ -446,7 +446,13 @@ static void draw_form(struct tui *t)
     if (W.row_count > W.inner_h)
         snprintf(right, sizeof(right), "field %d of %d", (int)W.focus + 1,
                  MODEL_FIELD_COUNT);
-    ui_box(w, "Request", right);
+    char title[BACKEND_ID_MAX + 64];
+    if (t->model.update_id)
+        snprintf(title, sizeof(title), "Update %s %s", ui_glyph(GLYPH_DOT),
+                 t->model.update_id);
+    else
+        snprintf(title, sizeof(title), "Request");
+    ui_box(w, title, right);
     for (int i = 0; i < W.inner_h; i++) {
         int r = W.first + i;
         if (r >= W.row_count) {
@@ -805,7 +811,11 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         }
         return;
     case ACT_TASKS:
-        not_yet(t, "the tasks screen");
+        editor_commit(t);
+        if (t->model.update_id)
+            tui_cancel_update(t);
+        else
+            tui_push(t, &tasks_screen);
         return;
     case ACT_SIMULATE:
         editor_commit(t);
@@ -824,6 +834,11 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         click(t, in);
         return;
     case ACT_BACK:
+        if (t->model.update_id) {
+            editor_commit(t);
+            tui_cancel_update(t);
+            return;
+        }
         tui_message(t, MSG_INFO,
                     "nothing to go back to: F10 or q quits "
                     "(the draft is kept)");

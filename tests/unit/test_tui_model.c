@@ -305,6 +305,44 @@ static void test_draft_round_trip(void **state)
     model_cleanup(&r);
 }
 
+/* Update mode: the fields take the task; only edits differ from it. */
+static void test_update_mode(void **state)
+{
+    (void)state;
+    struct model m;
+    model_init(&m);
+    struct task_update u;
+    assert_false(model_update_diff(&m, &u)); /* not updating */
+    struct fuota_task base;
+    task_init(&base);
+    base.name = strdup("fw-1");
+    base.firmware_update_image = strdup("s3://bucket-1/fw.bin");
+    base.firmware_update_role = strdup("arn:aws:iam::123456789012:role/r");
+    base.has_redundancy_percent = true;
+    base.redundancy_percent = 20;
+    assert_true(model_begin_update(&m, "task-1", &base));
+    task_cleanup(&base); /* copied */
+    assert_string_equal(m.update_id, "task-1");
+    assert_string_equal(model_text(&m, F_NAME), "fw-1");
+    assert_string_equal(model_text(&m, F_REDUNDANCY), "20");
+    assert_false(m.dirty);
+    model_refresh(&m);
+    assert_true(model_update_diff(&m, &u));
+    assert_int_equal(u.changed, 0);
+    task_update_cleanup(&u);
+    assert_true(model_set_text(&m, F_REDUNDANCY, "35"));
+    assert_true(model_set_text(&m, F_NAME, ""));
+    model_refresh(&m);
+    assert_true(model_update_diff(&m, &u));
+    assert_int_equal(u.changed, 1);
+    assert_true(u.changes.has_redundancy_percent);
+    assert_int_equal(u.changes.redundancy_percent, 35);
+    assert_null(u.changes.name); /* cleared: kept as it is */
+    assert_int_equal(u.lines[0].kind, TASK_UPDATE_KEPT);
+    task_update_cleanup(&u);
+    model_cleanup(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_load_keeps_document_problems_until_edited),
         cmocka_unit_test(test_draft_round_trip),
+        cmocka_unit_test(test_update_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
