@@ -202,14 +202,17 @@ static void edit_field(struct tui *t, enum pl_field f)
 {
     const char *labels[] = { pl_field_label(f) };
     const char *values[] = { PL.set.text[f] };
-    char title[80];
+    char title[80], help[PL_ERROR_MAX + 300];
     PL.editing = f;
     snprintf(title, sizeof(title), "Planner %s %s", ui_glyph(GLYPH_DOT),
              pl_field_label(f));
-    dialog_input(t, title, pl_field_help(f), 1, labels, values, field_done);
-    /* The rule that brought us here, shown in the dialog at once. */
+    /* The rule that brought us here first, when there is one. */
     if (!PL.ok && PL.bad == f)
-        tui_message(t, MSG_ERROR, "%s", PL.problem);
+        snprintf(help, sizeof(help), "%s %s\n%s", ui_glyph(GLYPH_ERROR),
+                 PL.problem, pl_field_help(f));
+    else
+        snprintf(help, sizeof(help), "%s", pl_field_help(f));
+    dialog_input(t, title, help, 1, labels, values, field_done);
 }
 
 static void field_chosen(struct tui *t, int index)
@@ -525,9 +528,8 @@ static void status(struct tui *t, char *buf, size_t size,
                                   ui_glyph(GLYPH_DOT));
     }
     if (n < size)
-        snprintf(buf + n, size - n, "%s%s redundancy  %s%s loss  s settings",
-                 ui_glyph(GLYPH_LEFT), ui_glyph(GLYPH_RIGHT),
-                 ui_glyph(GLYPH_UP), ui_glyph(GLYPH_DOWN));
+        snprintf(buf + n, size - n,
+                 "Left/Right redundancy, Up/Down loss level, s settings");
 }
 
 static const struct tui_binding bindings[] = {

@@ -73,26 +73,24 @@ static void draw_heading(WINDOW *w, int wd)
 {
     char line[LINE_MAX], radio[96], size[64] = "";
     const struct pl_snapshot *s = &PL.snap;
-    if (s->stage) {
-        uint32_t bytes = s->ax.fragment_size[s->size_i];
-        snprintf(size, sizeof(size), "%u B fragments (M = %u%s", bytes,
+    const char *dot = ui_glyph(GLYPH_DOT);
+    if (s->stage)
+        snprintf(size, sizeof(size), "%u B fragments, M = %u%s %s ",
+                 (unsigned)s->ax.fragment_size[s->size_i],
                  (unsigned)s->ax.m[s->size_i],
-                 s->ax.sizes > 1 ? "; f: next size)" : ")");
-    } else if (PL.ok && params()->fragment_size_count) {
-        snprintf(size, sizeof(size), "%u B fragments",
-                 (unsigned)params()->fragment_sizes[0]);
-    }
+                 s->ax.sizes > 1 ? " (f: next size)" : "", dot);
+    else if (params()->fragment_size_count)
+        snprintf(size, sizeof(size), "%u B fragments %s ",
+                 (unsigned)params()->fragment_sizes[0], dot);
     char model[160];
     sweep_describe_model(params(), 0, model, sizeof(model));
     /* The model without its level: "i.i.d. loss, spread 5 %". */
     const char *rest = strstr(model, "% ");
     snprintf(line, sizeof(line),
-             "%s (%%) by RedundancyPercent %s %llu B image%s%s %s %s %s %s",
+             "%s (%%) by RedundancyPercent %s %s%llu B image %s %s %s %s",
              fleet() ? "P(every device completes)" : "Devices that complete",
-             ui_glyph(GLYPH_DOT), (unsigned long long)params()->image_bytes,
-             size[0] ? ", " : "", size, ui_glyph(GLYPH_DOT),
-             radio_words(radio, sizeof(radio)), ui_glyph(GLYPH_DOT),
-             rest ? rest + 2 : model);
+             dot, size, (unsigned long long)params()->image_bytes, dot,
+             radio_words(radio, sizeof(radio)), dot, rest ? rest + 2 : model);
     ui_put(w, 1, 2, wd - 4, ROLE_DIM, line, false);
 }
 
@@ -513,6 +511,7 @@ void planner_draw(struct tui *t)
         return;
     int h, wd;
     getmaxyx(w, h, wd);
+    ui_background(w, ROLE_NORMAL);
     werase(w);
     char title[256], right[96];
     snprintf(title, sizeof(title), "Planner %s %s", ui_glyph(GLYPH_DOT),
