@@ -217,8 +217,9 @@ int main(int argc, char **argv)
            (unsigned long long)first_trials, median(full, (size_t)runs),
            (unsigned long long)full_trials, median(draw, (size_t)runs),
            (double)ru.ru_maxrss / 1024.0);
-    fprintf(stderr, "bench_planner: %ld runs; first chart min %.0f max %.0f ms\n",
-            runs, first[0], first[runs - 1]);
+    fprintf(stderr,
+            "bench_planner: %ld runs; first chart min %.0f max %.0f ms\n", runs,
+            first[0], first[runs - 1]);
 
     while (t->depth > 0) {
         const struct tui_screen *sc = t->stack[--t->depth];
