@@ -75,7 +75,8 @@ size_t pl_ticks(double lo, double hi, int room, int gap, bool whole,
             double s = mant[i] * pow(10.0, e);
             if (whole && (s < 1.0 || floor(s) != s))
                 continue;
-            if (s / span * (double)(room - 1) >= (double)gap - 1e-9) {
+            if (s / span * (double)(room - 1) >= (double)gap - 1e-9 &&
+                floor(span / s + 1e-9) + 1.0 <= (double)max) {
                 step = s;
                 found = true;
                 break;

@@ -66,8 +66,8 @@ int pl_scale(double v, double lo, double hi, int n);
  * Nice ticks for an axis from lo to hi drawn over `room` cells with at
  * least `gap` cells between two ticks: the smallest step of 1, 2, 2.5, 5
  * x 10^k that keeps them apart (at least 1 for whole-number axes when
- * `whole`), and every multiple of it in [lo, hi]. Writes at most max
- * values, ascending; returns how many. lo == hi: that one value.
+ * `whole`) and gives at most max ticks, and every multiple of it in
+ * [lo, hi], ascending; returns how many. lo == hi: that one value.
  */
 size_t pl_ticks(double lo, double hi, int room, int gap, bool whole,
                 double *out, size_t max);

@@ -92,9 +92,14 @@ static void test_ticks(void **state)
         for (size_t k = 0; k < n; k++)
             assert_true(fabs(out[k] - cases[i].want[k]) < 1e-9);
     }
-    /* max caps the count; an inverted range gives none. */
+    /* max makes the step larger; an inverted range gives none. */
     double out[3];
     assert_int_equal(pl_ticks(0, 100, 40, 2, true, out, 3), 3);
+    assert_true(out[0] == 0 && out[1] == 50 && out[2] == 100);
+    double many[12];
+    /* 220 rows would take step 1; 12 ticks at most: step 10, to 100. */
+    assert_int_equal(pl_ticks(0, 100, 220, 2, true, many, 12), 11);
+    assert_true(many[10] == 100);
     assert_int_equal(pl_ticks(0, 100, 40, 2, true, out, 0), 0);
     assert_int_equal(pl_ticks(10, 5, 40, 2, true, out, 3), 0);
     /* No "-0" at the start of an axis from 0. */
