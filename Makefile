@@ -44,6 +44,7 @@ CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HELPER_SRC := $(filter-out $(UNIT_SRC),$(sort $(wildcard tests/unit/*.c)))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -51,6 +52,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 LIBFUOTA := $(BUILD)/libfuota.a
 
 .PHONY: all run test test-one check check-asan bench fuzz install uninstall clean \
@@ -93,10 +95,16 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIBFUOTA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBFUOTA) $(LIBS)
 
+# Test programs the e2e scripts run (fake servers); libc and pthreads only.
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< -lpthread
+
 # Shared test helpers are built once, not treated as intermediate files.
 .SECONDARY: $(UNIT_HELPER_OBJ)
 
-tests: $(BUILD)/fuota $(UNIT_BIN)
+tests: $(BUILD)/fuota $(UNIT_BIN) $(TOOL_BIN)
 
 # One test pass over an already configured build directory.
 test-one: tests
@@ -138,7 +146,8 @@ fuzz: deps
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
-	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -g -O1 \
+	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	        -DFUOTA_VERSION='"$(VERSION)"' -I. -g -O1 \
 	        -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	        -o build/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
 	    mkdir -p build/fuzz/$$n.corpus; \

@@ -67,11 +67,6 @@ static void wipe_free(char *s)
     }
 }
 
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 static char *xprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -105,6 +100,7 @@ static const char *env(const char *name)
 struct aws_file {
     char *path;
     bool exists;
+    bool shared; /* readable by group or others */
     struct ini_doc doc;
 };
 
@@ -150,6 +146,7 @@ static enum aws_cred_status file_load(struct aws_file *f, const char *path,
         fclose(fp);
         return fail(AWS_CRED_E_FILE, err, errsize, "%s: is a directory", path);
     }
+    f->shared = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
     char *buf = malloc(FILE_MAX + 1);
     if (!buf) {
         fclose(fp);
@@ -191,10 +188,8 @@ static size_t config_profile_index(const struct ini_doc *doc,
     size_t fallback = (size_t)-1;
     for (size_t i = 0; i < doc->section_count; i++) {
         const char *n = doc->sections[i].name;
-        if (strncmp(n, "profile", 7) == 0 && (n[7] == ' ' || n[7] == '\t')) {
-            const char *p = n + 7;
-            while (*p == ' ' || *p == '\t')
-                p++;
+        const char *p = ini_profile_name(n);
+        if (p != n) {
             if (strcmp(p, profile) == 0)
                 return i;
         } else if (strcmp(profile, "default") == 0 &&
@@ -212,23 +207,6 @@ static char *origin(const struct aws_file *f, size_t sec, unsigned line)
 }
 
 /* ---- value checks ------------------------------------------------------ */
-
-static bool printable_no_space(const char *s)
-{
-    if (!s || !*s)
-        return false;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c <= 32 || c >= 127)
-            return false;
-    }
-    return true;
-}
-
-static bool valid_akid(const char *s)
-{
-    return printable_no_space(s) && !strchr(s, '/') && strlen(s) <= 128;
-}
 
 static bool valid_region(const char *s)
 {
@@ -253,7 +231,7 @@ static bool valid_url(const char *s)
         return false;
     if (!*rest || *rest == '/' || *rest == ':')
         return false;
-    return printable_no_space(s);
+    return ini_secret_valid(s);
 }
 
 static bool valid_profile(const char *s)
@@ -294,6 +272,8 @@ void aws_credentials_cleanup(struct aws_credentials *c)
     free(c->region_from);
     free(c->endpoint_url);
     free(c->endpoint_from);
+    free(c->max_attempts_from);
+    free(c->warning);
     memset(c, 0, sizeof(*c));
 }
 
@@ -324,48 +304,27 @@ static enum aws_cred_status keys_from(const struct where *w,
                                       struct aws_credentials *out, char *err,
                                       size_t errsize)
 {
-    const struct ini_entry *id = where_get(w, "aws_access_key_id");
-    const struct ini_entry *secret = where_get(w, "aws_secret_access_key");
-    const struct ini_entry *token = where_get(w, "aws_session_token");
-    if (!token)
-        token = where_get(w, "aws_security_token");
-    if (id && !*id->value)
-        id = NULL;
-    if (secret && !*secret->value)
-        secret = NULL;
-    if (!id && !secret)
+    if (w->sec == (size_t)-1)
         return AWS_CRED_OK;
-    const char *path = w->file->path;
-    const char *sname = w->file->doc.sections[w->sec].name;
-    if (!id || !secret) {
-        const struct ini_entry *have = id ? id : secret;
-        return fail(AWS_CRED_E_PARTIAL, err, errsize,
-                    "%s:%u: [%s] has %s but no %s (partial credentials)", path,
-                    have->line, sname,
-                    id ? "aws_access_key_id" : "aws_secret_access_key",
-                    id ? "aws_secret_access_key" : "aws_access_key_id");
+    struct ini_keys k;
+    enum ini_keys_status ks = ini_keys(&w->file->doc, w->sec, &k);
+    if (ks == INI_KEYS_NONE)
+        return AWS_CRED_OK;
+    if (ks != INI_KEYS_OK) {
+        char why[AWS_CRED_ERR_MAX];
+        ini_keys_error(&w->file->doc, w->sec, ks, &k, w->file->path, why,
+                       sizeof(why));
+        return fail(ks == INI_KEYS_PARTIAL ? AWS_CRED_E_PARTIAL
+                                           : AWS_CRED_E_INVALID,
+                    err, errsize, "%s", why);
     }
-    if (!valid_akid(id->value))
-        return fail(AWS_CRED_E_INVALID, err, errsize,
-                    "%s:%u: aws_access_key_id has blanks, '/' or control "
-                    "characters, or is longer than 128",
-                    path, id->line);
-    if (!printable_no_space(secret->value))
-        return fail(AWS_CRED_E_INVALID, err, errsize,
-                    "%s:%u: aws_secret_access_key has blanks or control "
-                    "characters",
-                    path, secret->line);
-    if (token && *token->value && !printable_no_space(token->value))
-        return fail(AWS_CRED_E_INVALID, err, errsize,
-                    "%s:%u: %s has blanks or control characters", path,
-                    token->line, token->key);
-    out->access_key_id = strdup(id->value);
-    out->secret_access_key = strdup(secret->value);
-    out->session_token = token && *token->value ? strdup(token->value) : NULL;
-    out->key_from = origin(w->file, w->sec, id->line);
+    out->access_key_id = strdup(k.id->value);
+    out->secret_access_key = strdup(k.secret->value);
+    out->session_token = k.token ? strdup(k.token->value) : NULL;
+    out->key_from = origin(w->file, w->sec, k.id->line);
     out->key_source = src;
     if (!out->access_key_id || !out->secret_access_key || !out->key_from ||
-        (token && *token->value && !out->session_token))
+        (k.token && !out->session_token))
         return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
     return AWS_CRED_OK;
 }
@@ -435,7 +394,7 @@ resolve_endpoint(const struct where *cred, const struct where *conf,
     if (opt->endpoint_url) {
         v = opt->endpoint_url;
         src = AWS_SRC_OPTION;
-        from = strdup("--endpoint-url");
+        from = strdup("--endpoint");
     } else {
         bool ignore = is_true(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
         if (!ignore && !env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
@@ -510,6 +469,58 @@ resolve_endpoint(const struct where *cred, const struct where *conf,
     out->endpoint_source = AWS_SRC_DEFAULT;
     out->endpoint_from = strdup("default for the region");
     if (!out->endpoint_from)
+        return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
+    return AWS_CRED_OK;
+}
+
+/* AWS_MAX_ATTEMPTS > the profile's max_attempts > the default. */
+static enum aws_cred_status resolve_attempts(const struct where *cred,
+                                             const struct where *conf,
+                                             struct aws_credentials *out,
+                                             char *err, size_t errsize)
+{
+    const char *v = env("AWS_MAX_ATTEMPTS");
+    const struct where *w = NULL;
+    const struct ini_entry *e =
+        v ? NULL : profile_get(cred, conf, "max_attempts", &w);
+    if (e)
+        v = e->value;
+    out->max_attempts = AWS_MAX_ATTEMPTS_DEFAULT;
+    out->max_attempts_from =
+        e ? origin(w->file, w->sec, e->line)
+          : strdup(v ? "environment AWS_MAX_ATTEMPTS" : "default");
+    if (!out->max_attempts_from)
+        return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
+    if (!v)
+        return AWS_CRED_OK;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '+' || v[0] == ' ' ||
+        n < 1 || n > AWS_MAX_ATTEMPTS_MAX)
+        return fail(AWS_CRED_E_INVALID, err, errsize,
+                    "max_attempts from %s is not a whole number 1..%d",
+                    out->max_attempts_from, AWS_MAX_ATTEMPTS_MAX);
+    out->max_attempts = (int)n;
+    return AWS_CRED_OK;
+}
+
+/* The warning when the file the keys came from is readable by others. */
+static enum aws_cred_status check_shared(const struct aws_file *cred,
+                                         const struct aws_file *config,
+                                         struct aws_credentials *out, char *err,
+                                         size_t errsize)
+{
+    const struct aws_file *f = out->key_source == AWS_SRC_CREDENTIALS_FILE
+                                   ? cred
+                               : out->key_source == AWS_SRC_CONFIG_FILE ? config
+                                                                        : NULL;
+    if (!f || !f->shared)
+        return AWS_CRED_OK;
+    out->warning = xprintf("%s holds secret keys and other users may read "
+                           "it; run: chmod 600 %s",
+                           f->path, f->path);
+    if (!out->warning)
         return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
     return AWS_CRED_OK;
 }
@@ -625,17 +636,17 @@ enum aws_cred_status aws_resolve(const struct aws_resolve_options *opt,
                       eid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
             goto done;
         }
-        if (!valid_akid(eid) || !printable_no_space(esecret)) {
+        if (!ini_key_id_valid(eid) || !ini_secret_valid(esecret)) {
             st = fail(AWS_CRED_E_INVALID, err, errsize,
                       "%s has blanks or control characters",
-                      valid_akid(eid) ? "AWS_SECRET_ACCESS_KEY"
-                                      : "AWS_ACCESS_KEY_ID");
+                      ini_key_id_valid(eid) ? "AWS_SECRET_ACCESS_KEY"
+                                            : "AWS_ACCESS_KEY_ID");
             goto done;
         }
         const char *etok = env("AWS_SESSION_TOKEN");
         if (!etok)
             etok = env("AWS_SECURITY_TOKEN");
-        if (etok && !printable_no_space(etok)) {
+        if (etok && !ini_secret_valid(etok)) {
             st = fail(AWS_CRED_E_INVALID, err, errsize,
                       "AWS_SESSION_TOKEN has blanks or control characters");
             goto done;
@@ -725,6 +736,10 @@ enum aws_cred_status aws_resolve(const struct aws_resolve_options *opt,
     }
 
     st = resolve_endpoint(&wc, &wf, &config, opt, out, err, errsize);
+    if (st == AWS_CRED_OK)
+        st = resolve_attempts(&wc, &wf, out, err, errsize);
+    if (st == AWS_CRED_OK)
+        st = check_shared(&cred, &config, out, err, errsize);
 
 done:
     file_cleanup(&cred);
@@ -771,151 +786,17 @@ const char *aws_credentials_describe(const struct aws_credentials *c, char *buf,
     return buf;
 }
 
-/* ---- key ring ---------------------------------------------------------- */
-
-void aws_keyring_init(struct aws_keyring *kr)
-{
-    memset(kr, 0, sizeof(*kr));
-}
-
-static void pair_cleanup(struct aws_keypair *p)
-{
-    free(p->access_key_id);
-    wipe_free(p->secret_access_key);
-    wipe_free(p->session_token);
-    free(p->profile);
-    memset(p, 0, sizeof(*p));
-}
-
-void aws_keyring_cleanup(struct aws_keyring *kr)
-{
-    if (!kr)
-        return;
-    for (size_t i = 0; i < kr->count; i++)
-        pair_cleanup(&kr->items[i]);
-    free(kr->items);
-    memset(kr, 0, sizeof(*kr));
-}
-
-const struct aws_keypair *aws_keyring_find(const struct aws_keyring *kr,
-                                           const char *access_key_id)
-{
-    if (!kr || !access_key_id)
-        return NULL;
-    for (size_t i = 0; i < kr->count; i++)
-        if (strcmp(kr->items[i].access_key_id, access_key_id) == 0)
-            return &kr->items[i];
-    return NULL;
-}
-
-static bool same_secret(const char *a, const char *b)
-{
-    if (!a || !b)
-        return a == b;
-    size_t n = strlen(a);
-    return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
-}
-
-enum aws_cred_status
-aws_keyring_add(struct aws_keyring *kr, const char *access_key_id,
-                const char *secret_access_key, const char *session_token,
-                const char *profile, char *err, size_t errsize)
-{
-    if (session_token && !*session_token)
-        session_token = NULL;
-    if (!valid_akid(access_key_id) || !printable_no_space(secret_access_key) ||
-        (session_token && !printable_no_space(session_token)))
-        return fail(AWS_CRED_E_INVALID, err, errsize,
-                    "key pair%s%s: the access key id or secret is empty or "
-                    "has blanks",
-                    profile ? " of profile " : "", profile ? profile : "");
-    const struct aws_keypair *old = aws_keyring_find(kr, access_key_id);
-    if (old) {
-        if (same_secret(old->secret_access_key, secret_access_key) &&
-            same_secret(old->session_token, session_token))
-            return AWS_CRED_OK;
-        return fail(AWS_CRED_E_DUPLICATE, err, errsize,
-                    "access key id %s appears twice with different secrets "
-                    "(profiles %s and %s)",
-                    access_key_id, old->profile ? old->profile : "?",
-                    profile ? profile : "?");
-    }
-    if (kr->count == kr->cap) {
-        size_t cap = kr->cap ? kr->cap * 2 : 4;
-        struct aws_keypair *p = calloc(cap, sizeof(*p));
-        if (!p)
-            return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
-        if (kr->items)
-            memcpy(p, kr->items, kr->count * sizeof(*p));
-        free(kr->items);
-        kr->items = p;
-        kr->cap = cap;
-    }
-    struct aws_keypair *p = &kr->items[kr->count];
-    p->access_key_id = strdup(access_key_id);
-    p->secret_access_key = strdup(secret_access_key);
-    p->session_token = xstrdup(session_token);
-    p->profile = xstrdup(profile);
-    if (!p->access_key_id || !p->secret_access_key ||
-        (session_token && !p->session_token) || (profile && !p->profile)) {
-        pair_cleanup(p);
-        return fail(AWS_CRED_E_NOMEM, err, errsize, "out of memory");
-    }
-    kr->count++;
-    return AWS_CRED_OK;
-}
-
-enum aws_cred_status aws_keyring_load_file(struct aws_keyring *kr,
-                                           const char *path, char *err,
-                                           size_t errsize)
+enum aws_cred_status aws_file_read(const char *path, struct ini_doc *doc,
+                                   bool *shared, char *err, size_t errsize)
 {
     struct aws_file f;
+    if (err && errsize)
+        err[0] = '\0';
     enum aws_cred_status st = file_load(&f, path, true, err, errsize);
-    size_t added = 0;
-    for (size_t i = 0; st == AWS_CRED_OK && i < f.doc.section_count; i++) {
-        struct where w = { &f, i };
-        struct aws_credentials one;
-        aws_credentials_init(&one);
-        st = keys_from(&w, AWS_SRC_CREDENTIALS_FILE, &one, err, errsize);
-        if (st == AWS_CRED_OK && one.access_key_id) {
-            const char *name = f.doc.sections[i].name;
-            if (strncmp(name, "profile", 7) == 0 &&
-                (name[7] == ' ' || name[7] == '\t')) {
-                name += 7;
-                while (*name == ' ' || *name == '\t')
-                    name++;
-            }
-            st = aws_keyring_add(kr, one.access_key_id, one.secret_access_key,
-                                 one.session_token, name, err, errsize);
-            if (st == AWS_CRED_E_DUPLICATE || st == AWS_CRED_E_INVALID) {
-                /* Say where, keeping the reason. */
-                char why[AWS_CRED_ERR_MAX];
-                snprintf(why, sizeof(why), "%s", err ? err : "");
-                const struct ini_entry *id =
-                    ini_get(&f.doc, i, "aws_access_key_id");
-                fail(st, err, errsize, "%s:%u: %s", path, id ? id->line : 0,
-                     why);
-            }
-            added++;
-        }
-        aws_credentials_cleanup(&one);
-    }
-    if (st == AWS_CRED_OK && added == 0)
-        st = fail(AWS_CRED_E_NO_CREDENTIALS, err, errsize,
-                  "%s: no profile has aws_access_key_id and "
-                  "aws_secret_access_key",
-                  path);
+    *doc = f.doc;
+    ini_init(&f.doc);
+    if (shared)
+        *shared = f.shared;
     file_cleanup(&f);
     return st;
-}
-
-bool aws_keyring_lookup(void *ctx, const char *access_key_id,
-                        struct sigv4_key *key)
-{
-    const struct aws_keypair *p = aws_keyring_find(ctx, access_key_id);
-    if (!p)
-        return false;
-    key->secret_access_key = p->secret_access_key;
-    key->session_token = p->session_token;
-    return true;
 }

@@ -2,9 +2,10 @@
 #define FUOTA_AWS_CREDENTIALS_H
 
 /*
- * AWS credentials, region and endpoint, resolved the way the AWS CLI
- * (botocore) does, plus a key ring of every key pair in a credentials file
- * for `fuota serve --require-auth --credentials FILE`.
+ * AWS credentials, region, endpoint and retry attempts, resolved the way the
+ * AWS CLI (botocore) does, and the reading of the shared files. (The key
+ * ring `fuota serve --require-auth` checks signatures against is
+ * sim/keyring.h; this module only reads its file.)
  *
  * Reads the environment (getenv) and the shared files; never prints. Errors
  * are a status plus a one-line reason in a caller buffer that names the
@@ -35,6 +36,11 @@
  *            AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's
  *            ignore_configured_endpoint_urls = true) skips the environment
  *            and file endpoints.
+ *  attempts  AWS_MAX_ATTEMPTS > the profile's max_attempts >
+ *            AWS_MAX_ATTEMPTS_DEFAULT; a whole number 1..AWS_MAX_ATTEMPTS_MAX
+ *            (the first call and its retries together, as in botocore).
+ *  warning   set when the file the keys came from may be read by group or
+ *            others (chmod 600 it), as ssh warns about a private key.
  * A named profile that exists in neither file is an error (unless it is
  * "default", which may be absent when the environment supplies keys); a
  * missing file is not an error, an unreadable or malformed one is.
@@ -48,7 +54,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/ini.h"
 #include "core/sigv4.h"
+
+/* Attempts per call (first try + retries) when nothing says otherwise. */
+#define AWS_MAX_ATTEMPTS_DEFAULT 5
+#define AWS_MAX_ATTEMPTS_MAX     20
 
 /* Where a value came from: X(id, label). */
 #define AWS_SOURCES(X)                                                         \
@@ -94,7 +105,7 @@ const char *aws_cred_status_message(enum aws_cred_status status);
 struct aws_resolve_options {
     const char *profile;      /* --profile; NULL = environment / default */
     const char *region;       /* --region; NULL = resolve */
-    const char *endpoint_url; /* --endpoint-url; NULL = resolve */
+    const char *endpoint_url; /* --endpoint; NULL = resolve */
     /* Home directory for ~/.aws; NULL = $HOME. */
     const char *home;
     /* Keys are optional: resolve region/endpoint/profile only, no error
@@ -129,6 +140,12 @@ struct aws_credentials {
     char *endpoint_url; /* NULL only without a region */
     enum aws_source endpoint_source;
     char *endpoint_from;
+
+    int max_attempts; /* 1..AWS_MAX_ATTEMPTS_MAX */
+    char *max_attempts_from;
+
+    /* A warning to show (the keys' file is readable by others), or NULL. */
+    char *warning;
 };
 
 void aws_credentials_init(struct aws_credentials *c);
@@ -165,58 +182,17 @@ const char *aws_credentials_describe(const struct aws_credentials *c, char *buf,
  */
 const char *aws_mask(const char *value, char *buf, size_t size);
 
-/* ---- key ring: every key pair of a file, for the server ---------------- */
-
-struct aws_keypair {
-    char *access_key_id;
-    char *secret_access_key; /* secret */
-    char *session_token;     /* secret; NULL = none */
-    char *profile;           /* section it came from */
-};
-
-struct aws_keyring {
-    struct aws_keypair *items;
-    size_t count;
-    size_t cap;
-};
-
-void aws_keyring_init(struct aws_keyring *kr);
-/* Wipes every secret and frees; accepts a zeroed or cleaned-up ring. */
-void aws_keyring_cleanup(struct aws_keyring *kr);
-
 /*
- * Adds one pair (copies the strings). The same access key id with the same
- * secret and token is accepted once (no-op); with another secret or token it
- * is AWS_CRED_E_DUPLICATE. Empty key id or secret: AWS_CRED_E_INVALID.
+ * Reads and parses one AWS credentials or config file into *doc
+ * (initialised by the call; ini_cleanup() it in every case), e.g. the file
+ * `fuota serve --require-auth --credentials FILE` takes its key ring from.
+ * The read buffer is wiped. A missing or unreadable file is
+ * AWS_CRED_E_FILE, a malformed one AWS_CRED_E_SYNTAX naming file:line
+ * (never quoting it). *shared (when not NULL) tells whether group or
+ * others may read the file.
  */
-enum aws_cred_status
-aws_keyring_add(struct aws_keyring *kr, const char *access_key_id,
-                const char *secret_access_key, const char *session_token,
-                const char *profile, char *err, size_t errsize)
+enum aws_cred_status aws_file_read(const char *path, struct ini_doc *doc,
+                                   bool *shared, char *err, size_t errsize)
     __attribute__((warn_unused_result));
-
-/*
- * Loads every section of an AWS credentials or config file ([NAME],
- * [profile NAME], [default]) that has aws_access_key_id into kr (appends).
- * Sections without keys are skipped; a key id without its secret (or the
- * reverse) is AWS_CRED_E_PARTIAL naming file:line; no pair at all is
- * AWS_CRED_E_NO_CREDENTIALS; a missing file AWS_CRED_E_FILE.
- */
-enum aws_cred_status aws_keyring_load_file(struct aws_keyring *kr,
-                                           const char *path, char *err,
-                                           size_t errsize)
-    __attribute__((warn_unused_result));
-
-/* The pair with this access key id, or NULL. Lookup is exact. */
-const struct aws_keypair *aws_keyring_find(const struct aws_keyring *kr,
-                                           const char *access_key_id);
-
-/*
- * A struct sigv4_verify_options.lookup callback: ctx is a const struct
- * aws_keyring *. The ring must not change while verifications run; then it
- * is safe from many threads at once.
- */
-bool aws_keyring_lookup(void *ctx, const char *access_key_id,
-                        struct sigv4_key *key);
 
 #endif

@@ -13,10 +13,8 @@
 
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/target.h"
 #include "cli/util.h"
-#include "sim/fleet.h"
-#include "sim/sim_backend.h"
-#include "sim/store.h"
 #include "tui/tui.h"
 
 #ifndef FUOTA_DATADIR
@@ -27,12 +25,13 @@
 #endif
 
 static const char *const console_usage =
-    "Usage: fuota [--theme NAME] [--state FILE]\n"
-    "       fuota open FILE [--image PATH] [--theme NAME] [--state FILE]\n"
+    "Usage: fuota [--theme NAME] [TARGET]\n"
+    "       fuota open FILE [--image PATH] [--theme NAME] [TARGET]\n"
     "\n"
     "The operator console: a wizard that builds a CreateFuotaTask request,\n"
     "checks every field as you type, previews what the update costs and\n"
-    "submits it to the built-in simulator. 'open' starts with a saved\n"
+    "submits it to the built-in simulator or to AWS. 'open' starts with a "
+    "saved\n"
     "request (the --cli-input-json form); a file with errors is opened and\n"
     "the errors are shown on their fields; a file that is not JSON is\n"
     "refused and nothing is changed. F1 in the console lists every key.\n"
@@ -41,9 +40,8 @@ static const char *const console_usage =
     "  --image PATH   the firmware file to plan with (never sent)\n"
     "  --theme NAME   default, dark, light, high-contrast, monochrome, or a\n"
     "                 theme file's path (else the config file's 'theme')\n"
-    "  --state FILE   the simulator's state (default\n"
-    "                 $XDG_DATA_HOME/fuota/simulator.db)\n"
     "  -h, --help     show this help\n"
+    "\n" TARGET_USAGE "F8 in the console switches the target.\n"
     "\n"
     "Files: themes in $XDG_CONFIG_HOME/fuota/themes and " FUOTA_DATADIR
     "/themes;\n"
@@ -74,42 +72,27 @@ static void xdg_dir(const char *var, const char *fallback, char *out,
         out[0] = '\0';
 }
 
-static bool mkdirs(const char *dir)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        (void)mkdir(path, 0700);
-        *p = '/';
-    }
-    (void)mkdir(path, 0700);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 struct console_args {
     const char *image;
     const char *theme;
-    const char *state;
+    struct target_settings target;
 };
 
 static int parse(const char *cmd, const char *operand_name, int argc,
                  char **argv, struct console_args *a, const char **operand)
 {
     memset(a, 0, sizeof(*a));
+    target_settings_init(&a->target);
     const struct opts_cmd c = { .cmd = cmd,
                                 .usage = console_usage,
                                 .operand = operand_name };
-    const struct opts_spec specs[] = {
+    struct opts_spec specs[2 + TARGET_OPTION_ROWS] = {
         OPTS_STRING_OPT("--image", &a->image),
         OPTS_STRING_OPT("--theme", &a->theme),
-        OPTS_STRING_OPT("--state", &a->state),
     };
-    enum opts_status st =
-        opts_parse(&c, specs, OPTS_COUNT(specs), argc, argv, operand);
+    size_t n =
+        2 + target_option_rows(&a->target, specs + 2, TARGET_OPTION_ROWS);
+    enum opts_status st = opts_parse(&c, specs, n, argc, argv, operand);
     if (st != OPTS_OK)
         return opts_exit_status(st) == EXIT_OK ? -1 : EXIT_USAGE;
     if (operand_name && !*operand) {
@@ -121,6 +104,70 @@ static int parse(const char *cmd, const char *operand_name, int argc,
         return cli_usage_error(cmd);
     }
     return EXIT_OK;
+}
+
+/*
+ * The targets the console opens (F8): kept open until it ends, since work
+ * started on one (a submission in flight) may still use it.
+ */
+#define TARGETS_MAX 16
+struct switcher {
+    struct target_settings base; /* the command line's other settings */
+    struct target open[TARGETS_MAX];
+    char detail[TARGETS_MAX][TARGET_DESCRIPTION_MAX];
+    size_t count;
+};
+
+/* The header's words for a target: "simulator.db", or "ops · eu-west-1 ·
+ * api.iotwireless.eu-west-1.amazonaws.com". */
+static void describe(const struct target *t, struct tui_target *out,
+                     char *detail, size_t size)
+{
+    if (t->live) {
+        const char *host = strstr(t->endpoint, "://");
+        host = host ? host + 3 : t->endpoint;
+        snprintf(detail, size, "%.100s \xc2\xb7 %.40s \xc2\xb7 %.200s",
+                 t->profile, t->region, host);
+    } else {
+        const char *slash = strrchr(t->state, '/');
+        snprintf(detail, size, "%s", slash ? slash + 1 : t->state);
+    }
+    *out = (struct tui_target){ .backend = t->backend,
+                                .live = t->live,
+                                .detail = detail,
+                                .region = t->live ? t->region : NULL,
+                                .profile = t->live ? t->profile : NULL };
+}
+
+static bool switch_target(void *ctx, const struct tui_target_choice *choice,
+                          struct tui_target *out, char *err, size_t errsize)
+{
+    struct switcher *sw = ctx;
+    if (sw->count == TARGETS_MAX) {
+        snprintf(err, errsize,
+                 "too many target switches in one session "
+                 "(%d); restart the console",
+                 TARGETS_MAX);
+        return false;
+    }
+    struct target_settings s = sw->base;
+    s.sim = !choice->live;
+    s.live = choice->live && !*choice->profile && !*choice->endpoint;
+    s.profile = choice->live && *choice->profile ? choice->profile : NULL;
+    s.endpoint = choice->live && *choice->endpoint ? choice->endpoint : NULL;
+    s.region = *choice->region ? choice->region : sw->base.region;
+    if (choice->live) {
+        s.state = NULL;
+        s.time_scale = 0;
+    } else {
+        s.timeout_s = 0;
+    }
+    struct target *t = &sw->open[sw->count];
+    if (target_open(&s, t, err, errsize) != TARGET_OK)
+        return false;
+    describe(t, out, sw->detail[sw->count], sizeof(sw->detail[0]));
+    sw->count++;
+    return true;
 }
 
 static int run_console(const char *cmd, const struct console_args *a,
@@ -138,36 +185,21 @@ static int run_console(const char *cmd, const struct console_args *a,
         cli_error(cmd, "libsodium failed to initialise");
         return EXIT_CHECK;
     }
-    char data[4096], state_dir[4096], config_dir[4096];
-    xdg_dir("XDG_DATA_HOME", ".local/share", data, sizeof(data));
+    char state_dir[4096], config_dir[4096];
     xdg_dir("XDG_STATE_HOME", ".local/state", state_dir, sizeof(state_dir));
     xdg_dir("XDG_CONFIG_HOME", ".config", config_dir, sizeof(config_dir));
 
-    char state[4200];
-    if (a->state)
-        snprintf(state, sizeof(state), "%s", a->state);
-    else if (data[0] && mkdirs(data))
-        snprintf(state, sizeof(state), "%s/simulator.db", data);
-    else
-        snprintf(state, sizeof(state), ":memory:");
-
-    /* The same fleet the simulated service plays (fuota serve's defaults):
-     * lives until the store is closed. */
-    struct fleet_hook_config fleet = { .loss = 0.0, .spread = 0.0, .seed = 1 };
-    struct store_options so = {
-        .path = state,
-        .on_session_start = fleet_store_hook,
-        .hook_ctx = &fleet,
-    };
-    struct backend *backend = NULL;
-    struct backend_error err;
-    backend_error_clear(&err);
-    if (sim_backend_open(&so, &backend, &err) != BACKEND_OK) {
-        cli_error(cmd, "%s: %s", state,
-                  err.message[0] ? err.message
-                                 : backend_status_help(err.status));
-        return EXIT_CHECK;
+    struct switcher sw = { .base = a->target };
+    char err[TARGET_ERR_MAX];
+    enum target_status st =
+        target_open(&a->target, &sw.open[0], err, sizeof(err));
+    if (st != TARGET_OK) {
+        cli_error(cmd, "%s", err);
+        return st == TARGET_E_USAGE ? cli_usage_error(cmd) : EXIT_CHECK;
     }
+    sw.count = 1;
+    if (sw.open[0].warning[0])
+        fprintf(stderr, "fuota: warning: %s\n", sw.open[0].warning);
 
     char user_themes[4200], config_file[4200], src_themes[4200];
     snprintf(user_themes, sizeof(user_themes), "%s/themes", config_dir);
@@ -188,11 +220,9 @@ static int run_console(const char *cmd, const struct console_args *a,
             dirs[nd++] = theme_dirs[i];
     dirs[nd] = NULL;
 
-    const char *slash = strrchr(state, '/');
     struct tui_config cfg = {
-        .target = { .backend = backend,
-                    .live = false,
-                    .detail = slash ? slash + 1 : state },
+        .switch_target = switch_target,
+        .switch_ctx = &sw,
         .request_path = path,
         .request = request,
         .request_diags = diags,
@@ -203,18 +233,22 @@ static int run_console(const char *cmd, const struct console_args *a,
         .state_dir = state_dir[0] ? state_dir : NULL,
         .no_color = env_nonempty("NO_COLOR") != NULL,
     };
+    describe(&sw.open[0], &cfg.target, sw.detail[0], sizeof(sw.detail[0]));
     int rc = tui_run(&cfg);
-    backend_close(backend);
+    /* Every target the console opened: a submission may have used an
+     * earlier one until the console ended. */
+    for (size_t i = 0; i < sw.count; i++)
+        target_close(&sw.open[i]);
     return rc;
 }
 
 int cmd_console(int argc, char **argv)
 {
     struct console_args a;
-    int rc = parse("fuota", NULL, argc, argv, &a, NULL);
+    int rc = parse("", NULL, argc, argv, &a, NULL);
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
-    return run_console("fuota", &a, NULL, NULL, NULL);
+    return run_console("", &a, NULL, NULL, NULL);
 }
 
 int cmd_open(int argc, char **argv)

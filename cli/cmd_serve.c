@@ -13,8 +13,10 @@
 #include "aws/credentials.h"
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "cli/target.h"
 #include "cli/util.h"
 #include "sim/fleet.h"
+#include "sim/keyring.h"
 #include "sim/server.h"
 #include "sim/session_log.h"
 #include "sim/store.h"
@@ -41,8 +43,9 @@ static const char usage_text[] =
     "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
     "  --allow-remote       allow a non-loopback --bind (no TLS: careful)\n"
     "  --state FILE         SQLite state file (default\n"
-    "                       $XDG_STATE_HOME/fuota/simulator.db;\n"
-    "                       ':memory:' keeps nothing)\n"
+    "                       $XDG_DATA_HOME/fuota/simulator.db, the file\n"
+    "                       the console and 'fuota tasks' use; ':memory:'\n"
+    "                       keeps nothing)\n"
     "  --region R           region of ARNs and of SigV4 scopes (default\n"
     "                       AWS_REGION, AWS_DEFAULT_REGION or us-east-1)\n"
     "  --account ID         12-digit account id of ARNs (default "
@@ -221,44 +224,30 @@ static const char *env_nonempty(const char *name)
     return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* Default state file under $XDG_STATE_HOME (or ~/.local/state), created. */
-static char *default_state_path(void)
-{
-    const char *xdg = env_nonempty("XDG_STATE_HOME");
-    const char *home = env_nonempty("HOME");
-    char dir[4096];
-    if (xdg != NULL)
-        snprintf(dir, sizeof(dir), "%s/fuota", xdg);
-    else if (home != NULL)
-        snprintf(dir, sizeof(dir), "%s/.local/state/fuota", home);
-    else
-        return strdup("fuota-simulator.db");
-    /* mkdir -p, one level at a time. */
-    for (char *p = dir + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        (void)mkdir(dir, 0700);
-        *p = '/';
-    }
-    (void)mkdir(dir, 0700);
-    size_t n = strlen(dir) + sizeof("/simulator.db");
-    char *path = malloc(n);
-    if (path != NULL)
-        snprintf(path, n, "%s/simulator.db", dir);
-    return path;
-}
-
-static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
+static bool load_keys(const struct serve_args *a, struct keyring *kr)
 {
     char err[AWS_CRED_ERR_MAX];
     if (a->credentials != NULL) {
+        struct ini_doc doc;
+        bool shared = false;
         enum aws_cred_status st =
-            aws_keyring_load_file(kr, a->credentials, err, sizeof(err));
-        if (st != AWS_CRED_OK) {
-            cli_error(CMD, "%s", err[0] ? err : aws_cred_status_message(st));
+            aws_file_read(a->credentials, &doc, &shared, err, sizeof(err));
+        enum keyring_status ks = KEYRING_OK;
+        if (st == AWS_CRED_OK)
+            ks = keyring_add_doc(kr, &doc, a->credentials, err, sizeof(err));
+        ini_cleanup(&doc);
+        if (st != AWS_CRED_OK || ks != KEYRING_OK) {
+            cli_error(CMD, "%s",
+                      err[0]              ? err
+                      : st != AWS_CRED_OK ? aws_cred_status_message(st)
+                                          : keyring_status_message(ks));
             return false;
         }
+        if (shared)
+            fprintf(stderr,
+                    "fuota serve: warning: %s holds secret keys and other "
+                    "users may read it; run: chmod 600 %s\n",
+                    a->credentials, a->credentials);
         fprintf(stderr,
                 "fuota serve: SigV4 required; %zu key pair(s) from %s\n",
                 kr->count, a->credentials);
@@ -268,15 +257,23 @@ static bool load_keys(const struct serve_args *a, struct aws_keyring *kr)
                                       .region_optional = true };
     struct aws_credentials c;
     enum aws_cred_status st = aws_resolve(&ro, &c, err, sizeof(err));
-    if (st == AWS_CRED_OK)
-        st = aws_keyring_add(kr, c.access_key_id, c.secret_access_key,
-                             c.session_token, c.profile, err, sizeof(err));
     if (st != AWS_CRED_OK) {
         cli_error(CMD, "--require-auth: %s",
                   err[0] ? err : aws_cred_status_message(st));
         aws_credentials_cleanup(&c);
         return false;
     }
+    enum keyring_status ks =
+        keyring_add(kr, c.access_key_id, c.secret_access_key, c.session_token,
+                    c.profile, err, sizeof(err));
+    if (ks != KEYRING_OK) {
+        cli_error(CMD, "--require-auth: %s",
+                  err[0] ? err : keyring_status_message(ks));
+        aws_credentials_cleanup(&c);
+        return false;
+    }
+    if (c.warning)
+        fprintf(stderr, "fuota serve: warning: %s\n", c.warning);
     fprintf(stderr, "fuota serve: SigV4 required; key %s from %s\n",
             c.access_key_id, c.key_from ? c.key_from : "environment");
     aws_credentials_cleanup(&c);
@@ -328,17 +325,19 @@ int cmd_serve(int argc, char **argv)
     if (region == NULL)
         region = STORE_DEFAULT_REGION;
 
-    struct aws_keyring keys;
-    aws_keyring_init(&keys);
+    struct keyring keys;
+    keyring_init(&keys);
     if (a.require_auth && !load_keys(&a, &keys)) {
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
 
-    char *state = a.state ? strdup(a.state) : default_state_path();
+    char serr[TARGET_ERR_MAX] = "out of memory";
+    char *state = a.state ? strdup(a.state)
+                          : target_default_state_path(serr, sizeof(serr));
     if (state == NULL) {
-        cli_error(CMD, "out of memory");
-        aws_keyring_cleanup(&keys);
+        cli_error(CMD, "%s", serr);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     /* Lives until store_close(): the store calls the hook with it. */
@@ -348,13 +347,24 @@ int cmd_serve(int argc, char **argv)
         .seed = (uint64_t)a.seed,
         .faults = a.fault_cfg,
     };
+    /* Every thread started from here on (the session log's, the server's
+     * workers) inherits this mask, so the signals reach sigwait and none
+     * can end the process on its own. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     /* Start and end lines of the sessions (kept with --quiet). */
     struct session_log *slog =
         session_log_new(stderr, NULL, NULL, a.time_scale, true);
     if (slog == NULL) {
         cli_error(CMD, "cannot start the session log: out of memory");
         free(state);
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     struct store_options so = {
@@ -380,7 +390,7 @@ int cmd_serve(int argc, char **argv)
                                   : backend_status_help(berr.status));
         session_log_free(slog);
         free(state);
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return EXIT_CHECK;
     }
     if (store_quarantined(store) != NULL)
@@ -394,15 +404,6 @@ int cmd_serve(int argc, char **argv)
                 "fuota serve?); both use it, SQLite keeps their writes "
                 "apart\n",
                 state);
-
-    /* The worker threads inherit this mask: the signals reach sigwait. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     struct server_options opt = {
         .store = store,
@@ -426,7 +427,7 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         session_log_free(slog);
         free(state);
-        aws_keyring_cleanup(&keys);
+        keyring_cleanup(&keys);
         return st == SERVER_E_NOT_LOOPBACK ? EXIT_USAGE : EXIT_CHECK;
     }
     if (a.allow_remote && a.bind != NULL)
@@ -462,6 +463,6 @@ int cmd_serve(int argc, char **argv)
     else
         fprintf(stderr, "fuota serve: state saved to %s\n", state);
     free(state);
-    aws_keyring_cleanup(&keys);
+    keyring_cleanup(&keys);
     return EXIT_OK;
 }

@@ -72,9 +72,10 @@ static const char usage_text[] =
     "number of threads. A progress bar goes to stderr when it is a\n"
     "terminal.\n"
     "\n"
-    "Exit status: 0 done, 1 an output could not be written, 2 a usage or\n"
+    "Exit status: 0 done, 1 the sweep failed (out of memory), 2 a usage or\n"
     "input error (bad range, FROM > TO, a step of 0, a percentage outside\n"
-    "0..100, more than 100000 grid points).\n";
+    "0..100, more than 100000 grid points) or an output that could not be\n"
+    "written (one message with the reason; no file is left half-written).\n";
 
 enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 
@@ -1020,9 +1021,12 @@ static int run(const struct sweep_args *a, struct sweep *sw)
     else if (ok && a->fmt == FORMAT_TABLE)
         print_table(stdout, sw);
     bool drawn = ok && svg.tmp && write_svg(svg.f, sw);
+    /* A chart that could not be written is the rule of every command: one
+     * message with the reason, exit 2. */
     if (svg.tmp &&
-        !outfile_close(&svg, "--svg", drawn && !atomic_load(&interrupted)))
-        ok = false;
+        !outfile_close(&svg, "--svg", drawn && !atomic_load(&interrupted)) &&
+        drawn)
+        rc = EXIT_USAGE;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (atomic_load(&interrupted))

@@ -17,6 +17,10 @@
     X(simulate, "simulate FILE --image PATH|--image-size N --devices N",       \
       "play fragment delivery to a virtual fleet")                             \
     X(sweep, "sweep FILE|--image-size N", "what-if: success vs redundancy")    \
+    X(submit, "submit FILE [--sim|--profile P|--endpoint URL]",                \
+      "validate a request, then create the task (simulator or AWS)")           \
+    X(tasks, "tasks list|get|update|start|delete|devices|... ",                \
+      "list, show and manage FUOTA tasks (simulator or AWS)")                  \
     X(serve, "serve [--port P]",                                               \
       "run the simulator as an AWS-compatible endpoint on loopback")           \
     X(scenarios, "scenarios [NAME]",                                           \

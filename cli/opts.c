@@ -143,18 +143,25 @@ static bool store(const char *cmd, const struct opts_spec *s, const char *v)
 }
 
 static bool take_operand(const struct opts_cmd *c, const char *arg,
-                         const char **found)
+                         const char **found, size_t *more)
 {
     if (!c->operand) {
         cli_error(c->cmd, "unexpected argument '%s'", arg);
         return false;
     }
-    if (*found) {
-        cli_error(c->cmd, "one %s only ('%s' is extra)", c->operand, arg);
-        return false;
+    if (!*found) {
+        *found = arg;
+        return true;
     }
-    *found = arg;
-    return true;
+    if (*more < c->more_count) {
+        c->more_operands[(*more)++] = arg;
+        return true;
+    }
+    if (c->more_count)
+        cli_error(c->cmd, "too many arguments ('%s' is extra)", arg);
+    else
+        cli_error(c->cmd, "one %s only ('%s' is extra)", c->operand, arg);
+    return false;
 }
 
 /* One option from ELEM: checks it, then stores its value. */
@@ -231,6 +238,7 @@ enum opts_status opts_parse(const struct opts_cmd *c,
     longopts[count + 1] = (struct option){ 0 };
 
     const char *found = NULL;
+    size_t more = 0;
     opterr = 0;
     optind = 0; /* a full reset of GNU getopt, for callers that parse again */
     for (;;) {
@@ -241,7 +249,7 @@ enum opts_status opts_parse(const struct opts_cmd *c,
         if (ch == -1)
             break;
         if (ch == OPT_OPERAND) {
-            if (!take_operand(c, optarg, &found))
+            if (!take_operand(c, optarg, &found, &more))
                 return usage_error(c);
             continue;
         }
@@ -252,7 +260,7 @@ enum opts_status opts_parse(const struct opts_cmd *c,
     }
     /* What follows "--" is operands, even "-x". */
     for (int i = optind; i < argc; i++)
-        if (!take_operand(c, argv[i], &found))
+        if (!take_operand(c, argv[i], &found, &more))
             return usage_error(c);
     if (found && operand)
         *operand = found;

@@ -91,6 +91,11 @@ struct opts_cmd {
     const char *usage; /* printed on stdout for -h/--help */
     /* "FILE" when the command takes one operand, NULL when it takes none. */
     const char *operand;
+    /* Commands that take more operands ("ID DEV"): slots for those after
+     * the first, filled in order (left untouched when absent); NULL / 0 =
+     * one operand at most. */
+    const char **more_operands;
+    size_t more_count;
 };
 
 /* The number of rows of a table (an array, not a pointer). */

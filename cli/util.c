@@ -12,7 +12,11 @@
 void cli_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "fuota %s: ", cmd);
+    /* The console has no command name: "fuota: ...". */
+    if (cmd && *cmd)
+        fprintf(stderr, "fuota %s: ", cmd);
+    else
+        fputs("fuota: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -21,7 +25,10 @@ void cli_error(const char *cmd, const char *fmt, ...)
 
 int cli_usage_error(const char *cmd)
 {
-    fprintf(stderr, "Try 'fuota %s --help'.\n", cmd);
+    if (cmd && *cmd)
+        fprintf(stderr, "Try 'fuota %s --help'.\n", cmd);
+    else
+        fputs("Try 'fuota --help'.\n", stderr);
     return EXIT_USAGE;
 }
 

@@ -314,3 +314,109 @@ enum ini_status ini_parse(struct ini_doc *doc, const char *text, size_t len,
     }
     return INI_OK;
 }
+
+/* ---- AWS key pairs ------------------------------------------------------ */
+
+bool ini_secret_valid(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 32 || c >= 127)
+            return false;
+    }
+    return true;
+}
+
+bool ini_key_id_valid(const char *s)
+{
+    return ini_secret_valid(s) && !strchr(s, '/') && strlen(s) <= 128;
+}
+
+const char *ini_profile_name(const char *section)
+{
+    if (strncmp(section, "profile", 7) == 0 &&
+        (section[7] == ' ' || section[7] == '\t')) {
+        const char *p = section + 7;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        return p;
+    }
+    return section;
+}
+
+/* The entry, or NULL when it is absent or empty. */
+static const struct ini_entry *nonempty(const struct ini_doc *doc,
+                                        size_t section, const char *key)
+{
+    const struct ini_entry *e = ini_get(doc, section, key);
+    return e && *e->value ? e : NULL;
+}
+
+enum ini_keys_status ini_keys(const struct ini_doc *doc, size_t section,
+                              struct ini_keys *out)
+{
+    out->id = nonempty(doc, section, "aws_access_key_id");
+    out->secret = nonempty(doc, section, "aws_secret_access_key");
+    out->token = nonempty(doc, section, "aws_session_token");
+    if (!out->token)
+        out->token = nonempty(doc, section, "aws_security_token");
+    if (!out->id && !out->secret)
+        return INI_KEYS_NONE;
+    if (!out->id || !out->secret)
+        return INI_KEYS_PARTIAL;
+    if (!ini_key_id_valid(out->id->value))
+        return INI_KEYS_BAD_ID;
+    if (!ini_secret_valid(out->secret->value))
+        return INI_KEYS_BAD_SECRET;
+    if (out->token && !ini_secret_valid(out->token->value))
+        return INI_KEYS_BAD_TOKEN;
+    return INI_KEYS_OK;
+}
+
+static const char *const keys_messages[] = {
+#define X(id, msg) [id] = msg,
+    INI_KEYS_STATUSES(X)
+#undef X
+};
+
+const char *ini_keys_error(const struct ini_doc *doc, size_t section,
+                           enum ini_keys_status status,
+                           const struct ini_keys *keys, const char *path,
+                           char *buf, size_t size)
+{
+    const char *sname = doc->sections[section].name;
+    unsigned line = doc->sections[section].line;
+    if (!buf || size == 0)
+        return buf;
+    switch (status) {
+    case INI_KEYS_PARTIAL: {
+        const struct ini_entry *have = keys->id ? keys->id : keys->secret;
+        snprintf(buf, size,
+                 "%s:%u: [%s] has %s but no %s (partial credentials)", path,
+                 have->line, sname,
+                 keys->id ? "aws_access_key_id" : "aws_secret_access_key",
+                 keys->id ? "aws_secret_access_key" : "aws_access_key_id");
+        return buf;
+    }
+    case INI_KEYS_BAD_ID:
+        line = keys->id->line;
+        break;
+    case INI_KEYS_BAD_SECRET:
+        line = keys->secret->line;
+        break;
+    case INI_KEYS_BAD_TOKEN:
+        snprintf(buf, size, "%s:%u: %s has blanks or control characters", path,
+                 keys->token->line, keys->token->key);
+        return buf;
+    default:
+        break;
+    }
+    if ((size_t)status >= sizeof(keys_messages) / sizeof(*keys_messages))
+        snprintf(buf, size, "%s:%u: [%s]: unknown key problem", path, line,
+                 sname);
+    else
+        snprintf(buf, size, "%s:%u: %s", path, line, keys_messages[status]);
+    return buf;
+}

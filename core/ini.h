@@ -85,4 +85,64 @@ size_t ini_section_index(const struct ini_doc *doc, const char *name);
 const struct ini_entry *ini_get(const struct ini_doc *doc, size_t section,
                                 const char *key);
 
+/* ---- AWS key pairs ------------------------------------------------------ */
+
+/*
+ * The key pair of one section, as both the credentials resolution
+ * (aws/credentials) and the server's key ring (sim/keyring) read it:
+ * aws_access_key_id, aws_secret_access_key and aws_session_token (or the
+ * legacy aws_security_token). Empty values count as absent.
+ * X(id, reason).
+ */
+#define INI_KEYS_STATUSES(X)                                                   \
+    X(INI_KEYS_OK, "ok")                                                       \
+    X(INI_KEYS_NONE, "no aws_access_key_id and no aws_secret_access_key")      \
+    X(INI_KEYS_PARTIAL, "partial credentials")                                 \
+    X(INI_KEYS_BAD_ID, "aws_access_key_id has blanks, '/' or control "         \
+                       "characters, or is longer than 128")                    \
+    X(INI_KEYS_BAD_SECRET,                                                     \
+      "aws_secret_access_key has blanks or control characters")                \
+    X(INI_KEYS_BAD_TOKEN, "the session token has blanks or control "           \
+                          "characters")
+
+enum ini_keys_status {
+#define X(id, msg) id,
+    INI_KEYS_STATUSES(X)
+#undef X
+};
+
+/* The entries found (pointers into the doc; NULL = absent). */
+struct ini_keys {
+    const struct ini_entry *id;
+    const struct ini_entry *secret;
+    const struct ini_entry *token;
+};
+
+/*
+ * Reads and checks the key pair of section index `section` into *out.
+ * INI_KEYS_NONE when the section has neither key (a token alone does not
+ * count), INI_KEYS_PARTIAL when it has one without the other, INI_KEYS_BAD_*
+ * when a value breaks ini_key_id_valid / ini_secret_valid.
+ */
+enum ini_keys_status ini_keys(const struct ini_doc *doc, size_t section,
+                              struct ini_keys *out);
+
+/*
+ * One line for a status other than INI_KEYS_OK / NONE, naming the file and
+ * line and never quoting a value: "PATH:7: [prod] has aws_access_key_id but
+ * no aws_secret_access_key (partial credentials)". Returns buf.
+ */
+const char *ini_keys_error(const struct ini_doc *doc, size_t section,
+                           enum ini_keys_status status,
+                           const struct ini_keys *keys, const char *path,
+                           char *buf, size_t size);
+
+/* An access key id: 1..128 printable ASCII characters, no blank, no '/'. */
+bool ini_key_id_valid(const char *s);
+/* A secret or session token: printable ASCII, no blank, not empty. */
+bool ini_secret_valid(const char *s);
+/* The profile a section names: "profile NAME" (any blanks after
+ * "profile") gives NAME, anything else itself. Points into section. */
+const char *ini_profile_name(const char *section);
+
 #endif

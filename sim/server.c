@@ -17,10 +17,10 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "aws/credentials.h"
 #include "core/sigv4.h"
 #include "sim/http_ops.h"
 #include "sim/http_routes.h"
+#include "sim/keyring.h"
 
 /* Headers of one request handed to the SigV4 verifier. */
 #define MAX_HEADERS 96
@@ -50,7 +50,7 @@ struct server {
     int listen_fd;
     struct store *store;
     bool require_auth;
-    const struct aws_keyring *keys;
+    const struct keyring *keys;
     char region[64];
     bool any_region;
     size_t max_body;
@@ -332,7 +332,7 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
  * then says "unknown" so that the verifier stops before the signature,
  * which needs the body. */
 struct precheck_lookup {
-    const struct aws_keyring *keys;
+    const struct keyring *keys;
     bool asked;
     bool known;
 };
@@ -342,7 +342,7 @@ static bool precheck_lookup(void *ctx, const char *access_key_id,
 {
     struct precheck_lookup *pl = ctx;
     pl->asked = true;
-    pl->known = aws_keyring_lookup((void *)pl->keys, access_key_id, key);
+    pl->known = keyring_lookup((void *)pl->keys, access_key_id, key);
     return false;
 }
 
@@ -376,7 +376,7 @@ static bool authorised(struct request *rq, struct MHD_Connection *con,
         .service = SIGV4_DEFAULT_SERVICE,
         .now = (int64_t)time(NULL),
         .max_skew = SIGV4_DEFAULT_SKEW,
-        .lookup = precheck ? precheck_lookup : aws_keyring_lookup,
+        .lookup = precheck ? precheck_lookup : keyring_lookup,
         .lookup_ctx = precheck ? (void *)&pl : (void *)srv->keys,
     };
     struct sigv4_verify_result vr;

@@ -66,7 +66,7 @@
 #include <stdio.h>
 
 struct store;
-struct aws_keyring;
+struct keyring;
 struct server;
 
 /* Default largest request body, bytes. */
@@ -106,7 +106,7 @@ struct server_options {
     unsigned port; /* 0 = a free port (see server_port()) */
     /* SigV4 verification against keys (borrowed, required then). */
     bool require_auth;
-    const struct aws_keyring *keys;
+    const struct keyring *keys;
     /* Region a request's credential scope must name; NULL = any. */
     const char *region;
     size_t max_body; /* 0 = SERVER_MAX_BODY_DEFAULT */

@@ -143,6 +143,9 @@ extern const struct tui_screen tags_screen;
 extern const struct tui_screen help_screen;
 extern const struct tui_screen dialog_screen;
 
+/* F8: the target panel (needs tui_config.switch_target). */
+void tui_target_panel(struct tui *t);
+
 /* Waits for every submission still in flight (before the backend goes). */
 void review_join_all(void);
 

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "core/advice.h"
 #include "tui/app.h"
 #include "tui/dialog.h"
 #include "tui/ui.h"
@@ -209,38 +210,15 @@ static void result(enum tui_role role, const char *fmt, ...)
 
 const char *tui_error_advice(enum backend_status s)
 {
-    switch (s) {
-    case BACKEND_VALIDATION:
-        return "The service refused a member of the request (named above). "
-               "Fix it in the wizard (Esc) and submit again.";
-    case BACKEND_ACCESS_DENIED:
-        return "The credentials were refused, or they may not create FUOTA "
-               "tasks (iotwireless:CreateFuotaTask, and iam:PassRole for "
-               "the FirmwareUpdateRole). Check the profile and its policy.";
-    case BACKEND_NOT_FOUND:
-        return "Something the request names does not exist on the "
-               "service. Check the names and the region.";
-    case BACKEND_CONFLICT:
-        return "This ClientRequestToken was already used with other "
-               "parameters. Make a new token (^T in the wizard) for a new "
-               "task, or put the earlier parameters back to get that task.";
-    case BACKEND_THROTTLED:
-        return "The service is slowing requests down. Wait a moment and "
-               "submit again: the same token cannot create a second task.";
-    case BACKEND_INTERNAL:
-        return "The service failed. Submit again in a moment: the same "
-               "ClientRequestToken cannot create a second task.";
-    case BACKEND_TRANSPORT:
-        return "The service could not be reached or answered nonsense. "
-               "Check the endpoint, the network and TLS, then submit again.";
-    case BACKEND_TIMEOUT:
-        return "No answer in time: the task may or may not exist. Submit "
-               "again: with the same token that is safe.";
-    case BACKEND_NO_MEMORY:
-        return "Out of memory.";
-    default:
-        return "";
-    }
+    /* The explanation table is core/advice's; this asks it for a status
+     * alone (the UI thread's buffer, valid until the next call). */
+    static struct advice adv;
+    struct backend_error err;
+    backend_error_clear(&err);
+    err.status = s;
+    err.http_status = backend_status_http(s);
+    advice_explain(&err, &adv);
+    return s == BACKEND_OK ? "" : adv.text;
 }
 
 static void collect(struct tui *t)
@@ -261,11 +239,13 @@ static void collect(struct tui *t)
     } else {
         R.ok = false;
         char line[BACKEND_MESSAGE_MAX + 200];
+        struct advice adv;
+        advice_explain(&j->error, &adv);
         result(ROLE_FIELD_ERROR, "%s Not created: %s", ui_glyph(GLYPH_ERROR),
-               backend_status_help(j->status));
-        result(ROLE_NORMAL, "%s", tui_error_advice(j->status));
+               adv.title);
+        result(ROLE_NORMAL, "%s", adv.text);
         backend_error_format(&j->error, line, sizeof(line));
-        result(ROLE_DIM, "%s", line);
+        result(ROLE_DIM, "the service said: %s", line);
         tui_message(t, MSG_ERROR, "not created: %s",
                     backend_status_help(j->status));
     }

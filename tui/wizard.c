@@ -819,7 +819,8 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
         tui_open_planner(t);
         return;
     case ACT_TARGET:
-        not_yet(t, "the target panel");
+        editor_commit(t);
+        tui_target_panel(t);
         return;
     case ACT_CLICK:
         click(t, in);

@@ -215,7 +215,7 @@ fi
 # --- Output errors -------------------------------------------------------------
 to_full() { sw "$@" >/dev/full; }
 if [ -w /dev/full ]; then
-    expect_exit 1 "stdout full" to_full --image-size 5000 --trials 10 --format csv
+    expect_exit 2 "stdout full" to_full --image-size 5000 --trials 10 --format csv
     contains "stdout full: says so" "$err" "error writing standard output"
 else
     pass "stdout full # SKIP no /dev/full"
@@ -269,8 +269,8 @@ bad "--target: -1 is outside 0..100" --target -1
 bad "--spread: 101 is outside 0..100" --spread 101
 bad "--shared-loss: 100.1 is outside 0..100" --shared-loss 100.1
 bad "--spread: a spread of 25 % is too wide for 5 % mean loss" --spread 25
-bad "--burst: a mean burst of 1 fragments cannot reach 60 % loss" --burst 1 --loss 60
-bad "--burst: 0.5 is outside 1..1e+06" --burst 0.5
+bad "--burst: a mean burst of 1 fragment cannot reach 60 % loss" --burst 1 --loss 60
+bad "--burst: 0.5 is outside 1..1000000" --burst 0.5
 bad "--devices: 0 is outside" --devices 0
 bad "--trials: 0 is outside" --trials 0
 bad "--threads: 0 is outside" --threads 0

@@ -117,7 +117,7 @@ tui_type "40"
 tui_wait "40-byte fragments" "2500 + 500 = 3000"
 tui_keys F9 Enter
 tui_wait "conflict is not created" "Not created"
-tui_wait "conflict explained in words" "This ClientRequestToken was already used"
+tui_wait "conflict explained in words" "The ClientRequestToken was already used with other parameters"
 tui_wait "raw AWS type kept" "ConflictException (409)"
 tui_keys Escape
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "aws/credentials.h"
+#include "sim/keyring.h"
 
 static char fixtures[PATH_MAX];
 /* fixtures as found; paths built from it stay well under these sizes */
@@ -32,6 +33,7 @@ static const char *const aws_vars[] = {
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_CONFIG_FILE",
+    "AWS_MAX_ATTEMPTS",
 };
 
 static const char *fx(const char *name)
@@ -294,7 +296,7 @@ static void test_endpoint_precedence(void **state)
     assert_int_equal(resolve(&opt, &c, err), AWS_CRED_OK);
     assert_string_equal(c.endpoint_url, "http://127.0.0.1:3333");
     assert_int_equal(c.endpoint_source, AWS_SRC_OPTION);
-    assert_string_equal(c.endpoint_from, "--endpoint-url");
+    assert_string_equal(c.endpoint_from, "--endpoint");
     aws_credentials_cleanup(&c);
     opt.endpoint_url = NULL;
 
@@ -579,75 +581,316 @@ static void test_describe_and_mask(void **state)
                         "unknown status");
 }
 
+/* ---- the whole resolution as a table ----------------------------------- */
+
+/* Sets "NAME=value" pairs separated by ';' (value "" = set but empty). */
+static void set_env_list(const char *list)
+{
+    char buf[512];
+    snprintf(buf, sizeof(buf), "%s", list ? list : "");
+    char *p = buf;
+    while (*p) {
+        char *semi = strchr(p, ';');
+        if (semi)
+            *semi = '\0';
+        char *eq = strchr(p, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        setenv(p, eq + 1, 1);
+        if (!semi)
+            break;
+        p = semi + 1;
+    }
+}
+
+/*
+ * Options over environment over files, for every value, with the missing
+ * pieces and session tokens: each row starts from a clean environment with
+ * the fixture files, sets its variables and resolves.
+ */
+static void test_resolution_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *env;
+        const char *profile, *region, *endpoint; /* options */
+        enum aws_cred_status want;
+        const char *key, *token, *want_region, *want_endpoint;
+        int attempts;
+        const char *msg; /* in err (failure) or in the *_from texts */
+    } rows[] = {
+        { "files only: default profile", NULL, NULL, NULL, NULL, AWS_CRED_OK,
+          "AKIADEFAULT000000001", NULL, "eu-west-1",
+          "https://api.iotwireless.eu-west-1.amazonaws.com", 5, NULL },
+        { "env keys beat the default profile's keys",
+          "AWS_ACCESS_KEY_ID=AKIAENV0000000000001;AWS_SECRET_ACCESS_KEY=s1",
+          NULL, NULL, NULL, AWS_CRED_OK, "AKIAENV0000000000001", NULL,
+          "eu-west-1", NULL, 5, NULL },
+        { "--profile beats env keys",
+          "AWS_ACCESS_KEY_ID=AKIAENV0000000000001;AWS_SECRET_ACCESS_KEY=s1",
+          "prod", NULL, NULL, AWS_CRED_OK, "AKIAPROD00000000002",
+          "PRODTOKEN000000000000000000002", "us-east-2",
+          "https://iotwireless.example.test", 5, NULL },
+        { "env session token travels with env keys",
+          "AWS_ACCESS_KEY_ID=AKIAENV0000000000001;AWS_SECRET_ACCESS_KEY=s1;"
+          "AWS_SESSION_TOKEN=T1",
+          NULL, NULL, NULL, AWS_CRED_OK, "AKIAENV0000000000001", "T1",
+          "eu-west-1", NULL, 5, NULL },
+        { "AWS_PROFILE picks the profile, its token too", "AWS_PROFILE=prod",
+          NULL, NULL, NULL, AWS_CRED_OK, "AKIAPROD00000000002",
+          "PRODTOKEN000000000000000000002", "us-east-2", NULL, 5, NULL },
+        { "--region beats AWS_REGION beats the profile",
+          "AWS_REGION=eu-south-1;AWS_DEFAULT_REGION=eu-north-1", "prod",
+          "me-south-1", NULL, AWS_CRED_OK, "AKIAPROD00000000002",
+          "PRODTOKEN000000000000000000002", "me-south-1", NULL, 5, NULL },
+        { "AWS_REGION beats AWS_DEFAULT_REGION",
+          "AWS_REGION=eu-south-1;AWS_DEFAULT_REGION=eu-north-1", "prod", NULL,
+          NULL, AWS_CRED_OK, NULL, NULL, "eu-south-1",
+          "https://iotwireless.example.test", 5, NULL },
+        { "--endpoint beats AWS_ENDPOINT_URL_IOT_WIRELESS",
+          "AWS_ENDPOINT_URL_IOT_WIRELESS=http://127.0.0.1:2;"
+          "AWS_ENDPOINT_URL=http://127.0.0.1:3",
+          "prod", NULL, "http://127.0.0.1:1", AWS_CRED_OK, NULL, NULL, NULL,
+          "http://127.0.0.1:1", 5, NULL },
+        { "AWS_ENDPOINT_URL_IOT_WIRELESS beats AWS_ENDPOINT_URL",
+          "AWS_ENDPOINT_URL_IOT_WIRELESS=http://127.0.0.1:2;"
+          "AWS_ENDPOINT_URL=http://127.0.0.1:3",
+          "prod", NULL, NULL, AWS_CRED_OK, NULL, NULL, NULL,
+          "http://127.0.0.1:2", 5, NULL },
+        { "AWS_ENDPOINT_URL beats the profile's endpoint_url",
+          "AWS_ENDPOINT_URL=http://127.0.0.1:3", "prod", NULL, NULL,
+          AWS_CRED_OK, NULL, NULL, NULL, "http://127.0.0.1:3", 5, NULL },
+        { "AWS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS=2", NULL, NULL, NULL,
+          AWS_CRED_OK, NULL, NULL, NULL, NULL, 2, NULL },
+        { "AWS_MAX_ATTEMPTS 20 is the most", "AWS_MAX_ATTEMPTS=20", NULL, NULL,
+          NULL, AWS_CRED_OK, NULL, NULL, NULL, NULL, 20, NULL },
+        { "AWS_MAX_ATTEMPTS 21 is too many", "AWS_MAX_ATTEMPTS=21", NULL, NULL,
+          NULL, AWS_CRED_E_INVALID, NULL, NULL, NULL, NULL, 0,
+          "max_attempts from environment AWS_MAX_ATTEMPTS is not a whole "
+          "number 1..20" },
+        { "AWS_MAX_ATTEMPTS 0", "AWS_MAX_ATTEMPTS=0", NULL, NULL, NULL,
+          AWS_CRED_E_INVALID, NULL, NULL, NULL, NULL, 0, "1..20" },
+        { "AWS_MAX_ATTEMPTS not a number", "AWS_MAX_ATTEMPTS=3x", NULL, NULL,
+          NULL, AWS_CRED_E_INVALID, NULL, NULL, NULL, NULL, 0, "1..20" },
+        { "missing: no keys anywhere",
+          "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/c;"
+          "AWS_CONFIG_FILE=/nonexistent/f",
+          NULL, "eu-west-1", NULL, AWS_CRED_E_NO_CREDENTIALS, NULL, NULL, NULL,
+          NULL, 0,
+          "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add "
+          "aws_access_key_id" },
+        { "missing: no region anywhere",
+          "AWS_ACCESS_KEY_ID=AKIAENV0000000000001;AWS_SECRET_ACCESS_KEY=s1;"
+          "AWS_CONFIG_FILE=/nonexistent/f",
+          NULL, NULL, NULL, AWS_CRED_E_NO_REGION, NULL, NULL, NULL, NULL, 0,
+          "use --region, set AWS_REGION or AWS_DEFAULT_REGION" },
+        { "missing: the secret of env keys",
+          "AWS_ACCESS_KEY_ID=AKIAENV0000000000001", NULL, NULL, NULL,
+          AWS_CRED_E_PARTIAL, NULL, NULL, NULL, NULL, 0,
+          "missing: AWS_SECRET_ACCESS_KEY" },
+        { "missing: the profile", NULL, "nobody", NULL, NULL,
+          AWS_CRED_E_NO_PROFILE, NULL, NULL, NULL, NULL, 0,
+          "the config profile (nobody) from --profile could not be found" },
+        { "an empty variable counts as unset",
+          "AWS_REGION=;AWS_PROFILE=;AWS_ACCESS_KEY_ID=", NULL, NULL, NULL,
+          AWS_CRED_OK, "AKIADEFAULT000000001", NULL, "eu-west-1", NULL, 5,
+          NULL },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        clean_env(NULL);
+        use_fixtures();
+        set_env_list(rows[i].env);
+        struct aws_resolve_options opt = { .profile = rows[i].profile,
+                                           .region = rows[i].region,
+                                           .endpoint_url = rows[i].endpoint };
+        struct aws_credentials c;
+        char err[AWS_CRED_ERR_MAX];
+        enum aws_cred_status st = resolve(&opt, &c, err);
+        if (st != rows[i].want)
+            fail_msg("%s: got %s (%s)", rows[i].name,
+                     aws_cred_status_message(st), err);
+        if (st != AWS_CRED_OK) {
+            if (!strstr(err, rows[i].msg))
+                fail_msg("%s: '%s' lacks '%s'", rows[i].name, err, rows[i].msg);
+            aws_credentials_cleanup(&c);
+            continue;
+        }
+        if (rows[i].key)
+            assert_string_equal(c.access_key_id, rows[i].key);
+        if (rows[i].token)
+            assert_string_equal(c.session_token, rows[i].token);
+        else if (rows[i].key)
+            assert_null(c.session_token);
+        if (rows[i].want_region)
+            assert_string_equal(c.region, rows[i].want_region);
+        if (rows[i].want_endpoint)
+            assert_string_equal(c.endpoint_url, rows[i].want_endpoint);
+        if (c.max_attempts != rows[i].attempts)
+            fail_msg("%s: %d attempts", rows[i].name, c.max_attempts);
+        assert_non_null(c.max_attempts_from);
+        aws_credentials_cleanup(&c);
+    }
+}
+
+/* max_attempts from the profile, and where it came from. */
+static void test_attempts_from_profile(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/attempts-config", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[default]\nregion = eu-west-1\nmax_attempts = 3\n", f);
+    fclose(f);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    setenv("AWS_ACCESS_KEY_ID", "AKIAENV0000000000001", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "s1", 1);
+    struct aws_credentials c;
+    char err[AWS_CRED_ERR_MAX];
+    assert_int_equal(resolve(NULL, &c, err), AWS_CRED_OK);
+    assert_int_equal(c.max_attempts, 3);
+    assert_non_null(strstr(c.max_attempts_from, "attempts-config:3"));
+    aws_credentials_cleanup(&c);
+    setenv("AWS_MAX_ATTEMPTS", "7", 1); /* the environment wins */
+    assert_int_equal(resolve(NULL, &c, err), AWS_CRED_OK);
+    assert_int_equal(c.max_attempts, 7);
+    assert_string_equal(c.max_attempts_from, "environment AWS_MAX_ATTEMPTS");
+    aws_credentials_cleanup(&c);
+    unlink(path);
+}
+
+/* A key file others may read gives a warning naming it (not the keys). */
+static void test_shared_file_warning(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/open-credentials", tmpdir);
+    static const mode_t modes[] = { 0600, 0640, 0604, 0644, 0400 };
+    static const bool warns[] = { false, true, true, true, false };
+    for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("[default]\naws_access_key_id = AKIAOPEN000000000001\n"
+              "aws_secret_access_key = openSecret0000000001\n"
+              "region = eu-west-1\n",
+              f);
+        fclose(f);
+        assert_int_equal(chmod(path, modes[i]), 0);
+        setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+        struct aws_credentials c;
+        char err[AWS_CRED_ERR_MAX];
+        assert_int_equal(resolve(NULL, &c, err), AWS_CRED_OK);
+        if (warns[i]) {
+            assert_non_null(c.warning);
+            assert_non_null(strstr(c.warning, path));
+            assert_non_null(strstr(c.warning, "chmod 600"));
+            assert_null(strstr(c.warning, "openSecret"));
+        } else {
+            assert_null(c.warning);
+        }
+        aws_credentials_cleanup(&c);
+        /* keys from the environment: the file's mode does not matter */
+        setenv("AWS_ACCESS_KEY_ID", "AKIAENV0000000000001", 1);
+        setenv("AWS_SECRET_ACCESS_KEY", "s1", 1);
+        assert_int_equal(resolve(NULL, &c, err), AWS_CRED_OK);
+        assert_null(c.warning);
+        aws_credentials_cleanup(&c);
+        unsetenv("AWS_ACCESS_KEY_ID");
+        unsetenv("AWS_SECRET_ACCESS_KEY");
+
+        bool shared = !warns[i];
+        struct ini_doc doc;
+        assert_int_equal(aws_file_read(path, &doc, &shared, err, sizeof(err)),
+                         AWS_CRED_OK);
+        assert_true(shared == warns[i]);
+        ini_cleanup(&doc);
+    }
+    unlink(path);
+}
+
 /* ---- key ring ---------------------------------------------------------- */
+
+/* A file into a key ring the way `fuota serve --credentials FILE` loads it:
+ * aws_file_read, then keyring_add_doc. Returns the failure as text:
+ * "" when both succeeded. */
+static const char *load_ring(struct keyring *kr, const char *path, char *err,
+                             size_t errsize)
+{
+    struct ini_doc doc;
+    enum aws_cred_status st = aws_file_read(path, &doc, NULL, err, errsize);
+    enum keyring_status ks = KEYRING_OK;
+    if (st == AWS_CRED_OK)
+        ks = keyring_add_doc(kr, &doc, path, err, errsize);
+    ini_cleanup(&doc);
+    if (st != AWS_CRED_OK)
+        return aws_cred_status_message(st);
+    return ks == KEYRING_OK ? "" : keyring_status_message(ks);
+}
 
 static void test_keyring_load(void **state)
 {
     (void)state;
-    struct aws_keyring kr;
-    aws_keyring_init(&kr);
+    struct keyring kr;
+    keyring_init(&kr);
     char err[AWS_CRED_ERR_MAX];
-    assert_int_equal(
-        aws_keyring_load_file(&kr, fx("serve-keys"), err, sizeof(err)),
-        AWS_CRED_OK);
+    assert_string_equal(load_ring(&kr, fx("serve-keys"), err, sizeof(err)), "");
     assert_int_equal(kr.count, 2);
-    const struct aws_keypair *a = aws_keyring_find(&kr, "AKIAALICE0000000001");
+    const struct keyring_pair *a = keyring_find(&kr, "AKIAALICE0000000001");
     assert_non_null(a);
     assert_string_equal(a->profile, "alice");
     assert_null(a->session_token);
-    const struct aws_keypair *b = aws_keyring_find(&kr, "AKIABOB000000000002");
+    const struct keyring_pair *b = keyring_find(&kr, "AKIABOB000000000002");
     assert_non_null(b);
     assert_string_equal(b->profile, "bob");
     assert_string_equal(b->session_token, "BOBTOKEN0000000000000000000002");
-    assert_null(aws_keyring_find(&kr, "AKIAALICE000000000"));
-    assert_null(aws_keyring_find(&kr, NULL));
+    assert_null(keyring_find(&kr, "AKIAALICE000000000"));
+    assert_null(keyring_find(&kr, NULL));
     struct sigv4_key k = { 0 };
-    assert_true(aws_keyring_lookup(&kr, "AKIABOB000000000002", &k));
+    assert_true(keyring_lookup(&kr, "AKIABOB000000000002", &k));
     assert_string_equal(k.secret_access_key,
                         "bobSecret0000000000000000000000000002");
-    assert_false(aws_keyring_lookup(&kr, "AKIANOBODY", &k));
+    assert_false(keyring_lookup(&kr, "AKIANOBODY", &k));
 
     /* Appending another file, and pairs added by hand. */
-    assert_int_equal(
-        aws_keyring_load_file(&kr, fx("credentials"), err, sizeof(err)),
-        AWS_CRED_OK);
+    assert_string_equal(load_ring(&kr, fx("credentials"), err, sizeof(err)),
+                        "");
     assert_int_equal(kr.count, 6);
-    assert_int_equal(aws_keyring_add(&kr, "AKIAALICE0000000001",
-                                     "aliceSecret000000000000000000000000001",
-                                     "", "again", err, sizeof(err)),
-                     AWS_CRED_OK);
-    assert_int_equal(aws_keyring_add(&kr, "AKIAALICE0000000001", "other", NULL,
-                                     "x", err, sizeof(err)),
-                     AWS_CRED_E_DUPLICATE);
+    assert_int_equal(keyring_add(&kr, "AKIAALICE0000000001",
+                                 "aliceSecret000000000000000000000000001", "",
+                                 "again", err, sizeof(err)),
+                     KEYRING_OK);
+    assert_int_equal(keyring_add(&kr, "AKIAALICE0000000001", "other", NULL, "x",
+                                 err, sizeof(err)),
+                     KEYRING_E_DUPLICATE);
     assert_null(strstr(err, "other"));
-    assert_int_equal(aws_keyring_add(&kr, "AKIAALICE0000000001",
-                                     "aliceSecret000000000000000000000000001",
-                                     "tok", "x", err, sizeof(err)),
-                     AWS_CRED_E_DUPLICATE);
+    assert_int_equal(keyring_add(&kr, "AKIAALICE0000000001",
+                                 "aliceSecret000000000000000000000000001",
+                                 "tok", "x", err, sizeof(err)),
+                     KEYRING_E_DUPLICATE);
+    assert_int_equal(keyring_add(&kr, "", "s", NULL, NULL, err, sizeof(err)),
+                     KEYRING_E_INVALID);
     assert_int_equal(
-        aws_keyring_add(&kr, "", "s", NULL, NULL, err, sizeof(err)),
-        AWS_CRED_E_INVALID);
+        keyring_add(&kr, "AKIA/X", "s", NULL, NULL, err, sizeof(err)),
+        KEYRING_E_INVALID);
     assert_int_equal(
-        aws_keyring_add(&kr, "AKIA/X", "s", NULL, NULL, err, sizeof(err)),
-        AWS_CRED_E_INVALID);
+        keyring_add(&kr, "AKIAX", "", NULL, NULL, err, sizeof(err)),
+        KEYRING_E_INVALID);
     assert_int_equal(
-        aws_keyring_add(&kr, "AKIAX", "", NULL, NULL, err, sizeof(err)),
-        AWS_CRED_E_INVALID);
-    assert_int_equal(
-        aws_keyring_add(&kr, "AKIAX", "s e", NULL, NULL, err, sizeof(err)),
-        AWS_CRED_E_INVALID);
+        keyring_add(&kr, "AKIAX", "s e", NULL, NULL, err, sizeof(err)),
+        KEYRING_E_INVALID);
     for (int i = 0; i < 20; i++) {
         char id[32];
         snprintf(id, sizeof(id), "AKIAGROW%04d", i);
-        assert_int_equal(aws_keyring_add(&kr, id, "growSecret", NULL, NULL, err,
-                                         sizeof(err)),
-                         AWS_CRED_OK);
+        assert_int_equal(
+            keyring_add(&kr, id, "growSecret", NULL, NULL, err, sizeof(err)),
+            KEYRING_OK);
     }
     assert_int_equal(kr.count, 26);
-    assert_non_null(aws_keyring_find(&kr, "AKIAGROW0019"));
-    aws_keyring_cleanup(&kr);
-    aws_keyring_cleanup(&kr);
-    aws_keyring_cleanup(NULL);
+    assert_non_null(keyring_find(&kr, "AKIAGROW0019"));
+    keyring_cleanup(&kr);
+    keyring_cleanup(&kr);
+    keyring_cleanup(NULL);
 }
 
 static void test_keyring_errors(void **state)
@@ -655,33 +898,33 @@ static void test_keyring_errors(void **state)
     (void)state;
     static const struct {
         const char *file;
-        enum aws_cred_status want;
+        const char *status; /* what failed: reading or the ring */
         const char *msg;
     } cases[] = {
-        { "duplicate-akid", AWS_CRED_E_DUPLICATE,
+        { "duplicate-akid", "duplicate access key id",
           "duplicate-akid:5: access key id AKIADUPLICATE0000001 appears "
           "twice with different secrets (profiles a and b)" },
-        { "no-keys", AWS_CRED_E_NO_CREDENTIALS,
+        { "no-keys", "no key pair",
           "no-keys: no profile has aws_access_key_id" },
-        { "partial", AWS_CRED_E_PARTIAL,
+        { "partial", "partial credentials",
           "partial:2: [default] has aws_access_key_id but no" },
-        { "bad-syntax", AWS_CRED_E_SYNTAX, "bad-syntax:3: expected" },
-        { "does-not-exist", AWS_CRED_E_FILE,
+        { "bad-syntax", "malformed file", "bad-syntax:3: expected" },
+        { "does-not-exist", "cannot read file",
           "does-not-exist: No such file or directory" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-        struct aws_keyring kr;
-        aws_keyring_init(&kr);
+        struct keyring kr;
+        keyring_init(&kr);
         char err[AWS_CRED_ERR_MAX];
-        enum aws_cred_status st =
-            aws_keyring_load_file(&kr, fx(cases[i].file), err, sizeof(err));
-        if (st != cases[i].want || !strstr(err, cases[i].msg))
-            fail_msg("%s: %s: %s", cases[i].file, aws_cred_status_message(st),
-                     err);
+        const char *st = load_ring(&kr, fx(cases[i].file), err, sizeof(err));
+        if (strcmp(st, cases[i].status) != 0 || !strstr(err, cases[i].msg))
+            fail_msg("%s: %s: %s", cases[i].file, st, err);
         assert_null(strstr(err, "secretOne"));
         assert_null(strstr(err, "secretTwo"));
-        aws_keyring_cleanup(&kr);
+        keyring_cleanup(&kr);
     }
+    assert_string_equal(keyring_status_message((enum keyring_status)99),
+                        "unknown status");
 }
 
 /* A request signed with resolved credentials verifies against a key ring
@@ -716,19 +959,17 @@ static void test_keyring_verifies_signed_request(void **state)
     for (size_t i = 0; i < s.add_header_count; i++)
         h[req.header_count++] = s.add_headers[i];
 
-    struct aws_keyring kr;
-    aws_keyring_init(&kr);
-    assert_int_equal(
-        aws_keyring_load_file(&kr, fx("serve-keys"), err, sizeof(err)),
-        AWS_CRED_OK);
+    struct keyring kr;
+    keyring_init(&kr);
+    assert_string_equal(load_ring(&kr, fx("serve-keys"), err, sizeof(err)), "");
     struct sigv4_verify_options vo = { .region = "eu-west-1",
                                        .now = 1764158400,
-                                       .lookup = aws_keyring_lookup,
+                                       .lookup = keyring_lookup,
                                        .lookup_ctx = &kr };
     struct sigv4_verify_result res;
     assert_int_equal(sigv4_verify(&req, &vo, &res), SIGV4_V_OK);
     assert_string_equal(res.access_key_id, "AKIABOB000000000002");
-    aws_keyring_cleanup(&kr);
+    keyring_cleanup(&kr);
     sigv4_signed_cleanup(&s);
     aws_credentials_cleanup(&c);
 }
@@ -765,6 +1006,9 @@ int main(void)
         cmocka_unit_test_setup(test_malformed_files, clean_env),
         cmocka_unit_test_setup(test_crlf_bom_and_home, clean_env),
         cmocka_unit_test_setup(test_describe_and_mask, clean_env),
+        cmocka_unit_test_setup(test_resolution_table, clean_env),
+        cmocka_unit_test_setup(test_attempts_from_profile, clean_env),
+        cmocka_unit_test_setup(test_shared_file_warning, clean_env),
         cmocka_unit_test_setup(test_keyring_load, clean_env),
         cmocka_unit_test_setup(test_keyring_errors, clean_env),
         cmocka_unit_test_setup(test_keyring_verifies_signed_request, clean_env),

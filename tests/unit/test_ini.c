@@ -150,6 +150,87 @@ static void test_many_entries(void **state)
     ini_cleanup(&d);
 }
 
+/* Key pairs of a section: every status, with the line it names. */
+static void test_keys(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum ini_keys_status want;
+        const char *msg; /* ini_keys_error, NULL for OK / NONE */
+    } cases[] = {
+        { "[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+          INI_KEYS_OK, NULL },
+        { "[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n"
+          "aws_session_token = t\n",
+          INI_KEYS_OK, NULL },
+        { "[a]\nregion = eu-west-1\n", INI_KEYS_NONE, NULL },
+        { "[a]\naws_session_token = t\n", INI_KEYS_NONE, NULL },
+        { "[a]\naws_access_key_id =\naws_secret_access_key =\n", INI_KEYS_NONE,
+          NULL },
+        { "[a]\n\naws_access_key_id = AKIA1\n", INI_KEYS_PARTIAL,
+          "f:3: [a] has aws_access_key_id but no aws_secret_access_key "
+          "(partial credentials)" },
+        { "[a]\naws_secret_access_key = s\n", INI_KEYS_PARTIAL,
+          "f:2: [a] has aws_secret_access_key but no aws_access_key_id" },
+        { "[a]\naws_access_key_id = AK/IA\naws_secret_access_key = s\n",
+          INI_KEYS_BAD_ID, "f:2: aws_access_key_id has blanks, '/'" },
+        { "[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s e\n",
+          INI_KEYS_BAD_SECRET,
+          "f:3: aws_secret_access_key has blanks or control characters" },
+        { "[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n"
+          "aws_security_token = t \x01\n",
+          INI_KEYS_BAD_TOKEN,
+          "f:4: aws_security_token has blanks or control characters" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ini_doc doc;
+        assert_int_equal(ini_parse(&doc, cases[i].text, strlen(cases[i].text),
+                                   NULL, NULL, 0),
+                         INI_OK);
+        struct ini_keys k;
+        enum ini_keys_status st = ini_keys(&doc, 0, &k);
+        if (st != cases[i].want)
+            fail_msg("case %zu: status %d", i, (int)st);
+        if (cases[i].msg) {
+            char buf[256];
+            ini_keys_error(&doc, 0, st, &k, "f", buf, sizeof(buf));
+            if (!strstr(buf, cases[i].msg))
+                fail_msg("case %zu: '%s'", i, buf);
+            /* never a value */
+            assert_null(strstr(buf, "AK/IA"));
+            assert_null(strstr(buf, "s e"));
+        }
+        ini_cleanup(&doc);
+    }
+}
+
+static void test_key_values_and_profiles(void **state)
+{
+    (void)state;
+    char id128[130], id129[131];
+    memset(id128, 'A', 128);
+    id128[128] = '\0';
+    memset(id129, 'A', 129);
+    id129[129] = '\0';
+    assert_true(ini_key_id_valid("AKIA0"));
+    assert_true(ini_key_id_valid(id128));
+    assert_false(ini_key_id_valid(id129));
+    assert_false(ini_key_id_valid(""));
+    assert_false(ini_key_id_valid(NULL));
+    assert_false(ini_key_id_valid("AK IA"));
+    assert_false(ini_key_id_valid("AK/IA"));
+    assert_true(ini_secret_valid("a/b+c="));
+    assert_false(ini_secret_valid("a\tb"));
+    assert_false(ini_secret_valid("\x7f"));
+    assert_false(ini_secret_valid("caf\xc3\xa9"));
+    assert_string_equal(ini_profile_name("profile prod"), "prod");
+    assert_string_equal(ini_profile_name("profile \t prod"), "prod");
+    assert_string_equal(ini_profile_name("profileprod"), "profileprod");
+    assert_string_equal(ini_profile_name("default"), "default");
+    assert_string_equal(ini_profile_name("profile"), "profile");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_blank_line_ends_value),
         cmocka_unit_test(test_many_entries),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_key_values_and_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
