@@ -12,6 +12,7 @@
 #include "cli/target.h"
 #include "cli/util.h"
 #include "core/diag.h"
+#include "core/json_out.h"
 #include "core/task.h"
 
 #define CMD "submit"
@@ -45,10 +46,10 @@ static bool print_json(const struct target *t, const struct backend_created *c,
               cJSON_AddStringToObject(o, "Arn", c->arn) &&
               cJSON_AddStringToObject(o, "Id", c->id) &&
               cJSON_AddStringToObject(o, "ClientRequestToken", token);
-    char *text = ok ? cJSON_Print(o) : NULL;
+    char *text = ok ? json_out_print(o, true) : NULL;
     if (text)
         printf("%s\n", text);
-    cJSON_free(text);
+    free(text);
     cJSON_Delete(o);
     return text != NULL;
 }

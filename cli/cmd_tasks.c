@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -11,6 +12,9 @@
 #include "cli/target.h"
 #include "cli/util.h"
 #include "core/diag.h"
+#include "core/json_out.h"
+#include "core/outcome.h"
+#include "core/retry.h"
 #include "core/task.h"
 
 #define CMD "tasks"
@@ -34,12 +38,16 @@ static const char usage[] =
     "  groups ID               the task's multicast groups\n"
     "  add-group ID GROUP      associate multicast group GROUP\n"
     "  remove-group ID GROUP   disassociate it\n"
+    "  retry ID [--yes]        a follow-up task with the same parameters for\n"
+    "                          the devices that did not end Successful (asks\n"
+    "                          first; the same retry twice makes one task)\n"
     "\n" TARGET_USAGE "\n"
     "Options:\n"
     "  --json               data as JSON on stdout (with \"Target\")\n"
     "  --page-size N        list, devices, groups: items per request\n"
     "                       (1..250, default the service's)\n"
     "  --start-time T       start: when the session begins\n"
+    "  --yes                retry: do not ask\n"
     "  -h, --help           this help\n"
     "\n"
     "Exit status: 0 done, 1 the service refused (explained on stderr) or\n"
@@ -57,7 +65,8 @@ static const char usage[] =
     X(ACT_REMOVE_DEVICE, "remove-device", 1, "DEV")                            \
     X(ACT_GROUPS, "groups", 0, NULL)                                           \
     X(ACT_ADD_GROUP, "add-group", 1, "GROUP")                                  \
-    X(ACT_REMOVE_GROUP, "remove-group", 1, "GROUP")
+    X(ACT_REMOVE_GROUP, "remove-group", 1, "GROUP")                            \
+    X(ACT_RETRY, "retry", 0, NULL)
 
 enum action {
 #define X(id, name, more, what) id,
@@ -83,6 +92,7 @@ struct args {
     bool json;
     long long page_size;
     const char *start_time;
+    bool yes;
     struct target_settings ts;
 };
 
@@ -93,10 +103,10 @@ static int emit_json(const struct target *t, cJSON *o)
 {
     bool ok = o && cJSON_AddStringToObject(o, "Target", t->description) &&
               cJSON_AddBoolToObject(o, "Live", t->live);
-    char *text = ok ? cJSON_Print(o) : NULL;
+    char *text = ok ? json_out_print(o, true) : NULL;
     if (text)
         printf("%s\n", text);
-    cJSON_free(text);
+    free(text);
     cJSON_Delete(o);
     if (!text) {
         cli_error(CMD, "out of memory");
@@ -315,6 +325,24 @@ static void summary(enum action act, size_t count, const size_t *by_status)
     printf("\n");
 }
 
+/* Under a device listing: what each status that is not Successful means
+ * and what to do (core/outcome, the table `fuota simulate` reads too). */
+static void explain(const size_t *by_status)
+{
+    for (int s = 0; s < BACKEND_DEVICE_STATUS_COUNT; s++) {
+        const struct outcome *o = outcome_of((enum backend_device_status)s);
+        if (!by_status[s] || !o || o->success)
+            continue;
+        printf("\n%s (%zu): %s\n  %s\n",
+               backend_device_status_name((enum backend_device_status)s),
+               by_status[s], o->summary ? o->summary : "", o->meaning);
+        if (o->causes[0].text)
+            printf("  Likely: %s (%s)\n", o->causes[0].text,
+                   o->causes[0].source);
+        printf("  What to do: %s\n", o->action);
+    }
+}
+
 /* list, devices, groups: every page, as a table or one JSON document. */
 static int listing(const struct args *a, const struct target *t)
 {
@@ -364,6 +392,8 @@ static int listing(const struct args *a, const struct target *t)
     }
     if (!a->json) {
         summary(a->act, count, by_status);
+        if (a->act == ACT_DEVICES)
+            explain(by_status);
         return EXIT_OK;
     }
     cJSON *o = ok ? cJSON_CreateObject() : NULL;
@@ -474,6 +504,166 @@ static int load_update(const char *path, struct fuota_task *changes)
 
 /* ---- the command --------------------------------------------------------- */
 
+/* Every device of a task (all pages) into *out; *n its count. */
+static enum backend_status all_devices(const struct target *t, const char *id,
+                                       struct backend_device **out, size_t *n,
+                                       struct backend_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    char *token = NULL;
+    enum backend_status st = BACKEND_OK;
+    for (int pages = 1; pages <= PAGES_MAX; pages++) {
+        struct backend_page_req req = { token, 0 };
+        struct backend_device_page p;
+        st = backend_list_devices(t->backend, id, &req, &p, err);
+        if (st != BACKEND_OK)
+            break;
+        struct backend_device *grown =
+            realloc(*out, (*n + p.count + 1) * sizeof(**out));
+        if (!grown) {
+            backend_device_page_cleanup(&p);
+            st = backend_error_set(err, BACKEND_NO_MEMORY, "out of memory");
+            break;
+        }
+        *out = grown;
+        for (size_t i = 0; i < p.count; i++) {
+            (*out)[*n] = p.items[i]; /* takes the id */
+            p.items[i].id = NULL;
+            (*n)++;
+        }
+        bool more = p.next_token && *p.next_token;
+        free(token);
+        token = more ? strdup(p.next_token) : NULL;
+        backend_device_page_cleanup(&p);
+        if (!more)
+            break;
+    }
+    free(token);
+    return st;
+}
+
+static void free_devices(struct backend_device *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(d[i].id);
+    free(d);
+}
+
+/* A yes from the terminal (stdin), anything else is no. */
+static bool ask(const char *question)
+{
+    fprintf(stderr, "%s [y/N] ", question);
+    fflush(stderr);
+    char line[16];
+    if (!fgets(line, sizeof(line), stdin))
+        return false;
+    return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* retry ID: plan the follow-up, say it, ask, create, associate. */
+static int retry(const struct args *a, const struct target *t)
+{
+    struct backend_error err;
+    struct backend_task task;
+    if (backend_get_task(t->backend, a->id, &task, &err) != BACKEND_OK)
+        return service_refused(CMD, t, &err);
+    struct backend_device *devs = NULL;
+    size_t n = 0;
+    if (all_devices(t, a->id, &devs, &n, &err) != BACKEND_OK) {
+        backend_task_cleanup(&task);
+        return service_refused(CMD, t, &err);
+    }
+    struct retry_plan plan;
+    enum retry_status rs = retry_plan_make(&task, devs, n, &plan);
+    char id[BACKEND_ID_MAX + 1];
+    service_safe(a->id, id, sizeof(id));
+    int rc = EXIT_OK;
+    if (rs == RETRY_NOTHING || rs == RETRY_NO_DEVICES) {
+        printf("Target: %s\nNothing to retry: %s (%zu device%s).\n",
+               t->description, retry_status_message(rs), n, n == 1 ? "" : "s");
+        goto out;
+    }
+    if (rs != RETRY_OK) {
+        cli_error(CMD, "retry %s: %s (status %s)", id, retry_status_message(rs),
+                  backend_task_status_name(task.status));
+        rc = EXIT_CHECK;
+        goto out;
+    }
+    if (!a->yes && !isatty(STDIN_FILENO)) {
+        cli_error(CMD, "retry asks before it creates a task: add --yes to "
+                       "run it without a terminal");
+        rc = cli_usage_error(CMD);
+        goto out;
+    }
+    if (!a->json || !a->yes) {
+        FILE *o = a->json ? stderr : stdout;
+        fprintf(o,
+                "Target: %s\nRetry of task %s: %zu of %zu devices did not "
+                "end Successful.\nCreate task '%s' (ClientRequestToken %s, "
+                "the same parameters) and associate:\n",
+                t->description, id, plan.count, plan.total, plan.name,
+                plan.token);
+        for (size_t i = 0; i < plan.count; i++) {
+            char d[BACKEND_ID_MAX + 1];
+            const struct backend_device *dv = &devs[plan.devices[i]];
+            fprintf(o, "  %-24s %s\n", service_safe(dv->id, d, sizeof(d)),
+                    backend_device_status_name(dv->status));
+        }
+        fprintf(o, "No multicast group is carried over (a group would bring "
+                   "back its devices that succeeded).\n");
+        fflush(o);
+    }
+    if (!a->yes && !ask("Create it?")) {
+        fprintf(stderr, "fuota tasks: not created\n");
+        goto out;
+    }
+    struct backend_created created;
+    if (backend_create_task(t->backend, &plan.request, &created, &err) !=
+        BACKEND_OK) {
+        rc = service_refused(CMD, t, &err);
+        goto out;
+    }
+    size_t associated = 0;
+    for (size_t i = 0; i < plan.count; i++) {
+        if (backend_associate_device(t->backend, created.id,
+                                     devs[plan.devices[i]].id,
+                                     &err) != BACKEND_OK) {
+            rc = service_refused(CMD, t, &err);
+            break;
+        }
+        associated++;
+    }
+    if (a->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *list = cJSON_CreateArray();
+        for (size_t i = 0; list && i < associated; i++)
+            cJSON_AddItemToArray(list,
+                                 cJSON_CreateString(devs[plan.devices[i]].id));
+        if (!o || !list || !cJSON_AddStringToObject(o, "RetryOf", a->id) ||
+            !cJSON_AddStringToObject(o, "Id", created.id) ||
+            !cJSON_AddStringToObject(o, "Arn", created.arn) ||
+            !cJSON_AddStringToObject(o, "ClientRequestToken", plan.token) ||
+            !cJSON_AddItemToObject(o, "WirelessDevices", list)) {
+            cJSON_Delete(list);
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        int jrc = emit_json(t, o);
+        if (rc == EXIT_OK)
+            rc = jrc;
+    } else {
+        printf("Created task %s (%s); associated %zu of %zu devices. Start it "
+               "with 'fuota tasks start %s'.\n",
+               created.id, created.arn, associated, plan.count, created.id);
+    }
+out:
+    retry_plan_cleanup(&plan);
+    free_devices(devs, n);
+    backend_task_cleanup(&task);
+    return rc;
+}
+
 static int run(const struct args *a, const struct target *t,
                const struct fuota_task *changes, int64_t start)
 {
@@ -514,6 +704,8 @@ static int run(const struct args *a, const struct target *t,
     case ACT_REMOVE_GROUP:
         st = backend_disassociate_group(b, a->id, a->more, &err);
         break;
+    case ACT_RETRY:
+        return retry(a, t);
     default:
         return EXIT_USAGE;
     }
@@ -539,7 +731,7 @@ static int parse(int argc, char **argv, struct args *a)
     if (argc < 2) {
         cli_error(CMD, "missing ACTION (list, get, update, start, delete, "
                        "devices, add-device, remove-device, groups, "
-                       "add-group, remove-group)");
+                       "add-group, remove-group, retry)");
         return cli_usage_error(CMD);
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -554,12 +746,13 @@ static int parse(int argc, char **argv, struct args *a)
         cli_error(CMD, "unknown action '%s'", argv[1]);
         return cli_usage_error(CMD);
     }
-    struct opts_spec specs[TARGET_OPTION_ROWS + 3] = {
+    struct opts_spec specs[TARGET_OPTION_ROWS + 4] = {
         OPTS_FLAG_OPT("--json", &a->json),
         OPTS_INT_OPT("--page-size", &a->page_size, 1, BACKEND_MAX_RESULTS_MAX),
         OPTS_STRING_OPT("--start-time", &a->start_time),
+        OPTS_FLAG_OPT("--yes", &a->yes),
     };
-    size_t n = 3 + target_option_rows(&a->ts, specs + 3, TARGET_OPTION_ROWS);
+    size_t n = 4 + target_option_rows(&a->ts, specs + 4, TARGET_OPTION_ROWS);
     int more = actions[a->act].more;
     const struct opts_cmd line = {
         .cmd = CMD,
@@ -579,6 +772,10 @@ static int parse(int argc, char **argv, struct args *a)
     }
     if (more > 0 && !a->more) {
         cli_error(CMD, "%s: missing %s", name, actions[a->act].what);
+        return cli_usage_error(CMD);
+    }
+    if (a->yes && a->act != ACT_RETRY) {
+        cli_error(CMD, "--yes goes with 'retry' only");
         return cli_usage_error(CMD);
     }
     if (a->start_time && a->act != ACT_START) {

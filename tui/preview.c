@@ -144,6 +144,15 @@ size_t preview_lines(const struct model *m, struct preview_line *l, size_t max)
                     (int)p->interval_requested_ms);
         n = add(l, n, max, ROLE_TITLE, "session", "%s",
                 units_duration(p->session_wall_time_s, a, sizeof(a)));
+        /* TS005: a Class C session lasts at most 2^15 s (core/limits). */
+        if (p->timeout.fits)
+            n = add(l, n, max, ROLE_NORMAL, "session limit",
+                    "2^%d s (%s) covers it", p->timeout.exp,
+                    units_duration((double)p->timeout.timeout_s, b, sizeof(b)));
+        else
+            n = add(l, n, max, ROLE_FIELD_WARNING, "session limit",
+                    "none covers it: devices leave after fragment %llu",
+                    (unsigned long long)p->fragments_within_timeout);
     } else {
         n = add(l, n, max, ROLE_FIELD_ERROR, "time on air",
                 "none: a frame above 255 bytes cannot be sent");

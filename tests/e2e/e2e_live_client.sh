@@ -147,7 +147,7 @@ contains "remove-device 404" "$err" "404 ResourceNotFoundException"
 expect_exit 0 "start" "$FUOTA" tasks start "$ID1" --profile ops \
     --start-time 2030-05-01T12:00:00Z
 expect_exit 0 "get after start" "$FUOTA" tasks get "$ID1" --profile ops --json
-contains "start time kept" "$out" "\"StartTime\":"$'\t'"\"2030-05-01T12:00:00Z\""
+contains "start time kept" "$out" "\"StartTime\": \"2030-05-01T12:00:00Z\""
 contains "status waiting" "$out" "FuotaSession_Waiting"
 expect_exit 1 "start twice" "$FUOTA" tasks start "$ID1" --profile ops
 contains "state conflict explained" "$err" \

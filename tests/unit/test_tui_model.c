@@ -140,6 +140,9 @@ static void test_plan_figures(void **state)
     assert_non_null(strstr(all, "fragments=2084 + 417 = 2501"));
     assert_non_null(strstr(all, "time on air=2793.472 ms each, 1 h 56 min"));
     assert_non_null(strstr(all, "session=20 h 51 min"));
+    /* 20 h 51 min is beyond a Class C session (TS005: 2^15 s). */
+    assert_non_null(strstr(all, "session limit=none covers it: devices "
+                                "leave after fragment 1093"));
     assert_non_null(strstr(all, "duty cycle=10 % (P), uses 9.31 %"));
     assert_non_null(strstr(all, "device RAM=26.1 KiB + 97.7 KiB image"));
     assert_non_null(strstr(all, "at 10 % loss=2251 of 2501 arrive"));
