@@ -319,6 +319,11 @@ static void leave(struct tui *t)
 {
     remember_cursor();
     drop_job(t);
+    free(PL.snap.pts);
+    free(PL.snap.val);
+    PL.snap.pts = NULL;
+    PL.snap.val = NULL;
+    PL.snap.count = 0;
     if (PL.win) {
         delwin(PL.win);
         PL.win = NULL;

@@ -14,7 +14,7 @@
 #include "tui/ui.h"
 
 #define REC_LINES 3
-#define LINE_MAX  640
+#define PL_LINE_MAX  640
 #define RED_MAX   101 /* redundancy levels: whole percents 0..100 */
 
 static enum tui_role curve_role(int k)
@@ -71,7 +71,7 @@ static const char *radio_words(char *buf, size_t size)
 
 static void draw_heading(WINDOW *w, int wd)
 {
-    char line[LINE_MAX], radio[96], size[64] = "";
+    char line[PL_LINE_MAX], radio[96], size[64] = "";
     const struct pl_snapshot *s = &PL.snap;
     const char *dot = ui_glyph(GLYPH_DOT);
     if (s->stage)
@@ -313,7 +313,7 @@ static int draw_readout(WINDOW *w, const struct pl_layout *lay)
     if (!pt)
         return r->y;
     if (!lay->side) {
-        char l1[LINE_MAX], l2[LINE_MAX];
+        char l1[PL_LINE_MAX], l2[PL_LINE_MAX];
         readout_lines(pt, l1, l2, sizeof(l1));
         ui_put(w, r->y, r->x, r->w, ROLE_NORMAL, l1, false);
         ui_put(w, r->y + 1, r->x, r->w, ROLE_DIM, l2, false);
