@@ -13,9 +13,9 @@
 #include "core/units.h"
 #include "tui/ui.h"
 
-#define REC_LINES 3
-#define PL_LINE_MAX  640
-#define RED_MAX   101 /* redundancy levels: whole percents 0..100 */
+#define REC_LINES   3
+#define PL_LINE_MAX 640
+#define RED_MAX     101 /* redundancy levels: whole percents 0..100 */
 
 static enum tui_role curve_role(int k)
 {
