@@ -97,7 +97,12 @@
     X(ACT_REPORT, "report", "Report",                                          \
       "the report: the figures of fuota simulate")                             \
     X(ACT_SAVE_JSON, "save-json", "JSON", "save the report as JSON")           \
-    X(ACT_SAVE_CSV, "save-csv", "CSV", "save one line per device as CSV")
+    X(ACT_SAVE_CSV, "save-csv", "CSV", "save one line per device as CSV")      \
+    X(ACT_APPLY, "apply", "Apply",                                             \
+      "apply the recommended redundancy (and fragment size) to the wizard")    \
+    X(ACT_RANGES, "ranges", "Settings",                                        \
+      "the planner's axes, ranges, loss model, target and trials")             \
+    X(ACT_SIZE, "size", "Size", "chart the next fragment size")
 
 enum tui_action {
 #define X(id, name, label, help) id,

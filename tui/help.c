@@ -10,6 +10,7 @@
 #include <panel.h>
 
 #include "tui/app.h"
+#include "tui/planner.h"
 #include "tui/playback.h"
 #include "tui/ui.h"
 
@@ -35,6 +36,7 @@ static const struct tui_screen *const listed[] = {
     &tags_screen,     &playback_settings_screen,
     &playback_screen, &playback_report_screen,
     &tasks_screen,    &task_screen,
+    &planner_screen,
 };
 
 static void line(enum tui_role role, const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include "tui/app.h"
 #include "tui/dialog.h"
 #include "tui/edit.h"
+#include "tui/planner.h"
 #include "tui/preview.h"
 #include "tui/ui.h"
 
@@ -824,7 +825,8 @@ static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
                           model_text(&t->model, F_NAME));
         return;
     case ACT_PLANNER:
-        not_yet(t, "the planner");
+        editor_commit(t);
+        tui_open_planner(t);
         return;
     case ACT_TARGET:
         editor_commit(t);
