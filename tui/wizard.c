@@ -713,11 +713,6 @@ static void click(struct tui *t, const struct tui_input *in)
         tui_push(t, &tags_screen);
 }
 
-static void not_yet(struct tui *t, const char *what)
-{
-    tui_message(t, MSG_INFO, "%s is not part of this build yet", what);
-}
-
 static void move_focus(struct tui *t, int step, bool wrap)
 {
     int f = (int)W.focus + step;
