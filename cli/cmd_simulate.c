@@ -195,8 +195,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
     a->dr = -1;
     a->seed = 1;
     a->sample = FLEET_DEFAULT_SAMPLE * 100.0;
-    const char *mode = NULL, *level = NULL, *codec = NULL,
-               *device_codec = NULL;
+    const char *mode = NULL, *level = NULL, *codec = NULL, *device_codec = NULL;
     const struct opts_spec specs[] = {
         OPTS_STRING_OPT("--image", &a->image),
         OPTS_INT_OPT("--image-size", &a->image_size, 1, IMAGE_MAX),
