@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -13,6 +14,7 @@
 #include "cli/util.h"
 #include "core/diag.h"
 #include "core/json_out.h"
+#include "core/limits.h"
 #include "core/outcome.h"
 #include "core/retry.h"
 #include "core/task.h"
@@ -803,6 +805,16 @@ int cmd_tasks(int argc, char **argv)
                   "2030-05-01T12:00:00Z",
                   a.start_time);
         return cli_usage_error(CMD);
+    }
+    if (a.start_time) {
+        /* AWS schedules a session 30 min .. 48 h ahead (core/limits.h):
+         * said, not refused; the service has the last word. */
+        struct diag_list warn;
+        diag_list_init(&warn);
+        (void)limits_check_schedule(start, (int64_t)time(NULL), -1.0, NULL,
+                                    &warn);
+        cli_print_diags(&warn);
+        diag_list_cleanup(&warn);
     }
     struct fuota_task changes;
     task_init(&changes);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/diag.h"
+#include "core/limits.h"
 #include "core/retry.h"
 #include "tui/dialog.h"
 #include "tui/tasks.h"
@@ -213,10 +215,16 @@ static bool start_time_done(struct tui *t, const char *const *values, char *err,
     }
     char iso[32];
     backend_time_format(P.start_time, iso, sizeof(iso));
-    ask(t, "Start the task", "Start task %s at %s?%s", P.label, iso,
-        P.start_time < (int64_t)time(NULL)
-            ? "\nThat time has passed: the session begins at once."
-            : "");
+    /* AWS schedules a session 30 min .. 48 h ahead (core/limits.h): the
+     * dialog says so before the operator confirms; the service decides. */
+    struct diag_list warn;
+    diag_list_init(&warn);
+    (void)limits_check_schedule(P.start_time, (int64_t)time(NULL), -1.0, NULL,
+                                &warn);
+    ask(t, "Start the task", "Start task %s at %s?%s%s%s%s", P.label, iso,
+        warn.count ? "\n" : "", warn.count ? ui_glyph(GLYPH_WARNING) : "",
+        warn.count ? " " : "", warn.count ? warn.items[0].message : "");
+    diag_list_cleanup(&warn);
     return true;
 }
 

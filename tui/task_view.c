@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outcome.h"
 #include "tui/tasks.h"
 #include "tui/ui.h"
 
@@ -272,6 +273,64 @@ static void draw_line(WINDOW *w, int y, int x, int width, const struct line *l,
     }
 }
 
+/* The device under the cursor, or NULL. */
+static const struct backend_device *cursor_device(void)
+{
+    if (V.cursor >= V.count || V.lines[V.cursor].kind != LINE_DEVICE)
+        return NULL;
+    return &tasks_set.open.devices[V.lines[V.cursor].index];
+}
+
+/* What the status of the device under the cursor means and what to do
+ * (core/outcome), for a device that has an outcome; NULL otherwise. */
+static const struct outcome *cursor_outcome(void)
+{
+    const struct backend_device *d = cursor_device();
+    if (!d || d->status == BACKEND_DEVICE_INITIAL)
+        return NULL;
+    return outcome_of(d->status);
+}
+
+#define EXPLAIN_MAX 3 /* lines of the meaning, then as many of the action */
+
+/* "MissingFrag · delivery: <meaning>" and "to do: <action>", wrapped; the
+ * number of lines drawn (or needed, when w is NULL). */
+static int draw_outcome(WINDOW *w, int y, int x, int width,
+                        const struct outcome *o)
+{
+    char head[640];
+    enum tui_role role;
+    const char *g = tasks_device_glyph(o->status, &role);
+    snprintf(head, sizeof(head), "%s %s %s %s: %s", g,
+             backend_device_status_name(o->status), ui_glyph(GLYPH_DOT),
+             outcome_phase_name(o->phase), o->meaning);
+    char todo[640];
+    snprintf(todo, sizeof(todo), "to do: %s", o->action ? o->action : "");
+    const char *texts[2] = { head, todo };
+    enum tui_role roles[2] = { role, ROLE_NORMAL };
+    int used = 0;
+    for (int k = 0; k < 2; k++) {
+        if (k == 1 && (o->success || !o->action))
+            break;
+        const char *starts[EXPLAIN_MAX];
+        size_t lens[EXPLAIN_MAX];
+        size_t n = ui_wrap(texts[k], width, starts, lens, EXPLAIN_MAX);
+        if (n > EXPLAIN_MAX)
+            n = EXPLAIN_MAX;
+        for (size_t i = 0; i < n; i++, used++) {
+            if (!w)
+                continue;
+            if (i + 1 == EXPLAIN_MAX && lens[i] &&
+                starts[i] + lens[i] < texts[k] + strlen(texts[k]))
+                ui_put(w, y + used, x, width, roles[k], starts[i], false);
+            else
+                ui_put_span(w, y + used, x, width, roles[k], starts[i],
+                            lens[i]);
+        }
+    }
+    return used;
+}
+
 static void draw(struct tui *t)
 {
     WINDOW *w = V.win;
@@ -297,6 +356,14 @@ static void draw(struct tui *t)
     int inner = wd - 4, x = 2;
     int fail_h = tasks_failure_lines(inner);
     V.view_h = h - 2 - (fail_h ? fail_h + 1 : 0);
+    /* The outcome of the device under the cursor, under the list, when
+     * the window has room for both and no failure is shown. */
+    const struct outcome *oc = fail_h ? NULL : cursor_outcome();
+    int oc_h = oc ? draw_outcome(NULL, 0, 0, inner, oc) : 0;
+    if (oc && V.view_h - oc_h - 1 >= 6)
+        V.view_h -= oc_h + 1;
+    else
+        oc = NULL;
     if (V.view_h < 1)
         V.view_h = 1;
     char pos[64] = "";
@@ -315,6 +382,9 @@ static void draw(struct tui *t)
         if (V.count > (size_t)V.view_h)
             snprintf(pos, sizeof(pos), " lines %zu-%zu of %zu ", V.first + 1,
                      last < V.count ? last : V.count, V.count);
+    }
+    if (oc) {
+        draw_outcome(w, 2 + V.view_h, x, inner, oc);
     }
     tasks_draw_bottom(w, pos, x, inner);
     wnoutrefresh(w);
@@ -470,7 +540,12 @@ static void status(struct tui *t, char *buf, size_t size,
 {
     (void)t;
     *kind = MSG_INFO;
-    if (V.cursor < V.count && V.lines[V.cursor].kind == LINE_DEVICE)
+    const struct backend_device *d = cursor_device();
+    const struct outcome *o = d ? outcome_of(d->status) : NULL;
+    if (d && o && d->status != BACKEND_DEVICE_INITIAL)
+        snprintf(buf, size, "device %s: %s (%s); A disassociates it", V.sel_id,
+                 backend_device_status_name(d->status), o->summary);
+    else if (d)
         snprintf(buf, size, "device %s: A disassociates it", V.sel_id);
     else if (V.cursor < V.count && V.lines[V.cursor].kind == LINE_GROUP)
         snprintf(buf, size, "group %s: G disassociates it", V.sel_id);

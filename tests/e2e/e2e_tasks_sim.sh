@@ -136,6 +136,27 @@ contains "state conflict explained" "$err" "current state does not allow this (4
 expect_exit 1 "update a finished task" "$FUOTA" tasks update "$A" "$TMP/upd.json"
 contains "update conflict" "$err" "409 ConflictException"
 
+# --- start --start-time: AWS's scheduling window (30 min .. 48 h) is said,
+# not enforced: the start goes ahead, the service has the last word.
+for when in "+2 hours" "+3 days" "+1 minute"; do
+    task_json ",\"Name\":\"sched-${when// /}\"" >"$TMP/sched.json"
+    "$FUOTA" submit "$TMP/sched.json" --quiet >"$TMP/sched.out"
+    S=$(id_of "$(cat "$TMP/sched.out")")
+    T=$(date -u -d "$when" +%Y-%m-%dT%H:%M:%SZ)
+    expect_exit 0 "start at now $when" "$FUOTA" tasks start "$S" --start-time "$T"
+    contains "started at now $when" "$out" "Started task $S."
+    case $when in
+    "+2 hours") lacks "inside the window: no warning" "$err" "warning" ;;
+    "+3 days")
+        contains "over 48 h ahead: warned" "$err" "warning: LoRaWAN.StartTime: $T is"
+        contains "with the rule and its source" "$err" "scheduled within 48 hours (\"Schedule a downlink message for your multicast group\")"
+        ;;
+    *)
+        contains "under 30 min ahead: warned" "$err" "starts at least 30 minutes after it is scheduled"
+        ;;
+    esac
+done
+
 # The same task on `fuota serve`: the same device outcomes.
 export AWS_ACCESS_KEY_ID=AKIASIMCOMPARE00001 AWS_SECRET_ACCESS_KEY=s
 ok_if "a serve to compare with" start_server compare --state "$TMP/serve.db" \

@@ -141,6 +141,7 @@ when=$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)
 tui_type "$when"
 tui_keys Enter
 tui_wait "start is confirmed with its time" "$when?"
+tui_wait "a start under 30 minutes ahead is warned of (AWS schedules 30 min .. 48 h)" "a multicast session starts"
 tui_keys Enter
 tui_wait "started message" "task cli-a ($ID_A) started: its session begins at $when"
 tui_wait "status Waiting until the StartTime" "◐ FuotaSession_Waiting" 10
@@ -293,6 +294,12 @@ tui_keys s
 tui_wait "start asks" "StartTime"
 tui_keys Enter Enter
 tui_wait "every device failed" "✗ 2 MissingFrag" 15
+# The device under the cursor: its outcome explained (core/outcome).
+tui_wait "cursor on a failed device" "› r-01"
+tui_wait "its outcome's phase and meaning" "✗ MissingFrag · delivery: The session ended before"
+tui_wait "what to do" "to do: "
+tui_keys Down
+tui_wait "the message line names the outcome" "device r-02: MissingFrag (session ended, fragments missing)"
 tui_keys R
 tui_wait "retry asks" "Retry the failures"
 tui_wait "retry names the follow-up" "Create task 'cli-r-retry'"
