@@ -375,6 +375,15 @@ static void draw(struct tui *t)
         size_t focus = V.cursor < V.count ? V.cursor : V.first;
         V.first = (size_t)layout_scroll((int)V.first, (int)focus, V.view_h,
                                         (int)V.count);
+        /* Keep a few lines beyond the cursor in view (the next devices),
+         * as far as the list goes. */
+        size_t off = V.view_h >= 10 ? 3 : 0;
+        size_t max_first =
+            V.count > (size_t)V.view_h ? V.count - (size_t)V.view_h : 0;
+        if (focus + off + 1 > V.first + (size_t)V.view_h)
+            V.first = focus + off + 1 - (size_t)V.view_h;
+        if (V.first > max_first)
+            V.first = max_first;
         for (int i = 0; i < V.view_h && V.first + (size_t)i < V.count; i++)
             draw_line(w, 1 + i, x, inner, &V.lines[V.first + (size_t)i],
                       V.first + (size_t)i == V.cursor);
@@ -540,13 +549,15 @@ static void status(struct tui *t, char *buf, size_t size,
 {
     (void)t;
     *kind = MSG_INFO;
+    build(); /* the cursor as the next frame draws it */
+    remember();
     const struct backend_device *d = cursor_device();
     const struct outcome *o = d ? outcome_of(d->status) : NULL;
     if (d && o && d->status != BACKEND_DEVICE_INITIAL)
-        snprintf(buf, size, "device %s: %s (%s); A disassociates it", V.sel_id,
+        snprintf(buf, size, "device %s: %s (%s); A disassociates it", d->id,
                  backend_device_status_name(d->status), o->summary);
     else if (d)
-        snprintf(buf, size, "device %s: A disassociates it", V.sel_id);
+        snprintf(buf, size, "device %s: A disassociates it", d->id);
     else if (V.cursor < V.count && V.lines[V.cursor].kind == LINE_GROUP)
         snprintf(buf, size, "group %s: G disassociates it", V.sel_id);
     else
