@@ -60,6 +60,15 @@ for t in bash env; do ln -s "$(command -v "$t")" "$iso/$t"; done
 cp "$fake/pkg-config" "$fake/id" "$fake/apt-get" "$iso/"
 for t in tmux cc make curl sqlite3; do printf '#!/bin/sh\n' >"$iso/$t"; done
 chmod +x "$iso"/*
+# ps (procps) and ss (iproute2), which the tests use, are not in a minimal
+# Debian 12 (the debian:12 image has neither).
+rm -f "$APT_LOG"
+expect_exit 0 "no ps, no ss: installed" \
+    env PATH="$iso" MISSING_MODS= FAKE_UID=0 "$script"
+ok_if "procps and iproute2, once each" \
+    grep -qx "install -y --no-install-recommends procps iproute2" "$APT_LOG"
+for t in ps ss; do printf '#!/bin/sh\n' >"$iso/$t"; done
+chmod +x "$iso"/*
 rm -f "$APT_LOG"
 expect_exit 0 "basic set present: exit 0 without --full" \
     env PATH="$iso" MISSING_MODS= FAKE_UID=0 "$script"
