@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "cli/util.h"
+#include "core/limits.h"
 #include "core/region.h"
 #include "sim/sweep.h"
 
@@ -471,6 +472,13 @@ static void print_recommendation(FILE *out, const struct sweep *sw,
             (unsigned)(pt->m + pt->r), r->value * 100, r->lo * 100, r->hi * 100,
             duration(pt->airtime_s, air, sizeof(air)),
             duration(pt->wall_time_s, wall, sizeof(wall)), pt->trials, model);
+    struct limits_timeout lt;
+    if (!limits_class_c_timeout(pt->wall_time_s, &lt))
+        fprintf(out,
+                "    a session of %s outlasts a Class C multicast session "
+                "(TS005: at most 2^15 s = 9 h 6 min): devices return to "
+                "Class A before it ends; fuota plan says what fits\n",
+                wall);
     if (r->confirmed)
         return;
     if (r->confirmed_redundancy >= 0)
@@ -678,6 +686,9 @@ static cJSON *recommendation_json(const struct sweep *sw,
                                 r->confirmed_redundancy);
     else
         cJSON_AddNullToObject(o, "confirmed_redundancy_percent");
+    struct limits_timeout lt;
+    cJSON_AddBoolToObject(o, "fits_class_c_session",
+                          limits_class_c_timeout(r->point.wall_time_s, &lt));
     return o;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/region.h"
 #include "core/units.h"
 #include "tui/ui.h"
@@ -456,6 +457,16 @@ static enum tui_role rec_text(char *buf, size_t size)
                      units_duration(pt->airtime_s, air, sizeof(air)),
                      units_duration(pt->wall_time_s, wall, sizeof(wall)));
     size_t at = n > 0 ? (size_t)n : 0;
+    struct limits_timeout lt;
+    bool outlasts = !limits_class_c_timeout(pt->wall_time_s, &lt);
+    if (outlasts && at < size) {
+        n = snprintf(buf + at, size - at,
+                     " %s The session outlasts a Class C multicast session "
+                     "(TS005: 9 h 6 min at most): devices return to Class A "
+                     "before it ends.",
+                     ui_glyph(GLYPH_WARNING));
+        at += n > 0 ? (size_t)n : 0;
+    }
     if (!r->confirmed && at < size && r->confirmed_redundancy >= 0)
         snprintf(buf + at, size - at,
                  " Its interval reaches below the target: %d %% is the "
@@ -465,7 +476,7 @@ static enum tui_role rec_text(char *buf, size_t size)
         snprintf(buf + at, size - at,
                  " Its interval reaches below the target everywhere: more "
                  "trials or more redundancy.");
-    return r->confirmed ? ROLE_OK : ROLE_FIELD_WARNING;
+    return r->confirmed && !outlasts ? ROLE_OK : ROLE_FIELD_WARNING;
 }
 
 static void draw_rec(WINDOW *w, const struct pl_layout *lay)

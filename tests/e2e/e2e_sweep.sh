@@ -49,6 +49,18 @@ contains "table: 15 % row" "$out" "15 %    150"
 contains "table: recommendation" "$out" "loss 10 %: 15 % redundancy (R = 150, 1150 fragments)"
 contains "table: recommendation's model and trials" "$out" "500 trials, 10 % i.i.d. loss"
 contains "table: airtime and wall time" "$out" "airtime 2 min 16 s, wall time 22 min 37 s"
+lacks "a 22 min session: no Class C note" "$out" "outlasts a Class C multicast session"
+# A session longer than a Class C multicast session can last (TS005 2^15 s).
+expect_exit 0 "a 19 h session" sw --image-size 100000 --fragment-size 48 --dr 0 --loss 10 \
+    --redundancy 10:30:10 --trials 100
+contains "its recommendation says the devices leave first" "$out" \
+    "a session of 19 h 24 min outlasts a Class C multicast session (TS005: at most 2^15 s = 9 h 6 min)"
+expect_exit 0 "the same as JSON" sw --image-size 100000 --fragment-size 48 --dr 0 --loss 10 \
+    --redundancy 10:30:10 --trials 100 --format json
+contains "JSON: fits_class_c_session false" "$(tr -d ' \n' <<<"$out")" '"fits_class_c_session":false'
+expect_exit 0 "a short session as JSON" sw --image-size 50000 --fragment-size 50 --dr 5 --loss 10 \
+    --redundancy 0:40:5 --trials 100 --format json
+contains "JSON: fits_class_c_session true" "$(tr -d ' \n' <<<"$out")" '"fits_class_c_session":true'
 expect_exit 0 "fleet target" sw --image-size 50000 --fragment-size 50 --dr 5 --loss 10 --redundancy 0:40:5 \
     --trials 500 --devices 100 --target 95
 contains "fleet target: in words" "$out" "all 100 devices complete with 95 % probability"

@@ -5,7 +5,8 @@
 # and seed), bad ranges are refused with the field named, Enter applies
 # the recommendation and the wizard's RedundancyPercent becomes what
 # `fuota sweep` recommends; Esc during a long computation goes back at
-# once; several fragment sizes; no image size; the ASCII chart; q quits.
+# once; several fragment sizes; no image size; the ASCII chart; q quits;
+# a recommendation whose session outlasts a Class C session says so.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -233,6 +234,24 @@ tui_keys q
 tui_exit_status
 ok_if "q quits from the planner with 0" test "$tui_rc" = 0
 ok_if "no sanitizer report (ASCII)" sh -c "! grep -q Sanitizer '$TMP/tui.err'"
+tui_stop
+
+# ---- a session longer than a Class C multicast session can last ------------
+# 100000 B in 48-byte fragments at DR0: about 20 h, past TS005's 2^15 s.
+tui_start 120 40 open "$TMP/task.json"
+tui_wait "third console" "fuota · wizard"
+tui_keys F6
+tui_wait "Image bytes asked for" "Planner · Image bytes"
+tui_type "100000"
+tui_keys Enter
+tui_wait "the chart for M = 2084" "48 B fragments, M = 2084"
+tui_wait "the recommendation says the devices leave before the end" \
+    "devices return to Class A" 30
+tui_keys Escape
+tui_wait "back to the wizard" "fuota · wizard"
+tui_keys F10
+tui_exit_status
+ok_if "F10 quits with 0 (long session)" test "$tui_rc" = 0
 tui_stop
 
 done_testing
