@@ -6,11 +6,15 @@
  *           character and the recomputed preview arrive in one update),
  *           with a request of M = 16383 fragments (1-byte fragments);
  *   rss     the console's peak resident memory (VmHWM) after the typing;
+ *   floor   exec to exit of `fuota --version` on the same pseudo-terminal:
+ *           the process start and the dynamic loading of the libraries
+ *           (libcurl, libmicrohttpd and their TLS stacks...), which every
+ *           start pays before the console's own code runs;
  * and, in process, the model's refresh alone (validate + plan) per
  * keystroke.
  * Usage: bench_console FUOTA REQUEST.json IMAGE [RUNS]   (default 20)
  * Prints "start_ms MEDIAN", "key_ms MEDIAN P90", "rss_kib N",
- * "refresh_us MEDIAN".
+ * "floor_ms MEDIAN", "refresh_us MEDIAN".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +92,29 @@ static pid_t spawn(const char *fuota, const char *request, const char *image,
         _exit(127);
     }
     return pid;
+}
+
+/* exec to exit of `fuota --version` on a pseudo-terminal, in ms. */
+static double version_ms(const char *fuota)
+{
+    struct winsize ws = { .ws_row = 40, .ws_col = 120 };
+    int fd;
+    double t0 = now_ms();
+    pid_t pid = forkpty(&fd, NULL, NULL, &ws);
+    if (pid == 0) {
+        execl(fuota, fuota, "--version", (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    char buf[256];
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
+    int st;
+    waitpid(pid, &st, 0);
+    double ms = now_ms() - t0;
+    close(fd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? ms : -1;
 }
 
 static long peak_rss_kib(pid_t pid)
@@ -174,6 +201,13 @@ int main(int argc, char **argv)
     printf("start_ms %.1f\n", start[runs / 2]);
     printf("key_ms %.2f %.2f\n", key[nkeys / 2], key[nkeys * 9 / 10]);
     printf("rss_kib %ld\n", rss);
+    for (int r = 0; r < runs; r++) {
+        start[r] = version_ms(fuota);
+        if (start[r] < 0)
+            return 1;
+    }
+    qsort(start, (size_t)runs, sizeof(double), cmp_double);
+    printf("floor_ms %.1f\n", start[runs / 2]);
 
     /* In process: the model's refresh per keystroke at M = 16383. */
     struct model m;
