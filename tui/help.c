@@ -54,6 +54,19 @@ static void line(enum tui_role role, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The widest action name: the help column after the names lines up. */
+static int name_width(void)
+{
+    static int width;
+    if (!width)
+        for (int a = 0; a < TUI_ACTION_COUNT; a++) {
+            int n = (int)strlen(tui_action_name((enum tui_action)a));
+            if (n > width)
+                width = n;
+        }
+    return width;
+}
+
 /* One line per action of the keymap: all its keys, its name, its help. */
 static void keymap_lines(const struct tui_keymap *map)
 {
@@ -77,8 +90,8 @@ static void keymap_lines(const struct tui_keymap *map)
             if (used >= sizeof(keys))
                 break;
         }
-        line(ROLE_NORMAL, "  %-11s %-11s %s", keys, tui_action_name(a),
-             tui_action_help(a));
+        line(ROLE_NORMAL, "  %-11s %-*s %s", keys, name_width(),
+             tui_action_name(a), tui_action_help(a));
     }
 }
 

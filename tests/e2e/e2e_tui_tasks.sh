@@ -84,6 +84,7 @@ tui_wait "Home: the first task" "›cli-a"
 tui_keys '?'
 tui_wait "help names the tasks screen" "tasks  (this screen)"
 tui_wait "help names the actions" "add-device"
+tui_wait "the help column lines up after the longest action name" "add-device    associate a wireless device"
 tui_keys Escape
 tui_gone "help closed" "Help: every key"
 
