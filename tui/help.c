@@ -18,14 +18,25 @@
 
 struct help_line {
     enum tui_role role;
+    int indent; /* where a wrapped line continues (the help column) */
     char text[200];
 };
+
+/* A line as drawn: a line's text, or the part of it after a wrap. */
+struct help_row {
+    int line, indent;
+    size_t off, len; /* bytes of the line's text */
+};
+
+#define HELP_ROWS_MAX (HELP_LINES_MAX * 4)
 
 static struct {
     WINDOW *win;
     PANEL *panel;
     struct help_line lines[HELP_LINES_MAX];
+    struct help_row rows[HELP_ROWS_MAX];
     int count, first, view_h;
+    int row_count;                 /* rows for the window's width */
     const struct tui_screen *from; /* the screen help was opened on */
 } H;
 
@@ -48,6 +59,7 @@ static void line(enum tui_role role, const char *fmt, ...)
         return;
     struct help_line *l = &H.lines[H.count++];
     l->role = role;
+    l->indent = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(l->text, sizeof(l->text), fmt, ap);
@@ -92,6 +104,7 @@ static void keymap_lines(const struct tui_keymap *map)
         }
         line(ROLE_NORMAL, "  %-11s %-*s %s", keys, name_width(),
              tui_action_name(a), tui_action_help(a));
+        H.lines[H.count - 1].indent = 2 + 11 + 1 + name_width() + 1;
     }
 }
 
@@ -134,6 +147,55 @@ static void build(struct tui *t)
          ui_glyph(GLYPH_SIM), ui_glyph(GLYPH_LIVE));
 }
 
+/* The byte offset of column `col` in UTF-8 text (key names may hold
+ * glyphs). */
+static size_t byte_at_column(const char *s, int col)
+{
+    size_t i = 0;
+    for (int c = 0; s[i] && c < col;) {
+        size_t n = 1;
+        while (n < 6 && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+            n++;
+        char ch[8];
+        memcpy(ch, s + i, n);
+        ch[n] = '\0';
+        c += ui_width(ch);
+        i += n;
+    }
+    return i;
+}
+
+/* The rows of every line for text `width` columns wide: a line longer
+ * than that wraps at words, its continuations under its help column. */
+static void reflow(int width)
+{
+    H.row_count = 0;
+    for (int i = 0; i < H.count && H.row_count < HELP_ROWS_MAX; i++) {
+        const struct help_line *l = &H.lines[i];
+        size_t len = strlen(l->text);
+        int indent = l->indent < width / 2 ? l->indent : 0;
+        if (ui_width(l->text) <= width || width <= indent + 8) {
+            H.rows[H.row_count++] = (struct help_row){ i, 0, 0, len };
+            continue;
+        }
+        size_t head = byte_at_column(l->text, indent);
+        const char *starts[8];
+        size_t lens[8];
+        size_t n = ui_wrap(l->text + head, width - indent, starts, lens, 8);
+        if (n > 8)
+            n = 8;
+        for (size_t k = 0; k < n && H.row_count < HELP_ROWS_MAX; k++) {
+            size_t off = (size_t)(starts[k] - l->text);
+            if (k == 0)
+                H.rows[H.row_count++] =
+                    (struct help_row){ i, 0, 0, off + lens[k] };
+            else
+                H.rows[H.row_count++] =
+                    (struct help_row){ i, indent, off, lens[k] };
+        }
+    }
+}
+
 static void free_windows(void)
 {
     if (H.panel) {
@@ -156,12 +218,15 @@ static void layout(struct tui *t, const struct tui_rect *body)
     if (H.win)
         H.panel = new_panel(H.win);
     H.view_h = r.h - 2;
+    reflow(r.w - 4);
 }
 
 static void enter(struct tui *t)
 {
     H.first = 0;
     build(t);
+    if (H.win)
+        reflow(getmaxx(H.win) - 4);
 }
 
 static void draw(struct tui *t)
@@ -174,12 +239,15 @@ static void draw(struct tui *t)
     werase(H.win);
     char right[32];
     snprintf(right, sizeof(right), "%d-%d of %d", H.first + 1,
-             H.first + H.view_h < H.count ? H.first + H.view_h : H.count,
-             H.count);
+             H.first + H.view_h < H.row_count ? H.first + H.view_h
+                                              : H.row_count,
+             H.row_count);
     ui_box(H.win, "Help: every key", right);
-    for (int i = 0; i < H.view_h && H.first + i < H.count; i++) {
-        const struct help_line *l = &H.lines[H.first + i];
-        ui_put(H.win, 1 + i, 2, w - 4, l->role, l->text, false);
+    for (int i = 0; i < H.view_h && H.first + i < H.row_count; i++) {
+        const struct help_row *r = &H.rows[H.first + i];
+        const struct help_line *l = &H.lines[r->line];
+        ui_put_span(H.win, 1 + i, 2 + r->indent, w - 4 - r->indent, l->role,
+                    l->text + r->off, r->len);
     }
     (void)h;
     touchwin(H.win);
@@ -188,7 +256,7 @@ static void draw(struct tui *t)
 static void handle(struct tui *t, enum tui_action a, const struct tui_input *in)
 {
     (void)in;
-    int max_first = H.count > H.view_h ? H.count - H.view_h : 0;
+    int max_first = H.row_count > H.view_h ? H.row_count - H.view_h : 0;
     switch (a) {
     case ACT_BACK:
     case ACT_HELP:

@@ -364,6 +364,11 @@ tui_keys F3
 tui_wait "tasks at 80x24" "Tasks - * SIMULATOR - 25+"
 tui_wait "status glyph in ASCII" "+ FuotaDone"
 tui_wait "narrow: the id is cut" "ID"
+tui_keys F1
+tui_wait "help at 80x24" "remove-device disassociate a wireless device from the task"
+tui_wait "a long help wraps under its column, not cut" "                             (asks)"
+tui_keys Escape
+tui_gone "help closed" "remove-device"
 tui_keys F10
 tui_exit_status
 ok_if "quits with 0 (ASCII)" test "$tui_rc" = 0
