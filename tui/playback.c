@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/region.h"
 #include "core/units.h"
 #include "sim/scenario.h"
@@ -33,6 +34,7 @@ static struct {
     char title[160];
     bool ok;                          /* the last check passed */
     char summary[PB_ERROR_MAX + 128]; /* what they play, or what is wrong */
+    char limit[256]; /* the session outlasts a Class C session: "" or why */
     struct srow rows[ROWS_MAX];
     int row_count;
     enum pb_field focus;
@@ -89,6 +91,31 @@ static int field_w(enum pb_field f)
 
 /* --- checking ----------------------------------------------------------- */
 
+/* A session longer than a Class C multicast session can last (TS005:
+ * 2^15 s, core/limits): real devices return to Class A partway, and the
+ * playback (like fuota simulate) keeps them listening, so say so. */
+static void session_limit(const struct fleet_session *s)
+{
+    S.limit[0] = '\0';
+    uint32_t n = s->m + s->r;
+    if (!n || !s->spacing_us)
+        return;
+    double wall_s =
+        ((double)(n - 1) * (double)s->spacing_us + (double)s->time_on_air_us) /
+        1e6;
+    struct limits_timeout lt;
+    if (limits_class_c_timeout(wall_s, &lt))
+        return;
+    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
+    uint64_t heard = limit_us < s->time_on_air_us
+                         ? 0
+                         : (limit_us - s->time_on_air_us) / s->spacing_us + 1;
+    snprintf(S.limit, sizeof(S.limit),
+             "%s real devices leave after fragment %llu (Class C limit, "
+             "TS005: 9 h 6 min); here they keep listening",
+             ui_glyph(GLYPH_WARNING), (unsigned long long)heard);
+}
+
 static void check(void)
 {
     struct pb_run run;
@@ -106,9 +133,11 @@ static void check(void)
             units_duration((double)s->spacing_us / 1e6, slot, sizeof(slot)),
             ui_glyph(GLYPH_DOT),
             units_bytes(s->image_bytes, size, sizeof(size)));
+        session_limit(s);
         pb_run_cleanup(&run);
         return;
     }
+    S.limit[0] = '\0';
     if (S.set.request_error[0]) {
         snprintf(S.summary, sizeof(S.summary),
                  "%s the request cannot be played: %s (Esc, then fix it)",
@@ -313,6 +342,8 @@ static void draw(struct tui *t)
         ui_fill(w, y, 1, S.inner_w, ROLE_NORMAL);
     ui_put(w, 1, 2, S.inner_w - 2, S.ok ? ROLE_DIM : ROLE_FIELD_ERROR,
            S.summary, false);
+    if (S.ok && S.limit[0])
+        ui_put(w, 2, 2, S.inner_w - 2, ROLE_FIELD_WARNING, S.limit, false);
     int visible = S.inner_h - TOP_ROWS;
     for (int i = 0; i < visible; i++) {
         int r = S.first + i;

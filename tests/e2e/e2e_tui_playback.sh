@@ -63,6 +63,15 @@ tui_keys Enter
 tui_wait "Enter refused while a field is wrong" "not started: Image bytes: required"
 tui_type "4800"
 tui_wait "the session is summed up" "100 + 20 = 120 fragments of 48 B"
+tui_gone "an hour's session: no Class C note" "Class C limit"
+# 100000 B at DR0: about 20 h, past TS005's 2^15 s Class C session.
+tui_keys C-u
+tui_type "100000"
+tui_wait "a long session: where real devices leave, and that here they stay" \
+    "real devices leave after fragment 1173 (Class C limit, TS005: 9 h 6 min)"
+tui_keys C-u
+tui_type "4800"
+tui_gone "back to 4800 B: the note goes" "Class C limit"
 tui_keys BTab
 tui_wait "on Devices" "› Devices"
 tui_keys C-u
