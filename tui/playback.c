@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/limits.h"
 #include "core/region.h"
 #include "core/units.h"
 #include "sim/scenario.h"
@@ -92,28 +91,26 @@ static int field_w(enum pb_field f)
 /* --- checking ----------------------------------------------------------- */
 
 /* A session longer than a Class C multicast session can last (TS005:
- * 2^15 s, core/limits): real devices return to Class A partway, and the
- * playback (like fuota simulate) keeps them listening, so say so. */
-static void session_limit(const struct fleet_session *s)
+ * 2^15 s, core/limits): real devices return to Class A partway. Say
+ * after which fragment, and whether this playback makes them leave too
+ * (the Class C limit field). */
+static void session_limit(const struct pb_run *run)
 {
     S.limit[0] = '\0';
-    uint32_t n = s->m + s->r;
-    if (!n || !s->spacing_us)
+    if (!run->class_c_heard)
         return;
-    double wall_s =
-        ((double)(n - 1) * (double)s->spacing_us + (double)s->time_on_air_us) /
-        1e6;
-    struct limits_timeout lt;
-    if (limits_class_c_timeout(wall_s, &lt))
-        return;
-    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
-    uint64_t heard = limit_us < s->time_on_air_us
-                         ? 0
-                         : (limit_us - s->time_on_air_us) / s->spacing_us + 1;
-    snprintf(S.limit, sizeof(S.limit),
-             "%s real devices leave after fragment %llu (Class C limit, "
-             "TS005: 9 h 6 min); here they keep listening",
-             ui_glyph(GLYPH_WARNING), (unsigned long long)heard);
+    unsigned heard = (unsigned)run->class_c_heard,
+             total = (unsigned)(run->session.m + run->session.r);
+    if (S.set.class_c_limit)
+        snprintf(S.limit, sizeof(S.limit),
+                 "%s devices leave after fragment %u of %u, as real ones do "
+                 "(Class C limit, TS005: 9 h 6 min)",
+                 ui_glyph(GLYPH_WARNING), heard, total);
+    else
+        snprintf(S.limit, sizeof(S.limit),
+                 "%s Class C limit off: devices stay past fragment %u of %u, "
+                 "where real ones leave (TS005: 9 h 6 min)",
+                 ui_glyph(GLYPH_WARNING), heard, total);
 }
 
 static void check(void)
@@ -133,7 +130,7 @@ static void check(void)
             units_duration((double)s->spacing_us / 1e6, slot, sizeof(slot)),
             ui_glyph(GLYPH_DOT),
             units_bytes(s->image_bytes, size, sizeof(size)));
-        session_limit(s);
+        session_limit(&run);
         pb_run_cleanup(&run);
         return;
     }
@@ -250,6 +247,12 @@ static void choice_text(enum pb_field f, char *buf, size_t size)
     }
     if (f == PBF_EARLY_STOP) {
         snprintf(buf, size, "%s", S.set.early_stop ? "yes" : "no");
+        return;
+    }
+    if (f == PBF_CLASS_C) {
+        snprintf(buf, size, "%s",
+                 S.set.class_c_limit ? "on (devices leave after 2^15 s, TS005)"
+                                     : "off (devices listen to the end)");
         return;
     }
     const struct region *r =
@@ -419,6 +422,8 @@ static void cycle(struct tui *t, enum pb_field f, int step)
             S.set.mode == FLEET_MODE_RANK ? FLEET_MODE_FULL : FLEET_MODE_RANK;
     } else if (f == PBF_EARLY_STOP) {
         S.set.early_stop = !S.set.early_stop;
+    } else if (f == PBF_CLASS_C) {
+        S.set.class_c_limit = !S.set.class_c_limit;
     } else {
         S.dr_count = pb_dr_choices(S.request.rf_region, S.drs, DR_MAX);
         int cur = 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/number.h"
 #include "core/region.h"
 #include "sim/fault.h"
@@ -66,6 +67,7 @@ bool pb_settings_init(struct pb_settings *s)
     memset(s, 0, sizeof(*s));
     s->dr = -1;
     s->mode = FLEET_MODE_RANK;
+    s->class_c_limit = true;
     static const char *const defaults[PB_FIELD_COUNT] = {
         [PBF_DEVICES] = "100", [PBF_LOSS] = "0",   [PBF_BURST] = "0",
         [PBF_SPREAD] = "0",    [PBF_SHARED] = "0", [PBF_LATE_JOIN] = "0",
@@ -255,6 +257,52 @@ static bool check_session(struct pb_settings *s, const struct fuota_task *req,
     return ok;
 }
 
+uint32_t pb_class_c_heard(const struct fleet_session *s)
+{
+    uint32_t n = s->m + s->r;
+    if (!n || !s->spacing_us)
+        return 0;
+    double wall_s =
+        ((double)(n - 1) * (double)s->spacing_us + (double)s->time_on_air_us) /
+        1e6;
+    struct limits_timeout lt;
+    if (limits_class_c_timeout(wall_s, &lt))
+        return 0;
+    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
+    if (limit_us < s->time_on_air_us)
+        return 0;
+    uint64_t heard = (limit_us - s->time_on_air_us) / s->spacing_us + 1;
+    return heard < n ? (uint32_t)heard : 0;
+}
+
+/* Adds the fragments after out->class_c_heard to the drop list, each
+ * fragment once (the typed ones kept). False on out of memory. */
+static bool class_c_drops(struct pb_run *out)
+{
+    uint32_t total = out->session.m + out->session.r;
+    bool *lost = calloc((size_t)total + 1, sizeof(*lost));
+    uint32_t *drop = calloc((size_t)total, sizeof(*drop));
+    if (!lost || !drop) {
+        free(lost);
+        free(drop);
+        return false;
+    }
+    for (size_t i = 0; i < out->drop_count; i++)
+        if (out->drop[i] >= 1 && out->drop[i] <= total)
+            lost[out->drop[i]] = true;
+    for (uint32_t n = out->class_c_heard + 1; n <= total; n++)
+        lost[n] = true;
+    size_t count = 0;
+    for (uint32_t n = 1; n <= total; n++)
+        if (lost[n])
+            drop[count++] = n;
+    free(lost);
+    free(out->drop);
+    out->drop = drop;
+    out->drop_count = count;
+    return true;
+}
+
 bool pb_settings_check(struct pb_settings *s, const struct fuota_task *request,
                        struct pb_run *out)
 {
@@ -328,6 +376,15 @@ bool pb_settings_check(struct pb_settings *s, const struct fuota_task *request,
                     ok = false;
                     break;
                 }
+            out->class_c_heard = pb_class_c_heard(&out->session);
+            if (ok && s->class_c_limit && out->class_c_heard &&
+                !class_c_drops(out)) {
+                snprintf(s->request_error, sizeof(s->request_error),
+                         "out of memory");
+                ok = false;
+            }
+            p->loss.drop = out->drop;
+            p->loss.drop_count = out->drop_count;
         } else {
             ok = false;
         }

@@ -60,6 +60,9 @@ enum pb_kind { PB_TEXT, PB_DECIMAL, PB_INT, PB_CHOICE };
       "3,17,200 (1 to 16383, within the session)")                             \
     X(PBF_DR, "Link", "Data rate", PB_CHOICE, 0,                               \
       "Data rate: the session's downlink data rate; Left/Right to change")     \
+    X(PBF_CLASS_C, "Link", "Class C limit", PB_CHOICE, 0,                      \
+      "Class C limit: on, devices leave when a Class C session must end "      \
+      "(TS005: 2^15 s) and miss the rest; off, they listen to the end")        \
     X(PBF_MAX_FRAGS, "Devices", "Max fragments", PB_INT, 8,                    \
       "Max fragments: the most fragments (NbFrag) a device accepts, 1 to "     \
       "16383; empty or 0 = no limit")                                          \
@@ -109,6 +112,10 @@ struct pb_settings {
     int dr;                     /* -1 = the region's default */
     enum fleet_mode mode;
     bool early_stop;
+    /* Devices leave after the fragments heard within 2^15 s, the longest
+     * Class C multicast session (TS005 McClassCSessionReq; core/limits):
+     * the rest are lost for every device. Default on. */
+    bool class_c_limit;
 
     /* Filled by pb_settings_check. */
     char error[PB_FIELD_COUNT][PB_ERROR_MAX]; /* "" = fine */
@@ -131,10 +138,19 @@ bool pb_settings_set(struct pb_settings *s, enum pb_field f, const char *text)
 struct pb_run {
     struct fleet_session session;
     struct fleet_params params;
-    uint32_t *drop; /* heap */
+    uint32_t *drop; /* heap: the Drop fragments, and with the Class C
+                     * limit the fragments after it */
     size_t drop_count;
     uint64_t image_bytes;
+    /* The fragments a device hears within 2^15 s when the session is
+     * longer than that, else 0 (core/limits; fragment n is heard at
+     * (n - 1) x spacing + time on air). */
+    uint32_t class_c_heard;
 };
+
+/* The fragments heard within the longest Class C session (2^15 s) when
+ * the session is longer, else 0. */
+uint32_t pb_class_c_heard(const struct fleet_session *s);
 
 /*
  * Checks every field (each error is written to s->error[f], naming the

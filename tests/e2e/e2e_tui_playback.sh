@@ -63,15 +63,15 @@ tui_keys Enter
 tui_wait "Enter refused while a field is wrong" "not started: Image bytes: required"
 tui_type "4800"
 tui_wait "the session is summed up" "100 + 20 = 120 fragments of 48 B"
-tui_gone "an hour's session: no Class C note" "Class C limit"
+tui_gone "an hour's session: no Class C note" "as real ones do"
 # 100000 B at DR0: about 20 h, past TS005's 2^15 s Class C session.
 tui_keys C-u
 tui_type "100000"
-tui_wait "a long session: where real devices leave, and that here they stay" \
-    "real devices leave after fragment 1173 (Class C limit, TS005: 9 h 6 min)"
+tui_wait "a long session: where devices leave, and that they leave here too" \
+    "devices leave after fragment 1173 of 2501, as real ones do"
 tui_keys C-u
 tui_type "4800"
-tui_gone "back to 4800 B: the note goes" "Class C limit"
+tui_gone "back to 4800 B: the note goes" "as real ones do"
 tui_keys BTab
 tui_wait "on Devices" "› Devices"
 tui_keys C-u
@@ -116,7 +116,7 @@ tui_wait "Enter goes to the field to fix" "› Drop fragments"
 tui_wait "and names it" "not started: Drop fragments: fragment 500 is beyond"
 tui_keys C-u
 tui_gone "drop cleared" "is beyond the session"
-for i in 1 2 3 4 5 6; do tui_keys Tab; done
+for i in 1 2 3 4 5 6 7; do tui_keys Tab; done
 tui_wait "on Faults" "› Faults"
 tui_type "bogus:5"
 tui_wait "an unknown fault is named" "Faults: 'bogus' is not a fault"
@@ -257,6 +257,25 @@ tui_type "100000"
 tui_keys F5
 tui_wait "the wizard's image size is taken" "[100000"
 tui_wait "M = 2084 at DR0" "2084 + 417 = 2501 fragments"
+# 2501 fragments at DR0 last 19 h: with the Class C limit (on by default)
+# the devices leave after fragment 1173 and none completes.
+tui_wait "the Class C limit is on" "devices leave after fragment 1173 of 2501, as real ones do"
+tui_keys C-u
+tui_type "20"
+tui_keys Enter
+tui_wait "20 devices start" "20 devices"
+tui_keys End
+tui_wait "they leave at 2^15 s: none completes" "Failed    20 MissingFrag" 60
+tui_wait "the fragments after 1173 are lost for all" "1328 dropped"
+tui_keys Escape Escape
+tui_wait "back to the settings (Class C)" "Playback settings"
+for i in $(seq 1 9); do tui_keys Tab; done
+tui_wait "on the Class C limit" "› Class C limit"
+tui_keys Left
+tui_wait "switched off" "off (devices listen to the end)"
+tui_wait "the settings say the devices stay" "Class C limit off: devices stay past fragment 1173 of 2501"
+for i in $(seq 1 9); do tui_keys BTab; done
+tui_wait "back on Devices" "› Devices"
 tui_keys C-u
 tui_type "10000"
 tui_keys Enter

@@ -700,6 +700,55 @@ static void test_settings_table(void **state)
     pb_settings_cleanup(&s);
 }
 
+/* The Class C limit: a session longer than 2^15 s makes every device
+ * miss the fragments after those heard within it (the same figure as
+ * core/plan's), typed drops kept once; off, or a short session, changes
+ * nothing. */
+static void test_settings_class_c_limit(void **state)
+{
+    (void)state;
+    struct fuota_task task;
+    make_task(&task, 20);
+    struct pb_settings set;
+    assert_true(pb_settings_init(&set));
+    assert_true(set.class_c_limit); /* on by default */
+    /* 100000 B in 48-byte fragments at DR0: 2084 + 417 fragments, one
+     * every 27.9 s (the duty cycle): about 19 h 24 min. */
+    const char *texts[PB_FIELD_COUNT] = {
+        [PBF_IMAGE] = "100000", [PBF_DROP] = "5,2000,2500"
+    };
+    set_all(&set, texts);
+    struct pb_run run;
+    assert_true(pb_settings_check(&set, &task, &run));
+    uint32_t total = run.session.m + run.session.r;
+    assert_int_equal(total, 2501);
+    assert_int_equal(run.class_c_heard, 1173); /* as fuota plan says */
+    /* 5 typed, then 1174..2501 once each (2000 and 2500 among them). */
+    assert_int_equal(run.drop_count, 1 + (total - 1173));
+    assert_int_equal(run.drop[0], 5);
+    assert_int_equal(run.drop[1], 1174);
+    assert_int_equal(run.drop[run.drop_count - 1], total);
+    assert_ptr_equal(run.params.loss.drop, run.drop);
+    assert_int_equal(run.params.loss.drop_count, run.drop_count);
+    pb_run_cleanup(&run);
+
+    set.class_c_limit = false;
+    assert_true(pb_settings_check(&set, &task, &run));
+    assert_int_equal(run.class_c_heard, 1173); /* still said */
+    assert_int_equal(run.drop_count, 3);       /* only the typed ones */
+    pb_run_cleanup(&run);
+
+    set.class_c_limit = true;
+    assert_true(pb_settings_set(&set, PBF_IMAGE, "4800"));
+    assert_true(pb_settings_set(&set, PBF_DROP, ""));
+    assert_true(pb_settings_check(&set, &task, &run));
+    assert_int_equal(run.class_c_heard, 0); /* 120 fragments, under 1 h */
+    assert_int_equal(run.drop_count, 0);
+    pb_run_cleanup(&run);
+    pb_settings_cleanup(&set);
+    task_cleanup(&task);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_settings_refused),
         cmocka_unit_test(test_settings_together),
         cmocka_unit_test(test_settings_table),
+        cmocka_unit_test(test_settings_class_c_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
