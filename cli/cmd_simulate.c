@@ -33,10 +33,10 @@ static const char usage_text[] =
     "                      [options]\n"
     "       fuota simulate FILE --scenario NAME|FILE [options]\n"
     "\n"
-    "Plays the Class C multicast session of the CreateFuotaTask request in\n"
-    "FILE ('-' = stdin) to a fleet of virtual devices that each run the\n"
-    "TS004 decoder, under the loss you describe, and reports who completed,\n"
-    "when, and what the session cost. Same inputs and seed, same report.\n"
+    "Plays the Class C session of the request in FILE ('-' = stdin) to\n"
+    "virtual devices that each run the TS004 decoder, under the loss you\n"
+    "describe; reports who completed, when, and what the session cost.\n"
+    "Same inputs and seed, same report.\n"
     "\n"
     "Scenario:\n"
     "  --scenario NAME|FILE a training scenario ('fuota scenarios' lists\n"
@@ -78,12 +78,13 @@ static const char usage_text[] =
     "                       package-not-supported, frag-algo-unsupported,\n"
     "                       not-enough-memory, frag-index-unsupported,\n"
     "                       wrong-descriptor, session-cnt-replay, mic-error\n"
-    "                       (wrong multicast keys); see 'Outcomes'\n"
     "Run:\n"
     "  --seed S             random seed (0..2^53-1, default 1)\n"
     "  --threads T          worker threads (default: online cores)\n"
     "  --early-stop         stop sending redundancy once every device is\n"
     "                       done (reports the airtime saved)\n"
+    "  --class-c-limit      devices leave after 2^15 s, the longest Class C\n"
+    "                       session (TS005), and miss the rest\n"
     "Output:\n"
     "  --json               the whole report as JSON on stdout\n"
     "  --report FILE        also write the JSON report to FILE\n"
@@ -116,6 +117,7 @@ struct sim_args {
     enum fleet_mode mode;
     long long threads;
     bool early_stop;
+    bool class_c_limit;
     long long max_frags, max_frag_size, max_lost, device_memory;
     const char *faults[2 * FAULT_COUNT];
     size_t fault_count;
@@ -218,6 +220,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
         OPTS_INT_OPT("--seed", &a->seed, 0, SEED_MAX),
         OPTS_INT_OPT("--threads", &a->threads, 1, FLEET_THREADS_MAX),
         OPTS_FLAG_OPT("--early-stop", &a->early_stop),
+        OPTS_FLAG_OPT("--class-c-limit", &a->class_c_limit),
         OPTS_FLAG_OPT("--json", &a->json),
         OPTS_STRING_OPT("--report", &a->report),
         OPTS_STRING_OPT("--events", &a->events),
@@ -594,6 +597,22 @@ static int run(const struct sim_args *a, struct fuota_task *task)
         cli_error(CMD, "--%s: %s", loss_status_param(ls), lmsg);
         goto out;
     }
+    /* --class-c-limit: past 2^15 s every device is back in Class A and
+     * hears nothing more, as if the rest were dropped for all. */
+    uint32_t heard = a->class_c_limit ? fleet_class_c_heard(&s) : 0;
+    if (heard) {
+        uint32_t *all;
+        size_t n;
+        if (!fleet_drops_after(drop, drop_count, heard, s.m + s.r, &all, &n)) {
+            cli_error(CMD, "out of memory");
+            goto out;
+        }
+        free(drop);
+        drop = all;
+        drop_count = n;
+        p.loss.drop = drop;
+        p.loss.drop_count = drop_count;
+    }
     /* Open every output first: a path that cannot be written is a usage
      * error, found before the simulation runs. */
     const char *paths[OUT_COUNT] = { a->report, a->csv, a->events };
@@ -603,6 +622,11 @@ static int run(const struct sim_args *a, struct fuota_task *task)
             goto out;
     /* Every check passed: now what the request's figures deserve. */
     cli_print_diags_with(&diags, print_own, &names, false);
+    if (heard)
+        fprintf(stderr,
+                "note: --class-c-limit: every device leaves after fragment "
+                "%u of %u (2^15 s, TS005) and misses the rest\n",
+                (unsigned)heard, (unsigned)(s.m + s.r));
     enum fleet_status fs = fleet_run(&p, &r, msg, sizeof(msg));
     if (fs != FLEET_OK) {
         cli_error(CMD, "%s", msg);

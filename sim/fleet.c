@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/fec.h"
+#include "core/limits.h"
 
 /* Devices a worker takes at a time: small enough to balance two cores,
  * large enough that the shared counter is not contended. */
@@ -536,4 +537,47 @@ done:
     pthread_mutex_destroy(&run->lock);
     free(run);
     return st;
+}
+
+uint32_t fleet_class_c_heard(const struct fleet_session *s)
+{
+    uint32_t n = s->m + s->r;
+    if (!n || !s->spacing_us)
+        return 0;
+    double wall_s =
+        ((double)(n - 1) * (double)s->spacing_us + (double)s->time_on_air_us) /
+        1e6;
+    struct limits_timeout lt;
+    if (limits_class_c_timeout(wall_s, &lt))
+        return 0;
+    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
+    if (limit_us < s->time_on_air_us)
+        return 0;
+    uint64_t heard = (limit_us - s->time_on_air_us) / s->spacing_us + 1;
+    return heard < n ? (uint32_t)heard : 0;
+}
+
+bool fleet_drops_after(const uint32_t *drop, size_t count, uint32_t heard,
+                       uint32_t total, uint32_t **out, size_t *out_count)
+{
+    bool *lost = calloc((size_t)total + 1, sizeof(*lost));
+    uint32_t *all = malloc(((size_t)total + 1) * sizeof(*all));
+    if (!lost || !all) {
+        free(lost);
+        free(all);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (drop[i] >= 1 && drop[i] <= total)
+            lost[drop[i]] = true;
+    for (uint32_t n = heard + 1; n <= total; n++)
+        lost[n] = true;
+    size_t k = 0;
+    for (uint32_t n = 1; n <= total; n++)
+        if (lost[n])
+            all[k++] = n;
+    free(lost);
+    *out = all;
+    *out_count = k;
+    return true;
 }

@@ -140,6 +140,25 @@ bool fleet_session_schedule(struct fleet_session *s, char *msg, size_t size)
     __attribute__((warn_unused_result));
 
 /*
+ * The Class C limit: a device keeps a Class C multicast session for at
+ * most 2^15 s (TS005 McClassCSessionReq, core/limits.h), then returns to
+ * Class A. Returns the fragments it hears within that time (fragment n is
+ * heard at (n - 1) x spacing + time on air) when the session is longer,
+ * else 0 (the session fits: nothing is missed). Pure.
+ */
+uint32_t fleet_class_c_heard(const struct fleet_session *s);
+
+/*
+ * A drop list with every fragment after `heard` added: the fragments of
+ * `drop` (1..total; others are left out) and heard + 1..total, each once,
+ * ascending, in a new heap array (*out, *out_count; free() it). False on
+ * out of memory (*out untouched).
+ */
+bool fleet_drops_after(const uint32_t *drop, size_t count, uint32_t heard,
+                       uint32_t total, uint32_t **out, size_t *out_count)
+    __attribute__((warn_unused_result));
+
+/*
  * The session of a request for an image of image_bytes at data rate dr
  * (-1 = the region's Class C default), with the figures of core/plan (the
  * same as `fuota plan`, including its assumptions for members left out,

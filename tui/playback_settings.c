@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/limits.h"
 #include "core/number.h"
 #include "core/region.h"
 #include "sim/fault.h"
@@ -257,48 +256,17 @@ static bool check_session(struct pb_settings *s, const struct fuota_task *req,
     return ok;
 }
 
-uint32_t pb_class_c_heard(const struct fleet_session *s)
-{
-    uint32_t n = s->m + s->r;
-    if (!n || !s->spacing_us)
-        return 0;
-    double wall_s =
-        ((double)(n - 1) * (double)s->spacing_us + (double)s->time_on_air_us) /
-        1e6;
-    struct limits_timeout lt;
-    if (limits_class_c_timeout(wall_s, &lt))
-        return 0;
-    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
-    if (limit_us < s->time_on_air_us)
-        return 0;
-    uint64_t heard = (limit_us - s->time_on_air_us) / s->spacing_us + 1;
-    return heard < n ? (uint32_t)heard : 0;
-}
-
 /* Adds the fragments after out->class_c_heard to the drop list, each
  * fragment once (the typed ones kept). False on out of memory. */
 static bool class_c_drops(struct pb_run *out)
 {
-    uint32_t total = out->session.m + out->session.r;
-    bool *lost = calloc((size_t)total + 1, sizeof(*lost));
-    uint32_t *drop = calloc((size_t)total, sizeof(*drop));
-    if (!lost || !drop) {
-        free(lost);
-        free(drop);
+    uint32_t *all;
+    size_t count;
+    if (!fleet_drops_after(out->drop, out->drop_count, out->class_c_heard,
+                           out->session.m + out->session.r, &all, &count))
         return false;
-    }
-    for (size_t i = 0; i < out->drop_count; i++)
-        if (out->drop[i] >= 1 && out->drop[i] <= total)
-            lost[out->drop[i]] = true;
-    for (uint32_t n = out->class_c_heard + 1; n <= total; n++)
-        lost[n] = true;
-    size_t count = 0;
-    for (uint32_t n = 1; n <= total; n++)
-        if (lost[n])
-            drop[count++] = n;
-    free(lost);
     free(out->drop);
-    out->drop = drop;
+    out->drop = all;
     out->drop_count = count;
     return true;
 }
@@ -376,7 +344,7 @@ bool pb_settings_check(struct pb_settings *s, const struct fuota_task *request,
                     ok = false;
                     break;
                 }
-            out->class_c_heard = pb_class_c_heard(&out->session);
+            out->class_c_heard = fleet_class_c_heard(&out->session);
             if (ok && s->class_c_limit && out->class_c_heard &&
                 !class_c_drops(out)) {
                 snprintf(s->request_error, sizeof(s->request_error),

@@ -142,15 +142,10 @@ struct pb_run {
                      * limit the fragments after it */
     size_t drop_count;
     uint64_t image_bytes;
-    /* The fragments a device hears within 2^15 s when the session is
-     * longer than that, else 0 (core/limits; fragment n is heard at
-     * (n - 1) x spacing + time on air). */
+    /* fleet_class_c_heard: the fragments a device hears within 2^15 s
+     * when the session is longer than that, else 0. */
     uint32_t class_c_heard;
 };
-
-/* The fragments heard within the longest Class C session (2^15 s) when
- * the session is longer, else 0. */
-uint32_t pb_class_c_heard(const struct fleet_session *s);
 
 /*
  * Checks every field (each error is written to s->error[f], naming the

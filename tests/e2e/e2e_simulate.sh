@@ -101,6 +101,25 @@ json_lacks "early stop saved airtime" "$j" '"saved_ms":0'
 json_lacks "early stop saved session time" "$j" '"session_time_saved_ms":0'
 contains "early stop in the table" "$(sim "$T10" --image-size 1000 --devices 30 --loss 10 --early-stop 2>/dev/null)" "(early stop after fragment $last"
 
+# --class-c-limit: past 2^15 s (TS005's longest Class C session) every
+# device is back in Class A. 20000 B in 10-byte fragments at DR0 with 20 %
+# redundancy: 2400 fragments, of which the first 2210 fit (fuota plan says
+# the same); at 10 % loss most devices need more than that.
+sed 's/"RedundancyPercent":100/"RedundancyPercent":20/' "$T10" >"$TMP/long.json"
+expect_exit 0 "a 10 h session, devices stay" sim "$TMP/long.json" --image-size 20000 --devices 50 --loss 10
+contains "without the limit: all complete" "$out" "Completed 50 of 50"
+expect_exit 0 "--class-c-limit" sim "$TMP/long.json" --image-size 20000 --devices 50 --loss 10 --class-c-limit
+contains "the fragments after 2210 are lost for all" "$out" "10 % per device, 190 dropped"
+contains "most devices end MissingFrag" "$out" "MissingFrag"
+lacks "not all complete" "$out" "Completed 50 of 50"
+contains "the note says where they leave" "$err" "note: --class-c-limit: every device leaves after fragment 2210 of 2400 (2^15 s, TS005)"
+expect_exit 0 "plan agrees" "$FUOTA" plan "$TMP/long.json" --image-size 20000
+contains "plan: the same fragment" "$err$out" "after fragment 2210 of 2400"
+expect_exit 0 "--class-c-limit, a short session" sim "$T10" --image-size 160 --devices 5 --class-c-limit
+lacks "short: no note" "$err" "--class-c-limit"
+lacks "short: nothing dropped" "$out" "dropped"
+contains "help lists --class-c-limit" "$(sim --help)" "--class-c-limit"
+
 # Table output, a real image file, events.
 head -c 777 /dev/urandom >"$TMP/fw.bin"
 expect_exit 0 "image file" sim "$T10" --image "$TMP/fw.bin" --devices 5 --loss 5 --events "$TMP/ev.jsonl"

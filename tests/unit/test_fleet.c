@@ -1384,6 +1384,36 @@ static void test_play_task_faults(void **state)
     task_cleanup(&t);
 }
 
+/* The Class C limit's fragment count and drop list (sim/fleet). */
+static void test_class_c_limit(void **state)
+{
+    (void)state;
+    /* 2400 fragments one every 14 s, 1 s on air: 33.6 ks > 2^15 s;
+     * fragment n is heard at (n - 1) x 14 + 1 s: 2341 fit in 32768 s. */
+    struct fleet_session s = {
+        .m = 2000, .r = 400, .spacing_us = 14000000, .time_on_air_us = 1000000
+    };
+    assert_int_equal(fleet_class_c_heard(&s), 2341);
+    s.spacing_us = 13000000; /* 31.2 ks: fits, nothing missed */
+    assert_int_equal(fleet_class_c_heard(&s), 0);
+    s.spacing_us = 0;
+    assert_int_equal(fleet_class_c_heard(&s), 0);
+
+    const uint32_t typed[] = { 7, 2399, 7, 0, 5000, 3 };
+    uint32_t *all = NULL;
+    size_t n = 0;
+    assert_true(fleet_drops_after(typed, 6, 2395, 2400, &all, &n));
+    /* 3 and 7 once, 0 and 5000 left out, 2396..2400 with 2399 once. */
+    const uint32_t want[] = { 3, 7, 2396, 2397, 2398, 2399, 2400 };
+    assert_int_equal(n, 7);
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(all[k], want[k]);
+    free(all);
+    assert_true(fleet_drops_after(NULL, 0, 2400, 2400, &all, &n));
+    assert_int_equal(n, 0);
+    free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1414,6 +1444,7 @@ int main(void)
         cmocka_unit_test(test_fault_events),
         cmocka_unit_test(test_fault_bad_share),
         cmocka_unit_test(test_play_task_faults),
+        cmocka_unit_test(test_class_c_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
