@@ -64,14 +64,6 @@ const char *aws_client_user_agent(void)
     return user_agent;
 }
 
-void aws_client_new_token(char out[AWS_CLIENT_TOKEN_SIZE])
-{
-    unsigned char raw[16];
-    randombytes_buf(raw, sizeof(raw));
-    memcpy(out, "fuota-", 6);
-    sodium_bin2hex(out + 6, AWS_CLIENT_TOKEN_SIZE - 6, raw, sizeof(raw));
-}
-
 static void wipe_free(char *s)
 {
     if (s) {
@@ -499,11 +491,11 @@ static enum backend_status live_create(struct backend *b,
     struct client *c = cl(b);
     struct fuota_task copy;
     const struct fuota_task *send = request;
-    char token[AWS_CLIENT_TOKEN_SIZE];
+    char token[TASK_NEW_TOKEN_SIZE];
     task_init(&copy);
     if (!request->client_request_token || !*request->client_request_token) {
         /* Made once, before the first attempt: every retry carries it. */
-        aws_client_new_token(token);
+        task_new_token(token);
         if (!task_copy(&copy, request))
             return backend_error_set(err, BACKEND_NO_MEMORY, "out of memory");
         free(copy.client_request_token);

@@ -17,7 +17,7 @@
  * attempts it waits a random time in [0, min(cap, base * 2^(n-1))] ms (full
  * jitter, libsodium's random), n = attempts so far. The same request body is
  * sent every time: CreateFuotaTask always carries a ClientRequestToken (when
- * the request has none, one is made with aws_client_new_token() before the
+ * the request has none, one is made with task_new_token() before the
  * first attempt and reported through the trace callback), so a retried
  * create can never make two tasks. Answers that are not what the API
  * promises (not JSON, wrong member types, larger than max_response, not
@@ -47,8 +47,6 @@
 #define AWS_CLIENT_BACKOFF_BASE_MS    200
 #define AWS_CLIENT_BACKOFF_CAP_MS     20000
 #define AWS_CLIENT_MAX_RESPONSE       (1024u * 1024u)
-/* "fuota-" + 32 hex digits + NUL. */
-#define AWS_CLIENT_TOKEN_SIZE 39
 
 struct aws_client_options {
     /* Keys, region and endpoint (required: access_key_id,
@@ -81,10 +79,6 @@ enum backend_status aws_client_open(const struct aws_client_options *opt,
                                     struct backend **out,
                                     struct backend_error *err)
     __attribute__((warn_unused_result));
-
-/* A fresh ClientRequestToken from libsodium's random: "fuota-" and 32
- * lowercase hex digits (matches ^[a-zA-Z0-9-_]+$, 38 characters). */
-void aws_client_new_token(char out[AWS_CLIENT_TOKEN_SIZE]);
 
 /* "fuota/VERSION libcurl/X.Y.Z": the User-Agent of every request. */
 const char *aws_client_user_agent(void);

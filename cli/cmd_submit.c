@@ -113,8 +113,8 @@ int cmd_submit(int argc, char **argv)
         return rc;
     }
     if (!task.client_request_token) {
-        char token[AWS_CLIENT_TOKEN_SIZE];
-        aws_client_new_token(token);
+        char token[TASK_NEW_TOKEN_SIZE];
+        task_new_token(token);
         task.client_request_token = strdup(token);
         if (!task.client_request_token) {
             cli_error(CMD, "out of memory");

@@ -39,6 +39,14 @@ bool limits_check_image(uint64_t image_bytes, struct diag_list *diags)
     return false;
 }
 
+uint64_t limits_class_c_heard(uint64_t slot_us, uint64_t time_on_air_us)
+{
+    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
+    if (limit_us < time_on_air_us)
+        return 0;
+    return (limit_us - time_on_air_us) / (slot_us ? slot_us : 1) + 1;
+}
+
 bool limits_class_c_timeout(double session_s, struct limits_timeout *out)
 {
     memset(out, 0, sizeof(*out));

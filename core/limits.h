@@ -81,6 +81,15 @@ struct limits_timeout {
 bool limits_class_c_timeout(double session_s, struct limits_timeout *out);
 
 /*
+ * The fragments a device hears before the longest Class C session (2^15 s)
+ * ends, when fragment n is heard at (n - 1) x slot_us + time_on_air_us
+ * after the session starts: 0 when even the first one is not, otherwise
+ * (2^15 s - time on air) / slot + 1 (not capped at the session's count;
+ * slot_us 0 is taken as 1).
+ */
+uint64_t limits_class_c_heard(uint64_t slot_us, uint64_t time_on_air_us);
+
+/*
  * Whether a session of session_s seconds fits the 48-hour distribution
  * window. When it does not, appends warning `distribution-window` (path "")
  * unless diags already has one. diags may be NULL.

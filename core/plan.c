@@ -547,12 +547,8 @@ static void compute_limits(struct plan *p, const struct fuota_task *t)
     p->fragments_within_timeout = p->total_fragments;
     if (limits_class_c_timeout(p->session_wall_time_s, &p->timeout))
         return;
-    /* Fragment n is heard at (n - 1) * slot + time on air. */
-    uint64_t limit_us = LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
     p->fragments_within_timeout =
-        limit_us < p->time_on_air_us
-            ? 0
-            : (limit_us - p->time_on_air_us) / p->slot_us + 1;
+        limits_class_c_heard(p->slot_us, p->time_on_air_us);
     find_fixes(p, t);
 }
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "core/json_out.h"
 #include "core/json_scan.h"
@@ -1358,4 +1359,12 @@ char *task_to_json(const struct fuota_task *task, bool pretty)
     char *out = ok ? json_out_print(root, pretty) : NULL;
     cJSON_Delete(root);
     return out;
+}
+
+void task_new_token(char out[TASK_NEW_TOKEN_SIZE])
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof(raw));
+    memcpy(out, "fuota-", 6);
+    sodium_bin2hex(out + 6, TASK_NEW_TOKEN_SIZE - 6, raw, sizeof(raw));
 }

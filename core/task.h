@@ -54,6 +54,9 @@
 #define TASK_TAG_VALUE_MAX   256
 #define TASK_REDUNDANCY_MAX  100
 
+/* Size of a buffer for task_new_token's token (with its NUL). */
+#define TASK_NEW_TOKEN_SIZE 39
+
 /* Largest request document task_from_json accepts. */
 #define TASK_JSON_MAX (1024u * 1024u)
 /* Deepest JSON nesting task_from_json accepts. */
@@ -136,5 +139,10 @@ long task_utf8_length(const char *s, size_t len);
 extern const char *const task_rf_regions[];
 extern const size_t task_rf_region_count;
 bool task_rf_region_valid(const char *region);
+
+/* A fresh ClientRequestToken from libsodium's random: "fuota-" and 32
+ * lowercase hex digits (matches ^[a-zA-Z0-9-_]+$, 38 characters). The CLI,
+ * the live client and the console make theirs with it. */
+void task_new_token(char out[TASK_NEW_TOKEN_SIZE]);
 
 #endif

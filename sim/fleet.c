@@ -550,10 +550,7 @@ uint32_t fleet_class_c_heard(const struct fleet_session *s)
     struct limits_timeout lt;
     if (limits_class_c_timeout(wall_s, &lt))
         return 0;
-    uint64_t limit_us = (uint64_t)LIMITS_CLASS_C_TIMEOUT_MAX_S * 1000000u;
-    if (limit_us < s->time_on_air_us)
-        return 0;
-    uint64_t heard = (limit_us - s->time_on_air_us) / s->spacing_us + 1;
+    uint64_t heard = limits_class_c_heard(s->spacing_us, s->time_on_air_us);
     return heard < n ? (uint32_t)heard : 0;
 }
 

@@ -147,24 +147,6 @@ static void build(struct tui *t)
          ui_glyph(GLYPH_SIM), ui_glyph(GLYPH_LIVE));
 }
 
-/* The byte offset of column `col` in UTF-8 text (key names may hold
- * glyphs). */
-static size_t byte_at_column(const char *s, int col)
-{
-    size_t i = 0;
-    for (int c = 0; s[i] && c < col;) {
-        size_t n = 1;
-        while (n < 6 && ((unsigned char)s[i + n] & 0xC0) == 0x80)
-            n++;
-        char ch[8];
-        memcpy(ch, s + i, n);
-        ch[n] = '\0';
-        c += ui_width(ch);
-        i += n;
-    }
-    return i;
-}
-
 /* The rows of every line for text `width` columns wide: a line longer
  * than that wraps at words, its continuations under its help column. */
 static void reflow(int width)
@@ -178,7 +160,7 @@ static void reflow(int width)
             H.rows[H.row_count++] = (struct help_row){ i, 0, 0, len };
             continue;
         }
-        size_t head = byte_at_column(l->text, indent);
+        size_t head = ui_byte_at_column(l->text, indent);
         const char *starts[8];
         size_t lens[8];
         size_t n = ui_wrap(l->text + head, width - indent, starts, lens, 8);

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "core/advice.h"
 #include "tui/app.h"
 #include "tui/dialog.h"
@@ -110,11 +108,8 @@ static void ensure_token(struct tui *t)
     /* Only for a request that can go: looking must not change it. */
     if (t->model.task.client_request_token || diag_has_errors(&t->model.diags))
         return;
-    unsigned char raw[9];
-    char hex[sizeof(raw) * 2 + 1], token[40];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-    snprintf(token, sizeof(token), "fuota-%s", hex);
+    char token[TASK_NEW_TOKEN_SIZE];
+    task_new_token(token);
     if (model_set_text(&t->model, F_TOKEN, token)) {
         tui_model_changed(t);
         snprintf(R.note, sizeof(R.note),

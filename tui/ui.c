@@ -66,6 +66,18 @@ static size_t next_char(const char *s, size_t len, wchar_t *wc, int *cols)
     return n;
 }
 
+size_t ui_byte_at_column(const char *s, int col)
+{
+    size_t len = strlen(s), at = 0;
+    for (int c = 0; at < len && c < col;) {
+        wchar_t wc;
+        int cols;
+        at += next_char(s + at, len - at, &wc, &cols);
+        c += cols;
+    }
+    return at;
+}
+
 int ui_width(const char *s)
 {
     int total = 0;

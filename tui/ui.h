@@ -46,6 +46,10 @@ const char *ui_glyph(enum ui_glyph g);
 /* Terminal columns of a UTF-8 string (invalid bytes count 1 each). */
 int ui_width(const char *s);
 
+/* The byte offset where column `col` starts in a UTF-8 string (counted as
+ * ui_width counts; the string's length when it is narrower). */
+size_t ui_byte_at_column(const char *s, int col);
+
 /*
  * Writes s at (y, x) in `role`, at most `w` columns; when it does not fit
  * the last column shows "…". Pads with blanks to w when pad. Returns the

@@ -555,12 +555,8 @@ static void focus_field(struct tui *t, enum model_field f)
 
 static void generate_token(struct tui *t)
 {
-    unsigned char raw[9];
-    char hex[sizeof(raw) * 2 + 1];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-    char token[TASK_TOKEN_MAX + 1];
-    snprintf(token, sizeof(token), "fuota-%s", hex);
+    char token[TASK_NEW_TOKEN_SIZE];
+    task_new_token(token);
     set_field(t, F_TOKEN, token);
     tui_message(t, MSG_OK, "new ClientRequestToken %s", token);
 }
